@@ -1,0 +1,87 @@
+package io.trainyard.contracts.events;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code io.trainyard.models.evaluated.v1} on {@code trainyard.models.evaluated}: evaluation scored
+ * a model version and applied the spec's gates.
+ *
+ * @param pipeline the pipeline name
+ * @param modelVersion the evaluated model version
+ * @param runId the run that trained it
+ * @param datasetVersion the dataset version whose test split was scored
+ * @param metrics metrics by name
+ * @param slices optional: metrics per slice
+ * @param gates one result per gate of the spec, in order
+ * @param passed whether every gate passed
+ * @param championVersion optional: the champion compared with; absent when there is none
+ * @param predictionsUri the test-split predictions
+ * @param manifestUri optional: the evaluation's manifest
+ */
+public record ModelEvaluated(
+    String pipeline,
+    int modelVersion,
+    String runId,
+    int datasetVersion,
+    Map<String, Double> metrics,
+    List<SliceMetrics> slices,
+    List<GateResult> gates,
+    boolean passed,
+    Integer championVersion,
+    String predictionsUri,
+    String manifestUri)
+    implements PipelineEvent {
+
+  public ModelEvaluated {
+    Copies.required(pipeline, "pipeline");
+    Copies.required(runId, "runId");
+    metrics = Copies.map(Copies.required(metrics, "metrics"));
+    slices = Copies.list(slices);
+    gates = Copies.list(Copies.required(gates, "gates"));
+    Copies.required(predictionsUri, "predictionsUri");
+  }
+
+  /**
+   * Metrics of one slice.
+   *
+   * @param feature the slicing column
+   * @param value the slice value, as text
+   * @param rows rows in the slice
+   * @param metrics metrics by name
+   */
+  public record SliceMetrics(String feature, String value, long rows, Map<String, Double> metrics) {
+    public SliceMetrics {
+      Copies.required(feature, "feature");
+      Copies.required(value, "value");
+      metrics = Copies.map(Copies.required(metrics, "metrics"));
+    }
+  }
+
+  /**
+   * The result of one gate, with its reason.
+   *
+   * @param metric the gated metric
+   * @param passed whether it passed
+   * @param reason why, readable
+   * @param value the candidate's value
+   * @param min the gate's min, if any
+   * @param max the gate's max, if any
+   * @param notWorseThanChampionBy the gate's tolerance against the champion, if any
+   * @param championValue the champion's value, for champion gates when there is a champion
+   */
+  public record GateResult(
+      String metric,
+      boolean passed,
+      String reason,
+      Double value,
+      Double min,
+      Double max,
+      Double notWorseThanChampionBy,
+      Double championValue) {
+    public GateResult {
+      Copies.required(metric, "metric");
+      Copies.required(reason, "reason");
+    }
+  }
+}

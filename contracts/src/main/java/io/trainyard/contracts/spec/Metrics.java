@@ -1,0 +1,21 @@
+package io.trainyard.contracts.spec;
+
+import java.util.Set;
+
+/** How metric names in a spec are read. */
+public final class Metrics {
+
+  private static final Set<String> LOWER_IS_BETTER = Set.of("rmse", "mae", "mse", "brier");
+
+  private Metrics() {}
+
+  /**
+   * Whether smaller values of a metric are better: losses (names ending in {@code loss}, e.g.
+   * {@code val_loss}, {@code log_loss}) and the error metrics rmse, mae, mse, brier. Every other
+   * metric (roc_auc, accuracy, f1, r2, ...) is maximised. Early stopping and the champion gate read
+   * direction from here.
+   */
+  public static boolean lowerIsBetter(String metric) {
+    return metric.endsWith("loss") || LOWER_IS_BETTER.contains(metric);
+  }
+}

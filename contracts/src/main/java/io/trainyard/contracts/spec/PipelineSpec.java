@@ -1,0 +1,443 @@
+package io.trainyard.contracts.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The declarative spec of one pipeline: the payload of {@code io.trainyard.pipelines.v1} on the
+ * compacted topic {@code trainyard.pipelines}, keyed by {@link #name()}. The normative schema is
+ * {@code /schemas/io.trainyard.pipelines.v1.schema.json}.
+ *
+ * <p>Only {@code name}, {@code task} and {@code target} are required; every other field may be
+ * {@code null} as written by the user. Read a spec through {@link #withDefaults()}: it fills every
+ * optional field with its documented default, so that no code handles {@code null}s. The only
+ * fields that stay unset after it are {@link #positiveClass()} (default: the greater label value,
+ * known only from the data; see {@link #positiveClassIfSet()}) and {@link Retrain#schedule()}
+ * (default: no scheduled retrain; see {@link Retrain#scheduleIfSet()}).
+ *
+ * <p>Parse, validate, print and hash specs with {@link PipelineSpecs}.
+ *
+ * @param name the pipeline name: lowercase letters, digits, dashes; 1 to 63 characters
+ * @param description the intended use, for the model card; default empty
+ * @param task the learning task
+ * @param target the column to predict
+ * @param positiveClass binary only: the positive label value (string, number or boolean)
+ * @param features which columns are features
+ * @param ingestion split and cleaning
+ * @param labeling the labeling project and label-quality gate
+ * @param training how models are trained
+ * @param evaluation how candidates are evaluated and gated
+ * @param monitoring drift monitoring and retraining
+ */
+public record PipelineSpec(
+    String name,
+    String description,
+    Task task,
+    String target,
+    Object positiveClass,
+    Features features,
+    Ingestion ingestion,
+    Labeling labeling,
+    Training training,
+    Evaluation evaluation,
+    Monitoring monitoring) {
+
+  public PipelineSpec {
+    Objects.requireNonNull(name, "name is required");
+    Objects.requireNonNull(task, "task is required");
+    Objects.requireNonNull(target, "target is required");
+  }
+
+  /** A spec with only the required fields. */
+  public static PipelineSpec of(String name, Task task, String target) {
+    return new PipelineSpec(name, null, task, target, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * This spec with every optional field set to its documented default (see {@link Defaults});
+   * idempotent. Only {@code positiveClass} and {@code monitoring.retrain.schedule} may stay unset.
+   */
+  public PipelineSpec withDefaults() {
+    return new PipelineSpec(
+        name,
+        description == null ? Defaults.DESCRIPTION : description,
+        task,
+        target,
+        positiveClass,
+        (features == null ? Features.EMPTY : features).withDefaults(),
+        (ingestion == null ? Ingestion.EMPTY : ingestion).withDefaults(task),
+        (labeling == null ? Labeling.EMPTY : labeling).withDefaults(),
+        (training == null ? Training.EMPTY : training).withDefaults(),
+        (evaluation == null ? Evaluation.EMPTY : evaluation).withDefaults(task),
+        (monitoring == null ? Monitoring.EMPTY : monitoring).withDefaults());
+  }
+
+  /** The positive class, when the spec names one. */
+  @JsonIgnore
+  public Optional<Object> positiveClassIfSet() {
+    return Optional.ofNullable(positiveClass);
+  }
+
+  /** The documented defaults of the optional fields. */
+  public static final class Defaults {
+    public static final String DESCRIPTION = "";
+    public static final double SPLIT_TRAIN = 0.7;
+    public static final double SPLIT_VALIDATION = 0.15;
+    public static final double SPLIT_TEST = 0.15;
+    public static final long SEED = 42;
+    public static final boolean DEDUPE = true;
+    public static final String MISSING_NUMERIC = "median";
+    public static final String MISSING_CATEGORICAL = "__missing__";
+    public static final int ANNOTATORS_PER_ITEM = 2;
+    public static final String AGREEMENT_METRIC = "krippendorff_alpha";
+    public static final double AGREEMENT_VALUE = 0.667;
+    public static final String MODEL_TYPE = "mlp";
+    public static final List<Integer> MODEL_HIDDEN = List.of(64, 32);
+    public static final double MODEL_DROPOUT = 0.1;
+    public static final int EPOCHS = 50;
+    public static final int BATCH_SIZE = 128;
+    public static final String OPTIMIZER = "adamw";
+    public static final double LEARNING_RATE = 0.001;
+    public static final double WEIGHT_DECAY = 0.0001;
+    public static final String SCHEDULE = "cosine";
+    public static final boolean EARLY_STOPPING_ENABLED = true;
+    public static final String EARLY_STOPPING_METRIC = "val_loss";
+    public static final int EARLY_STOPPING_PATIENCE = 5;
+    public static final double EARLY_STOPPING_MIN_DELTA = 0.0;
+    public static final boolean AUTO = true;
+    public static final int WINDOW_EVENTS = 1000;
+    public static final double DRIFT_SHARE = 0.5;
+    public static final int RETRAIN_AFTER_DRIFTED_WINDOWS = 2;
+    public static final Duration RETRAIN_COOLDOWN = Duration.ofHours(1);
+
+    private Defaults() {}
+
+    /** stratify: true for classification, false for regression. */
+    public static boolean stratify(Task task) {
+      return task.classification();
+    }
+
+    /** evaluation.primaryMetric: roc_auc, accuracy or rmse by task. */
+    public static String primaryMetric(Task task) {
+      return task.defaultPrimaryMetric();
+    }
+
+    /** evaluation.gates: the primary metric not worse than the champion's. */
+    public static List<Gate> gates(String primaryMetric) {
+      return List.of(new Gate(primaryMetric, null, null, 0.0));
+    }
+  }
+
+  /**
+   * Which columns are features: every column but the target and {@code exclude}.
+   *
+   * @param exclude columns that are not features; default none
+   */
+  public record Features(List<String> exclude) {
+    static final Features EMPTY = new Features(null);
+
+    public Features {
+      exclude = copy(exclude);
+    }
+
+    Features withDefaults() {
+      return new Features(exclude == null ? List.of() : exclude);
+    }
+  }
+
+  /**
+   * How ingestion splits and cleans a dataset version.
+   *
+   * @param split split ratios; default 0.7 / 0.15 / 0.15
+   * @param stratify stratify by the target; default true for classification, false for regression
+   * @param seed split seed; default 42
+   * @param dedupe drop exact duplicate rows; default true
+   * @param missing how missing values are filled
+   */
+  public record Ingestion(
+      Split split, Boolean stratify, Long seed, Boolean dedupe, Missing missing) {
+    static final Ingestion EMPTY = new Ingestion(null, null, null, null, null);
+
+    Ingestion withDefaults(Task task) {
+      return new Ingestion(
+          split == null ? Split.DEFAULT : split,
+          stratify == null ? Defaults.stratify(task) : stratify,
+          seed == null ? Defaults.SEED : seed,
+          dedupe == null ? Defaults.DEDUPE : dedupe,
+          (missing == null ? Missing.EMPTY : missing).withDefaults());
+    }
+  }
+
+  /**
+   * Split ratios; when given, all three are given and sum to 1.
+   *
+   * @param train the training share, greater than 0
+   * @param validation the validation share
+   * @param test the test share
+   */
+  public record Split(Double train, Double validation, Double test) {
+    /** 0.7 / 0.15 / 0.15. */
+    public static final Split DEFAULT =
+        new Split(Defaults.SPLIT_TRAIN, Defaults.SPLIT_VALIDATION, Defaults.SPLIT_TEST);
+  }
+
+  /**
+   * How missing values are filled.
+   *
+   * @param numeric median, mean, zero or drop (the row); default median
+   * @param categorical the category standing for a missing value; default {@code __missing__}
+   */
+  public record Missing(String numeric, String categorical) {
+    static final Missing EMPTY = new Missing(null, null);
+
+    Missing withDefaults() {
+      return new Missing(
+          numeric == null ? Defaults.MISSING_NUMERIC : numeric,
+          categorical == null ? Defaults.MISSING_CATEGORICAL : categorical);
+    }
+  }
+
+  /**
+   * The labeling project and its label-quality gate.
+   *
+   * @param annotatorsPerItem annotators per item; default 2
+   * @param minAgreement the minimum agreement for a labeled version to be published
+   */
+  public record Labeling(Integer annotatorsPerItem, MinAgreement minAgreement) {
+    static final Labeling EMPTY = new Labeling(null, null);
+
+    Labeling withDefaults() {
+      return new Labeling(
+          annotatorsPerItem == null ? Defaults.ANNOTATORS_PER_ITEM : annotatorsPerItem,
+          (minAgreement == null ? MinAgreement.EMPTY : minAgreement).withDefaults());
+    }
+  }
+
+  /**
+   * The label-quality gate.
+   *
+   * @param metric krippendorff_alpha, fleiss_kappa, cohen_kappa or percent_agreement; default
+   *     krippendorff_alpha
+   * @param value the minimum; default 0.667
+   */
+  public record MinAgreement(String metric, Double value) {
+    static final MinAgreement EMPTY = new MinAgreement(null, null);
+
+    MinAgreement withDefaults() {
+      return new MinAgreement(
+          metric == null ? Defaults.AGREEMENT_METRIC : metric,
+          value == null ? Defaults.AGREEMENT_VALUE : value);
+    }
+  }
+
+  /**
+   * How models are trained.
+   *
+   * @param model the architecture
+   * @param epochs maximum epochs; default 50
+   * @param batchSize mini-batch size; default 128
+   * @param optimizer sgd, adam or adamw; default adamw
+   * @param learningRate initial learning rate; default 0.001
+   * @param weightDecay weight decay; default 0.0001
+   * @param schedule constant, cosine, step or linear; default cosine
+   * @param earlyStopping early stopping
+   * @param seed initialisation and shuffling seed; default 42
+   * @param auto train when a dataset version with no unlabeled rows arrives; default true
+   */
+  public record Training(
+      Model model,
+      Integer epochs,
+      Integer batchSize,
+      String optimizer,
+      Double learningRate,
+      Double weightDecay,
+      String schedule,
+      EarlyStopping earlyStopping,
+      Long seed,
+      Boolean auto) {
+    static final Training EMPTY =
+        new Training(null, null, null, null, null, null, null, null, null, null);
+
+    Training withDefaults() {
+      return new Training(
+          (model == null ? Model.EMPTY : model).withDefaults(),
+          epochs == null ? Defaults.EPOCHS : epochs,
+          batchSize == null ? Defaults.BATCH_SIZE : batchSize,
+          optimizer == null ? Defaults.OPTIMIZER : optimizer,
+          learningRate == null ? Defaults.LEARNING_RATE : learningRate,
+          weightDecay == null ? Defaults.WEIGHT_DECAY : weightDecay,
+          schedule == null ? Defaults.SCHEDULE : schedule,
+          (earlyStopping == null ? EarlyStopping.EMPTY : earlyStopping).withDefaults(),
+          seed == null ? Defaults.SEED : seed,
+          auto == null ? Defaults.AUTO : auto);
+    }
+  }
+
+  /**
+   * The model architecture.
+   *
+   * @param type mlp or linear; default mlp
+   * @param hidden mlp: hidden layer widths; default [64, 32]
+   * @param dropout mlp: dropout rate; default 0.1
+   */
+  public record Model(String type, List<Integer> hidden, Double dropout) {
+    static final Model EMPTY = new Model(null, null, null);
+
+    public Model {
+      hidden = copy(hidden);
+    }
+
+    Model withDefaults() {
+      return new Model(
+          type == null ? Defaults.MODEL_TYPE : type,
+          hidden == null ? Defaults.MODEL_HIDDEN : hidden,
+          dropout == null ? Defaults.MODEL_DROPOUT : dropout);
+    }
+  }
+
+  /**
+   * Early stopping: stop when {@code metric} has not improved by {@code minDelta} for {@code
+   * patience} epochs; direction from {@link Metrics#lowerIsBetter(String)}.
+   *
+   * @param enabled default true
+   * @param metric default val_loss
+   * @param patience default 5
+   * @param minDelta default 0
+   */
+  public record EarlyStopping(Boolean enabled, String metric, Integer patience, Double minDelta) {
+    static final EarlyStopping EMPTY = new EarlyStopping(null, null, null, null);
+
+    EarlyStopping withDefaults() {
+      return new EarlyStopping(
+          enabled == null ? Defaults.EARLY_STOPPING_ENABLED : enabled,
+          metric == null ? Defaults.EARLY_STOPPING_METRIC : metric,
+          patience == null ? Defaults.EARLY_STOPPING_PATIENCE : patience,
+          minDelta == null ? Defaults.EARLY_STOPPING_MIN_DELTA : minDelta);
+    }
+  }
+
+  /**
+   * How candidates are evaluated and gated.
+   *
+   * @param primaryMetric the ranking metric; default roc_auc / accuracy / rmse by task
+   * @param gates every gate must pass; default: the primary metric not worse than the champion's
+   * @param slices columns whose values slice the evaluation; default none
+   */
+  public record Evaluation(String primaryMetric, List<Gate> gates, List<String> slices) {
+    static final Evaluation EMPTY = new Evaluation(null, null, null);
+
+    public Evaluation {
+      gates = copy(gates);
+      slices = copy(slices);
+    }
+
+    Evaluation withDefaults(Task task) {
+      String primary = primaryMetric == null ? Defaults.primaryMetric(task) : primaryMetric;
+      return new Evaluation(
+          primary,
+          gates == null ? Defaults.gates(primary) : gates,
+          slices == null ? List.of() : slices);
+    }
+  }
+
+  /**
+   * A gate on one metric: at least one of {@code min}, {@code max}, {@code notWorseThanChampionBy}.
+   * Unset bounds stay {@code null} (they are not defaulted: unset means "no such bound").
+   *
+   * @param metric the metric
+   * @param min the metric must be at least this
+   * @param max the metric must be at most this
+   * @param notWorseThanChampionBy the metric may be worse than the champion's by at most this much,
+   *     in the metric's direction; passes when there is no champion
+   */
+  public record Gate(String metric, Double min, Double max, Double notWorseThanChampionBy) {
+    public Gate {
+      Objects.requireNonNull(metric, "metric is required");
+    }
+
+    @JsonIgnore
+    public Optional<Double> minIfSet() {
+      return Optional.ofNullable(min);
+    }
+
+    @JsonIgnore
+    public Optional<Double> maxIfSet() {
+      return Optional.ofNullable(max);
+    }
+
+    @JsonIgnore
+    public Optional<Double> notWorseThanChampionByIfSet() {
+      return Optional.ofNullable(notWorseThanChampionBy);
+    }
+  }
+
+  /**
+   * Drift monitoring and retraining.
+   *
+   * @param window the tumbling window
+   * @param driftShare a window drifts when at least this share of features drifted; default 0.5
+   * @param retrain when a retrain is requested
+   */
+  public record Monitoring(Window window, Double driftShare, Retrain retrain) {
+    static final Monitoring EMPTY = new Monitoring(null, null, null);
+
+    Monitoring withDefaults() {
+      return new Monitoring(
+          (window == null ? Window.EMPTY : window).withDefaults(),
+          driftShare == null ? Defaults.DRIFT_SHARE : driftShare,
+          (retrain == null ? Retrain.EMPTY : retrain).withDefaults());
+    }
+  }
+
+  /**
+   * The drift window.
+   *
+   * @param events inference events per window; default 1000
+   */
+  public record Window(Integer events) {
+    static final Window EMPTY = new Window(null);
+
+    Window withDefaults() {
+      return new Window(events == null ? Defaults.WINDOW_EVENTS : events);
+    }
+  }
+
+  /**
+   * When a retrain is requested.
+   *
+   * @param afterDriftedWindows consecutive drifted windows before a retrain; default 2
+   * @param cooldown no further retrain for this long after one (ISO-8601); default PT1H
+   * @param schedule five-field cron (UTC) for scheduled retrains; default none
+   */
+  public record Retrain(Integer afterDriftedWindows, Duration cooldown, String schedule) {
+    static final Retrain EMPTY = new Retrain(null, null, null);
+
+    Retrain withDefaults() {
+      return new Retrain(
+          afterDriftedWindows == null
+              ? Defaults.RETRAIN_AFTER_DRIFTED_WINDOWS
+              : afterDriftedWindows,
+          cooldown == null ? Defaults.RETRAIN_COOLDOWN : cooldown,
+          schedule);
+    }
+
+    /** The retrain schedule, when the spec has one. */
+    @JsonIgnore
+    public Optional<String> scheduleIfSet() {
+      return Optional.ofNullable(schedule);
+    }
+  }
+
+  private static <T> List<T> copy(List<T> list) {
+    if (list == null) {
+      return null;
+    }
+    list.forEach(item -> Objects.requireNonNull(item, "list element"));
+    return Collections.unmodifiableList(new ArrayList<>(list));
+  }
+}
