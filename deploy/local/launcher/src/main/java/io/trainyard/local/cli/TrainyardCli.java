@@ -1,0 +1,321 @@
+package io.trainyard.local.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.trainyard.local.ComponentStatus;
+import io.trainyard.local.LocalStack;
+import io.trainyard.local.StackConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code ./trainyard}: runs the local stack. */
+@Command(
+    name = "trainyard",
+    mixinStandardHelpOptions = true,
+    versionProvider = TrainyardCli.Version.class,
+    description = {
+      "Runs Trainyard on this machine: a Kafka broker (KRaft), an S3 server (S3Proxy),"
+          + " PostgreSQL and the services.",
+      ""
+    },
+    subcommands = {
+      TrainyardCli.Up.class,
+      TrainyardCli.Down.class,
+      TrainyardCli.Status.class,
+      TrainyardCli.Demo.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {"", TrainyardCli.ENVIRONMENT})
+public final class TrainyardCli implements Callable<Integer> {
+
+  static final String ENVIRONMENT =
+      "Environment (defaults in brackets):%n"
+          + "  TRAINYARD_HOME                   state: data, logs/, pids/ [~/.trainyard]%n"
+          + "  TRAINYARD_KAFKA_PORT             Kafka broker port [9092]%n"
+          + "  TRAINYARD_KAFKA_CONTROLLER_PORT  Kafka controller port [9093]%n"
+          + "  TRAINYARD_S3_PORT                S3 port [9000]%n"
+          + "  TRAINYARD_S3_ACCESS_KEY          [trainyard]%n"
+          + "  TRAINYARD_S3_SECRET_KEY          [trainyard-secret]%n"
+          + "  TRAINYARD_S3_BUCKET              [trainyard]%n"
+          + "  TRAINYARD_PG_HOST                PostgreSQL host [127.0.0.1]%n"
+          + "  TRAINYARD_PG_PORT                PostgreSQL port [5432]%n"
+          + "  TRAINYARD_PG_USER                [postgres]%n"
+          + "  TRAINYARD_PG_PASSWORD            [empty]%n"
+          + "  TRAINYARD_PG_DATABASE            [trainyard]%n"
+          + "  TRAINYARD_<SERVICE>_PORT         a service's HTTP port: CONSOLE [8080],%n"
+          + "                                   INGESTION [8081], LABELING [8082],%n"
+          + "                                   TRAINING [8083], EVALUATION [8084],%n"
+          + "                                   DRIFT_MONITOR [8085]%n"
+          + "  TRAINYARD_ROOT                   the repository (set by ./trainyard)%n"
+          + "  TRAINYARD_REBUILD=1              ./trainyard rebuilds the project first%n"
+          + "A port that already answers is used as it is (shown as external).";
+
+  /** Exit code of a command that failed. */
+  static final int FAILED = 1;
+
+  /** Exit code of a usage error, or of a command that does not exist yet. */
+  static final int USAGE = 2;
+
+  private final Map<String, String> env;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  public TrainyardCli() {
+    this(System.getenv());
+  }
+
+  public TrainyardCli(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  public static void main(String[] args) {
+    // The CLI's SLF4J binding (slf4j-simple) speaks only about problems.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    System.exit(commandLine(new TrainyardCli()).execute(args));
+  }
+
+  /** The configured command line: failures of a command print one message and exit 1. */
+  public static CommandLine commandLine(TrainyardCli cli) {
+    CommandLine commandLine = new CommandLine(cli);
+    commandLine.setExecutionExceptionHandler(
+        (e, cl, parseResult) -> {
+          if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+            cl.getErr().println("trainyard: " + e.getMessage());
+            cl.getErr().flush();
+            return FAILED;
+          }
+          throw e;
+        });
+    return commandLine;
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
+  }
+
+  StackConfig config() {
+    return StackConfig.fromEnvironment(env);
+  }
+
+  LocalStack stack(PrintWriter out) {
+    return new LocalStack(
+        config(),
+        line -> {
+          out.println("  " + line);
+          out.flush();
+        });
+  }
+
+  Path repoRoot() {
+    String root = env.get("TRAINYARD_ROOT");
+    return Path.of(root == null || root.isBlank() ? "." : root).toAbsolutePath().normalize();
+  }
+
+  @Command(
+      name = "up",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Starts what is not running: Kafka (and creates the catalogue topics and their dead-letter"
+            + " topics), S3 (and the bucket), PostgreSQL (and the database), then every packaged"
+            + " service, and waits until each is ready. Idempotent.",
+        ""
+      },
+      footer = {"", ENVIRONMENT})
+  static final class Up implements Callable<Integer> {
+    @ParentCommand TrainyardCli parent;
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--infra-only",
+        description = "Start Kafka, S3 and PostgreSQL only, not the services.")
+    boolean infraOnly;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      StackConfig config = parent.config();
+      LocalStack stack = parent.stack(out);
+      long start = System.nanoTime();
+      out.println("Starting the infrastructure (state in " + config.home() + ")");
+      out.flush();
+      stack.ensureInfrastructure();
+      List<String> services = List.of();
+      if (!infraOnly) {
+        Path root = parent.repoRoot();
+        services = LocalStack.servicesIn(root);
+        out.println("Starting the services of " + root);
+        out.flush();
+        stack.startServices(root);
+      }
+      out.printf(
+          Locale.ROOT,
+          "%nUp in %.1f s. Logs in %s%n",
+          (System.nanoTime() - start) / 1e9,
+          config.home().resolve("logs"));
+      out.printf(Locale.ROOT, "  %-13s %s%n", "Kafka", config.kafkaBootstrapServers());
+      out.printf(
+          Locale.ROOT,
+          "  %-13s %s  bucket %s  (access key %s)%n",
+          "S3",
+          config.s3Endpoint(),
+          config.bucket(),
+          config.s3AccessKey());
+      out.printf(
+          Locale.ROOT,
+          "  %-13s %s:%d/%s  (user %s)%n",
+          "PostgreSQL",
+          config.pgHost(),
+          config.pgPort(),
+          config.database(),
+          config.pgUser());
+      for (String service : services) {
+        out.printf(
+            Locale.ROOT, "  %-13s http://127.0.0.1:%d%n", service, config.servicePort(service));
+      }
+      if (!infraOnly && services.contains("console")) {
+        out.printf(
+            Locale.ROOT,
+            "Open http://127.0.0.1:%d (the console). Stop with ./trainyard down.%n",
+            config.servicePort("console"));
+      } else {
+        out.println("Stop with ./trainyard down.");
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "down",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Stops everything ./trainyard up started (services, S3, Kafka; PostgreSQL only if up"
+            + " started it): SIGTERM, then SIGKILL after a grace period. Data stays in"
+            + " TRAINYARD_HOME.",
+        ""
+      },
+      footer = {"", ENVIRONMENT})
+  static final class Down implements Callable<Integer> {
+    @ParentCommand TrainyardCli parent;
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("Stopping the local stack (state in " + parent.config().home() + ")");
+      out.flush();
+      parent.stack(out).stopAll();
+      out.println("Down.");
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Shows each component: pid (or external, when this stack did not start it), port and"
+            + " health. Exits 0 if every running component is healthy, 1 otherwise.",
+        ""
+      },
+      footer = {"", ENVIRONMENT})
+  static final class Status implements Callable<Integer> {
+    @ParentCommand TrainyardCli parent;
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      List<ComponentStatus> statuses = new LocalStack(parent.config(), line -> {}).status();
+      if (json) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ComponentStatus s : statuses) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("name", s.name());
+          row.put("pid", s.pid().isPresent() ? s.pid().getAsLong() : null);
+          row.put("external", s.external());
+          row.put("port", s.port());
+          row.put("health", s.health().name());
+          row.put("detail", s.detail());
+          rows.add(row);
+        }
+        out.println(
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
+      } else {
+        out.print(table(statuses));
+      }
+      out.flush();
+      return healthy(statuses) ? 0 : FAILED;
+    }
+  }
+
+  /** The status table. */
+  static String table(List<ComponentStatus> statuses) {
+    StringBuilder out = new StringBuilder();
+    String format = "%-14s %-9s %-6s %-12s %s%n";
+    out.append(String.format(Locale.ROOT, format, "COMPONENT", "PID", "PORT", "HEALTH", "DETAIL"));
+    for (ComponentStatus s : statuses) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              format,
+              s.name(),
+              s.pidLabel(),
+              s.port(),
+              s.health().label(),
+              s.detail()));
+    }
+    return out.toString();
+  }
+
+  /** Whether every running component is healthy. */
+  static boolean healthy(List<ComponentStatus> statuses) {
+    return statuses.stream().noneMatch(s -> s.health() == ComponentStatus.Health.DOWN);
+  }
+
+  @Command(
+      name = "demo",
+      mixinStandardHelpOptions = true,
+      description = "Runs the whole loop on example data (not built yet).")
+  static final class Demo implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "trainyard: the end-to-end demo is not built yet (issue 5 builds it). Meanwhile,"
+              + " ./trainyard up starts the stack and the services.");
+      err.flush();
+      return USAGE;
+    }
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = TrainyardCli.class.getPackage().getImplementationVersion();
+      return new String[] {"trainyard " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.trainyard.local.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TrainyardCliTest {
+
+  @TempDir Path home;
+
+  private record Run(int exit, String out, String err) {}
+
+  private Run run(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = TrainyardCli.commandLine(new TrainyardCli(env));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsTheCommandsAndEveryEnvironmentVariable() {
+    Run run = run(Map.of(), "--help");
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("up", "down", "status", "demo");
+    assertThat(run.out())
+        .contains(
+            "TRAINYARD_HOME",
+            "TRAINYARD_KAFKA_PORT",
+            "TRAINYARD_KAFKA_CONTROLLER_PORT",
+            "TRAINYARD_S3_PORT",
+            "TRAINYARD_S3_ACCESS_KEY",
+            "TRAINYARD_S3_SECRET_KEY",
+            "TRAINYARD_S3_BUCKET",
+            "TRAINYARD_PG_HOST",
+            "TRAINYARD_PG_PORT",
+            "TRAINYARD_PG_USER",
+            "TRAINYARD_PG_PASSWORD",
+            "TRAINYARD_PG_DATABASE",
+            "TRAINYARD_<SERVICE>_PORT",
+            "DRIFT_MONITOR [8085]",
+            "TRAINYARD_REBUILD");
+  }
+
+  @Test
+  void eachCommandHasItsOwnHelp() {
+    Run up = run(Map.of(), "up", "--help");
+    assertThat(up.exit()).isZero();
+    assertThat(up.out()).contains("--infra-only", "TRAINYARD_KAFKA_PORT");
+    Run status = run(Map.of(), "help", "status");
+    assertThat(status.exit()).isZero();
+    assertThat(status.out()).contains("--json");
+  }
+
+  @Test
+  void demoSaysItIsNotBuiltYetAndExits2() {
+    Run run = run(Map.of(), "demo");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("not built yet", "issue 5");
+  }
+
+  @Test
+  void noCommandOrAnUnknownOneIsAUsageError() {
+    assertThat(run(Map.of()).exit()).isEqualTo(2);
+    Run unknown = run(Map.of(), "launch");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).contains("launch");
+  }
+
+  @Test
+  void aBadVariableFailsWithOneClearLine() {
+    Run run = run(Map.of("TRAINYARD_KAFKA_PORT", "kafka"), "status");
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err().strip())
+        .startsWith("trainyard: TRAINYARD_KAFKA_PORT")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void statusJsonOfAStoppedStackIsHealthy() throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("TRAINYARD_HOME", home.toString());
+    try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket c = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      env.put("TRAINYARD_KAFKA_PORT", Integer.toString(a.getLocalPort()));
+      env.put("TRAINYARD_S3_PORT", Integer.toString(b.getLocalPort()));
+      env.put("TRAINYARD_PG_PORT", Integer.toString(c.getLocalPort()));
+    }
+    for (String service : io.trainyard.local.StackConfig.SERVICES) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        env.put(io.trainyard.local.StackConfig.servicePortVariable(service), "" + s.getLocalPort());
+      }
+    }
+
+    Run run = run(env, "status", "--json");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    JsonNode rows = new ObjectMapper().readTree(run.out());
+    assertThat(rows).hasSize(9);
+    assertThat(rows.get(0).get("name").asText()).isEqualTo("kafka");
+    assertThat(rows.get(0).get("port").asInt())
+        .isEqualTo(Integer.parseInt(env.get("TRAINYARD_KAFKA_PORT")));
+    assertThat(rows).allSatisfy(r -> assertThat(r.get("health").asText()).isEqualTo("NOT_RUNNING"));
+    assertThat(rows).allSatisfy(r -> assertThat(r.get("pid").isNull()).isTrue());
+
+    Run table = run(env, "status");
+    assertThat(table.out()).startsWith("COMPONENT").contains("drift-monitor", "not running");
+  }
+}
