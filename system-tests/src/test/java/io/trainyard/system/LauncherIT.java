@@ -1,0 +1,201 @@
+package io.trainyard.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trainyard.local.StackConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The launcher as a user runs it: {@code ./trainyard up}, {@code status}, {@code up} again, {@code
+ * down}, with every real service. It runs on ports and a state folder of its own, so it never
+ * touches a stack the developer (or the other tests) already run.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path ROOT = Path.of(System.getProperty("trainyard.root", "..")).normalize();
+  private static final Path HOME = ROOT.resolve("system-tests/target/trainyard-home");
+  private static final Map<String, String> ENV = environment();
+  private static final StackConfig CONFIG = StackConfig.fromEnvironment(ENV);
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static Map<String, Long> pidsAfterFirstUp = Map.of();
+
+  private static Map<String, String> environment() {
+    Map<String, String> env = new HashMap<>();
+    env.put("TRAINYARD_HOME", HOME.toAbsolutePath().toString());
+    env.put("TRAINYARD_KAFKA_PORT", "29092");
+    env.put("TRAINYARD_KAFKA_CONTROLLER_PORT", "29093");
+    env.put("TRAINYARD_S3_PORT", "29000");
+    env.put("TRAINYARD_PG_DATABASE", "trainyard_system_test");
+    int port = 28080;
+    for (String service :
+        List.of("console", "ingestion", "labeling", "training", "evaluation", "drift-monitor")) {
+      env.put(StackConfig.servicePortVariable(service), Integer.toString(port++));
+    }
+    return env;
+  }
+
+  @Test
+  @Order(1)
+  void upStartsKafkaS3AndEveryServiceAndStatusShowsThemHealthy() throws Exception {
+    Result up = trainyard("up");
+    assertThat(up.exitCode()).as(up.describe()).isZero();
+
+    Result status = trainyard("status", "--json");
+    assertThat(status.exitCode()).as(status.describe()).isZero();
+    JsonNode components = JSON.readTree(status.output());
+    Map<String, Long> pids = new HashMap<>();
+    List<String> names = new ArrayList<>();
+    for (JsonNode component : components) {
+      String name = component.get("name").asText();
+      names.add(name);
+      assertThat(component.get("health").asText()).as(name).isEqualTo("UP");
+      if (!name.equals("postgresql")) {
+        assertThat(component.get("pid").isNumber()).as(name + " has a pid").isTrue();
+        pids.put(name, component.get("pid").asLong());
+      }
+    }
+    assertThat(names)
+        .contains(
+            "kafka",
+            "s3",
+            "postgresql",
+            "console",
+            "ingestion",
+            "labeling",
+            "training",
+            "evaluation",
+            "drift-monitor");
+    pidsAfterFirstUp = pids;
+  }
+
+  @Test
+  @Order(2)
+  void everyServiceDescribesItselfAsReady() throws Exception {
+    for (String service : StackConfig.SERVICES) {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + CONFIG.servicePort(service)
+                              + "/api/v1/services/"
+                              + service))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(service).isEqualTo(200);
+      JsonNode info = JSON.readTree(response.body());
+      assertThat(info.get("name").asText()).isEqualTo(service);
+      assertThat(info.get("ready").asBoolean()).as(service + " ready").isTrue();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void upAgainIsHarmless() throws Exception {
+    Result up = trainyard("up");
+    assertThat(up.exitCode()).as(up.describe()).isZero();
+    JsonNode components = JSON.readTree(trainyard("status", "--json").output());
+    for (JsonNode component : components) {
+      String name = component.get("name").asText();
+      if (pidsAfterFirstUp.containsKey(name)) {
+        assertThat(component.get("pid").asLong())
+            .as(name + " kept its process")
+            .isEqualTo(pidsAfterFirstUp.get(name));
+      }
+    }
+  }
+
+  @Test
+  @Order(4)
+  void downLeavesNoProcessAndNoOpenPort() throws Exception {
+    Result down = trainyard("down");
+    assertThat(down.exitCode()).as(down.describe()).isZero();
+    assertThat(pidsAfterFirstUp).isNotEmpty();
+    for (Map.Entry<String, Long> entry : pidsAfterFirstUp.entrySet()) {
+      assertThat(ProcessHandle.of(entry.getValue()).map(ProcessHandle::isAlive).orElse(false))
+          .as(entry.getKey() + " process is gone")
+          .isFalse();
+    }
+    List<Integer> ports = new ArrayList<>(List.of(29092, 29093, 29000));
+    for (String service : StackConfig.SERVICES) {
+      ports.add(CONFIG.servicePort(service));
+    }
+    for (int port : ports) {
+      assertThat(listening(port)).as("port " + port + " is closed").isFalse();
+    }
+  }
+
+  @AfterAll
+  static void stopWhateverIsLeft() throws Exception {
+    trainyard("down");
+  }
+
+  private static boolean listening(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Exit code, standard output, and standard error (kept apart so JSON output parses). */
+  private record Result(int exitCode, String output, String errors) {
+    String describe() {
+      return "exit " + exitCode + "\n" + output + "\n" + errors;
+    }
+  }
+
+  private static Result trainyard(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("trainyard").toString());
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("trainyard-", ".out");
+    Path err = Files.createTempFile("trainyard-", ".err");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(ROOT.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    builder.environment().putAll(ENV);
+    Process process = builder.start();
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("./trainyard " + String.join(" ", args) + " did not finish");
+    }
+    Result result =
+        new Result(
+            process.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+    Files.deleteIfExists(out);
+    Files.deleteIfExists(err);
+    return result;
+  }
+}
