@@ -1,46 +1,41 @@
 package io.trainyard.platform;
 
-import io.smallrye.health.SmallRyeHealthReporter;
+import io.quarkus.arc.properties.UnlessBuildProperty;
+import io.trainyard.platform.ServiceSelf.ServiceInfo;
+import io.trainyard.platform.auth.Roles;
+import io.trainyard.platform.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.health.HealthCheckResponse;
 
 /**
- * Every service answers {@code GET /api/v1/services/{itself}} with its name, version and readiness.
+ * Every service answers {@code GET /api/v1/services/{itself}} with its name, version and readiness
+ * (role {@code viewer}); any other name is a 404 problem. The front door (the console, built with
+ * {@code trainyard.front-door=true}) answers this path itself and forwards other names to their
+ * service.
  */
 @Path("/api/v1/services")
+@UnlessBuildProperty(name = "trainyard.front-door", stringValue = "true", enableIfMissing = true)
 public class ServiceInfoResource {
 
-  /** What a service says about itself. */
-  public record ServiceInfo(String name, String version, boolean ready) {}
+  private final ServiceSelf self;
 
-  private final String name;
-  private final String version;
-  private final SmallRyeHealthReporter health;
-
-  public ServiceInfoResource(
-      @ConfigProperty(name = "trainyard.service.name") String name,
-      @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
-          String version,
-      SmallRyeHealthReporter health) {
-    this.name = name;
-    this.version = version;
-    this.health = health;
+  public ServiceInfoResource(ServiceSelf self) {
+    this.self = self;
   }
 
   @GET
   @Path("/{service}")
+  @RolesAllowed(Roles.VIEWER)
   @Produces(MediaType.APPLICATION_JSON)
   public ServiceInfo describe(@PathParam("service") String service) {
-    if (!name.equals(service)) {
-      throw new NotFoundException("This is the " + name + " service, not " + service);
+    if (!self.name().equals(service)) {
+      throw ProblemException.notFound(
+          "This is the " + self.name() + " service, not " + service + ".");
     }
-    boolean ready = health.getReadiness().getStatus() == HealthCheckResponse.Status.UP;
-    return new ServiceInfo(name, version, ready);
+    return self.describe();
   }
 }

@@ -1,18 +1,26 @@
 package io.trainyard.testing;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import org.junit.jupiter.api.Test;
 
 /**
  * What every service must do from its first day, checked against the real stack: it starts, it is
- * ready only when Kafka, PostgreSQL and the object store answer, and it describes itself. Each
- * service runs this with a {@code @QuarkusTest} subclass that names it and declares
- * {@code @QuarkusTestResource(TrainyardStackResource.class)}.
+ * ready only when Kafka, PostgreSQL and the object store answer, it describes itself to a {@code
+ * viewer}, it answers errors as RFC 7807 problems, and {@code /q/*} needs no token. Each service
+ * runs this with a {@code @QuarkusTest} subclass that names it and declares
+ * {@code @QuarkusTestResource(TrainyardStackResource.class)} (which turns auth on with a test key;
+ * see {@link TestTokens}).
  */
 public abstract class ServiceConventionsTest {
+
+  /** The media type of problem responses. */
+  protected static final String PROBLEM_JSON = "application/problem+json";
 
   /** The service's name, as in {@code trainyard.service.name}. */
   protected abstract String serviceName();
@@ -33,6 +41,7 @@ public abstract class ServiceConventionsTest {
   @Test
   void describesItself() {
     given()
+        .header("Authorization", TestTokens.bearer("viewer"))
         .when()
         .get("/api/v1/services/" + serviceName())
         .then()
@@ -42,13 +51,68 @@ public abstract class ServiceConventionsTest {
   }
 
   @Test
-  void doesNotAnswerForAnotherService() {
-    given().when().get("/api/v1/services/not-" + serviceName()).then().statusCode(404);
+  void describesItselfOnlyToAnAuthenticatedCaller() {
+    String path = "/api/v1/services/" + serviceName();
+    given()
+        .when()
+        .get(path)
+        .then()
+        .statusCode(401)
+        .contentType(PROBLEM_JSON)
+        .header("WWW-Authenticate", startsWith("Bearer"))
+        .body("status", equalTo(401))
+        .body("title", equalTo("Unauthorized"))
+        .body("instance", equalTo(path));
+    given()
+        .header("Authorization", "Bearer " + TestTokens.expired("viewer"))
+        .when()
+        .get(path)
+        .then()
+        .statusCode(401)
+        .contentType(PROBLEM_JSON);
   }
 
   @Test
-  void servesOpenApiAndMetrics() {
+  void doesNotAnswerForAnotherService() {
+    String path = "/api/v1/services/not-" + serviceName();
+    given()
+        .header("Authorization", TestTokens.bearer("viewer"))
+        .when()
+        .get(path)
+        .then()
+        .statusCode(404)
+        .contentType(PROBLEM_JSON)
+        .body("type", equalTo("about:blank"))
+        .body("title", equalTo("Not Found"))
+        .body("status", equalTo(404))
+        .body("detail", containsString(serviceName()))
+        .body("instance", equalTo(path));
+  }
+
+  @Test
+  void answersAnUnknownRouteWithAProblem() {
+    String path = "/api/v1/no-such-route-" + serviceName();
+    given()
+        .when()
+        .get(path)
+        .then()
+        .statusCode(404)
+        .contentType(PROBLEM_JSON)
+        .body("status", equalTo(404))
+        .body("instance", equalTo(path));
+  }
+
+  @Test
+  void servesHealthOpenApiAndMetricsWithoutAToken() {
     given().when().get("/q/openapi").then().statusCode(200);
     given().when().get("/q/metrics").then().statusCode(200);
+    // Even a bad token does not matter there: /q/* never authenticates.
+    given()
+        .header("Authorization", "Bearer not-a-jwt")
+        .when()
+        .get("/q/health/live")
+        .then()
+        .statusCode(200)
+        .contentType(not(PROBLEM_JSON));
   }
 }

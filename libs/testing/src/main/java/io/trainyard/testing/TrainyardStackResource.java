@@ -1,6 +1,7 @@
 package io.trainyard.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -8,12 +9,18 @@ import java.util.Map;
  * {@code @QuarkusTestResource(value = TrainyardStackResource.class, restrictToAnnotatedClass =
  * false)} or through {@link ServiceConventionsTest}. The stack outlives the test JVM on purpose:
  * starting Kafka costs seconds, and {@code ./trainyard down} stops it.
+ *
+ * <p>Auth stays on: the service verifies tokens with this JVM's test key ({@link
+ * TestTokens#publicKeyFile()}), so tests send {@code Authorization: TestTokens.bearer("ops")}. A
+ * {@code QuarkusTestProfile} may turn it off with {@code trainyard.auth.enabled=false}.
  */
 public class TrainyardStackResource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    return TestStacks.current().serviceConfig();
+    Map<String, String> config = new LinkedHashMap<>(TestStacks.current().serviceConfig());
+    config.put("trainyard.auth.public-key-location", TestTokens.publicKeyFile().toString());
+    return config;
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
 import io.trainyard.contracts.Topic;
 import io.trainyard.local.ComponentStatus.Health;
+import io.trainyard.local.auth.DevKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -713,6 +714,9 @@ public final class LocalStack {
               + " -DskipTests -Dquick)");
     }
     createDirectories();
+    if (config.authEnabled()) {
+      DevKeys.loadOrCreate(config.authDir()); // services verify tokens with its public key
+    }
     Map<String, Launch> launches = new LinkedHashMap<>();
     for (String service : services) {
       int port = config.servicePort(service);
@@ -743,7 +747,10 @@ public final class LocalStack {
     return command;
   }
 
-  /** The environment a service is started with: where Kafka, PostgreSQL and S3 are. */
+  /**
+   * The environment a service is started with: where Kafka, PostgreSQL and S3 are, and whether it
+   * verifies tokens (with the public key in {@link StackConfig#authDir()}) or runs without auth.
+   */
   public Map<String, String> serviceEnvironment(String service) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("QUARKUS_HTTP_PORT", Integer.toString(config.servicePort(service)));
@@ -759,6 +766,21 @@ public final class LocalStack {
     env.put("TRAINYARD_S3_SECRET_KEY", config.s3SecretKey());
     env.put("TRAINYARD_S3_BUCKET", config.bucket());
     env.put("DJL_CACHE_DIR", config.home().resolve("djl").toString());
+    if (service.equals("console")) {
+      // The front door forwards to every other service, wherever its port was moved.
+      for (String other : StackConfig.SERVICES) {
+        if (!other.equals("console")) {
+          env.put(
+              "TRAINYARD_CONSOLE_UPSTREAM_" + other.toUpperCase(Locale.ROOT).replace('-', '_'),
+              "http://127.0.0.1:" + config.servicePort(other));
+        }
+      }
+    }
+    env.put("TRAINYARD_AUTH_ENABLED", Boolean.toString(config.authEnabled()));
+    if (config.authEnabled()) {
+      env.put(
+          "TRAINYARD_AUTH_PUBLIC_KEY_LOCATION", DevKeys.publicKeyFile(config.authDir()).toString());
+    }
     return Collections.unmodifiableMap(env);
   }
 

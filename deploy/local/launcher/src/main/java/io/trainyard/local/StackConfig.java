@@ -28,12 +28,14 @@ import java.util.Objects;
  *   <tr><td>TRAINYARD_PG_DATABASE</td><td>trainyard</td></tr>
  *   <tr><td>TRAINYARD_&lt;SERVICE&gt;_PORT</td><td>console 8080, ingestion 8081, labeling 8082,
  *       training 8083, evaluation 8084, drift-monitor 8085 (TRAINYARD_DRIFT_MONITOR_PORT)</td></tr>
+ *   <tr><td>TRAINYARD_AUTH</td><td>on (off: services run without auth, on loopback)</td></tr>
  * </table>
  *
  * <p>An empty variable counts as unset.
  *
  * @param home the state directory: Kafka and S3 data, {@code logs/}, {@code pids/}
  * @param servicePorts HTTP port of each service, keyed by service name
+ * @param authEnabled whether services verify JWT bearer tokens (with the key in {@link #authDir()})
  */
 public record StackConfig(
     Path home,
@@ -48,7 +50,8 @@ public record StackConfig(
     String pgUser,
     String pgPassword,
     String database,
-    Map<String, Integer> servicePorts) {
+    Map<String, Integer> servicePorts,
+    boolean authEnabled) {
 
   /** The services under {@code services/}, in start order (the console, the front door, last). */
   public static final List<String> SERVICES =
@@ -128,7 +131,8 @@ public record StackConfig(
         string(env, "TRAINYARD_PG_USER", "postgres"),
         string(env, "TRAINYARD_PG_PASSWORD", ""),
         string(env, "TRAINYARD_PG_DATABASE", "trainyard"),
-        servicePorts);
+        servicePorts,
+        onOff(env, "TRAINYARD_AUTH", true));
   }
 
   /** {@code TRAINYARD_<SERVICE>_PORT}, e.g. {@code TRAINYARD_DRIFT_MONITOR_PORT}. */
@@ -170,7 +174,32 @@ public record StackConfig(
         pgUser,
         pgPassword,
         database,
-        servicePorts);
+        servicePorts,
+        authEnabled);
+  }
+
+  /** This configuration with auth on or off ({@code ./trainyard up --no-auth}). */
+  public StackConfig withAuthEnabled(boolean enabled) {
+    return new StackConfig(
+        home,
+        kafkaPort,
+        kafkaControllerPort,
+        s3Port,
+        s3AccessKey,
+        s3SecretKey,
+        bucket,
+        pgHost,
+        pgPort,
+        pgUser,
+        pgPassword,
+        database,
+        servicePorts,
+        enabled);
+  }
+
+  /** {@code <home>/auth}: the key that signs development tokens and that services verify with. */
+  public Path authDir() {
+    return home.resolve("auth");
   }
 
   /**
@@ -206,6 +235,19 @@ public record StackConfig(
   private static String string(Map<String, String> env, String name, String defaultValue) {
     String value = env.get(name);
     return value == null || value.isEmpty() ? defaultValue : value;
+  }
+
+  private static boolean onOff(Map<String, String> env, String name, boolean defaultValue) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "on", "true", "1", "yes" -> true;
+      case "off", "false", "0", "no" -> false;
+      default ->
+          throw new IllegalArgumentException(name + " must be on or off, not '" + value + "'");
+    };
   }
 
   private static int port(Map<String, String> env, String name, int defaultValue) {

@@ -349,9 +349,15 @@ class LocalStackIT {
             "TRAINYARD_S3_SECRET_KEY=trainyard-secret",
             "TRAINYARD_S3_BUCKET=trainyard",
             "DJL_CACHE_DIR=" + home.resolve("djl"),
+            "TRAINYARD_AUTH_ENABLED=true",
+            "TRAINYARD_AUTH_PUBLIC_KEY_LOCATION=" + home.resolve("auth/public-key.pem"),
             "jvm -Xmx256m",
             "jvm -Dai.djl.offline=true",
             "cwd " + repo.resolve("services/console"));
+
+    // Auth is on by default: the services' verification key was created.
+    assertThat(home.resolve("auth/public-key.pem")).exists();
+    assertThat(home.resolve("auth/private-key.pem")).exists();
 
     // Again: nothing new is started.
     long consolePid = status.get("console").pid().getAsLong();

@@ -85,7 +85,16 @@ class LocalStackTest {
         .containsEntry("TRAINYARD_S3_ACCESS_KEY", "trainyard")
         .containsEntry("TRAINYARD_S3_SECRET_KEY", "trainyard-secret")
         .containsEntry("TRAINYARD_S3_BUCKET", "trainyard")
-        .containsEntry("DJL_CACHE_DIR", "/srv/ty/djl");
+        .containsEntry("DJL_CACHE_DIR", "/srv/ty/djl")
+        .containsEntry("TRAINYARD_AUTH_ENABLED", "true")
+        .containsEntry("TRAINYARD_AUTH_PUBLIC_KEY_LOCATION", "/srv/ty/auth/public-key.pem");
+
+    Map<String, String> noAuth =
+        new LocalStack(config.withAuthEnabled(false), line -> {}).serviceEnvironment("labeling");
+    assertThat(noAuth)
+        .containsEntry("TRAINYARD_AUTH_ENABLED", "false")
+        .containsEntry("QUARKUS_HTTP_HOST", "127.0.0.1")
+        .doesNotContainKey("TRAINYARD_AUTH_PUBLIC_KEY_LOCATION");
   }
 
   @Test

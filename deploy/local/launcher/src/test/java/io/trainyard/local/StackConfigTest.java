@@ -161,4 +161,22 @@ class StackConfigTest {
     assertThat(test.home()).isEqualTo(Path.of("/x"));
     assertThat(config.database()).isEqualTo("trainyard");
   }
+
+  @Test
+  void authIsOnUnlessTrainyardAuthSaysOff() {
+    assertThat(StackConfig.fromEnvironment(Map.of()).authEnabled()).isTrue();
+    assertThat(StackConfig.fromEnvironment(Map.of("TRAINYARD_AUTH", "off")).authEnabled())
+        .isFalse();
+    assertThat(StackConfig.fromEnvironment(Map.of("TRAINYARD_AUTH", "FALSE")).authEnabled())
+        .isFalse();
+    assertThat(StackConfig.fromEnvironment(Map.of("TRAINYARD_AUTH", "on")).authEnabled()).isTrue();
+    assertThat(StackConfig.fromEnvironment(Map.of("TRAINYARD_AUTH", "")).authEnabled()).isTrue();
+    assertThatThrownBy(() -> StackConfig.fromEnvironment(Map.of("TRAINYARD_AUTH", "maybe")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TRAINYARD_AUTH must be on or off");
+    StackConfig config = StackConfig.fromEnvironment(Map.of("TRAINYARD_HOME", "/srv/ty"));
+    assertThat(config.withAuthEnabled(false).authEnabled()).isFalse();
+    assertThat(config.withAuthEnabled(false).withDatabase("x").authEnabled()).isFalse();
+    assertThat(config.authDir()).isEqualTo(Path.of("/srv/ty/auth"));
+  }
 }

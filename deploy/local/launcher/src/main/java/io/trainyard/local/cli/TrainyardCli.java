@@ -5,8 +5,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trainyard.local.ComponentStatus;
 import io.trainyard.local.LocalStack;
 import io.trainyard.local.StackConfig;
+import io.trainyard.local.auth.DevKeys;
+import io.trainyard.local.auth.DevTokens;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +38,7 @@ import picocli.CommandLine.Spec;
       TrainyardCli.Up.class,
       TrainyardCli.Down.class,
       TrainyardCli.Status.class,
+      TrainyardCli.Token.class,
       TrainyardCli.Demo.class,
       CommandLine.HelpCommand.class
     },
@@ -57,6 +63,9 @@ public final class TrainyardCli implements Callable<Integer> {
           + "                                   INGESTION [8081], LABELING [8082],%n"
           + "                                   TRAINING [8083], EVALUATION [8084],%n"
           + "                                   DRIFT_MONITOR [8085]%n"
+          + "  TRAINYARD_AUTH                   on: services verify JWT bearer tokens signed by%n"
+          + "                                   the key in TRAINYARD_HOME/auth; off: no auth,%n"
+          + "                                   loopback only (like up --no-auth) [on]%n"
           + "  TRAINYARD_ROOT                   the repository (set by ./trainyard)%n"
           + "  TRAINYARD_REBUILD=1              ./trainyard rebuilds the project first%n"
           + "A port that already answers is used as it is (shown as external).";
@@ -113,8 +122,12 @@ public final class TrainyardCli implements Callable<Integer> {
   }
 
   LocalStack stack(PrintWriter out) {
+    return stack(config(), out);
+  }
+
+  LocalStack stack(StackConfig config, PrintWriter out) {
     return new LocalStack(
-        config(),
+        config,
         line -> {
           out.println("  " + line);
           out.flush();
@@ -133,6 +146,9 @@ public final class TrainyardCli implements Callable<Integer> {
         "Starts what is not running: Kafka (and creates the catalogue topics and their dead-letter"
             + " topics), S3 (and the bucket), PostgreSQL (and the database), then every packaged"
             + " service, and waits until each is ready. Idempotent.",
+        "Services verify JWT bearer tokens signed by the local key (TRAINYARD_HOME/auth, created"
+            + " if missing; mint one with ./trainyard token --role <role>), unless --no-auth or"
+            + " TRAINYARD_AUTH=off. Services already running keep the mode they started with.",
         ""
       },
       footer = {"", ENVIRONMENT})
@@ -145,11 +161,21 @@ public final class TrainyardCli implements Callable<Integer> {
         description = "Start Kafka, S3 and PostgreSQL only, not the services.")
     boolean infraOnly;
 
+    @Option(
+        names = "--no-auth",
+        description =
+            "Run the services without authentication: every request acts as an admin. They listen"
+                + " on 127.0.0.1 only. The same as TRAINYARD_AUTH=off.")
+    boolean noAuth;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       StackConfig config = parent.config();
-      LocalStack stack = parent.stack(out);
+      if (noAuth) {
+        config = config.withAuthEnabled(false);
+      }
+      LocalStack stack = parent.stack(config, out);
       long start = System.nanoTime();
       out.println("Starting the infrastructure (state in " + config.home() + ")");
       out.flush();
@@ -186,6 +212,19 @@ public final class TrainyardCli implements Callable<Integer> {
       for (String service : services) {
         out.printf(
             Locale.ROOT, "  %-13s http://127.0.0.1:%d%n", service, config.servicePort(service));
+      }
+      if (!infraOnly) {
+        if (config.authEnabled()) {
+          out.printf(
+              Locale.ROOT,
+              "  %-13s on: send Authorization: Bearer $(./trainyard token --role viewer)%n",
+              "Auth");
+        } else {
+          out.printf(
+              Locale.ROOT,
+              "  %-13s OFF: every request acts as an admin (services on 127.0.0.1 only)%n",
+              "Auth");
+        }
       }
       if (!infraOnly && services.contains("console")) {
         out.printf(
@@ -265,6 +304,75 @@ public final class TrainyardCli implements Callable<Integer> {
       }
       out.flush();
       return healthy(statuses) ? 0 : FAILED;
+    }
+  }
+
+  @Command(
+      name = "token",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Prints a development token (a JWT signed RS256 by the local key in TRAINYARD_HOME/auth,"
+            + " created on first use) for the services started by ./trainyard up. Use it as"
+            + " Authorization: Bearer <token>.",
+        ""
+      },
+      footer = {
+        "",
+        "Example: curl -H \"Authorization: Bearer $(./trainyard token --role viewer)\""
+            + " http://127.0.0.1:8082/api/v1/services/labeling",
+        "",
+        ENVIRONMENT
+      })
+  static final class Token implements Callable<Integer> {
+    @ParentCommand TrainyardCli parent;
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--role",
+        required = true,
+        paramLabel = "<role>",
+        description =
+            "A role of the token: admin (everything), ops, annotator or viewer (read)."
+                + " Repeat for several.")
+    List<String> roles;
+
+    @Option(
+        names = "--subject",
+        paramLabel = "<name>",
+        description = "Who the token is for (sub and upn claims). Default: your user name.")
+    String subject;
+
+    @Option(
+        names = "--ttl",
+        paramLabel = "<duration>",
+        defaultValue = "PT8H",
+        description =
+            "How long the token is valid, as an ISO 8601 duration. Default: ${DEFAULT-VALUE}.")
+    String ttl;
+
+    @Override
+    public Integer call() {
+      Duration lifetime;
+      try {
+        lifetime = Duration.parse(ttl);
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "--ttl must be an ISO 8601 duration such as PT8H or PT30M, not '" + ttl + "'");
+      }
+      if (lifetime.isNegative() || lifetime.isZero()) {
+        throw new IllegalArgumentException("--ttl must be positive, not " + ttl);
+      }
+      DevTokens.checkRoles(roles);
+      String who = subject;
+      if (who == null || who.isBlank()) {
+        who = System.getProperty("user.name", "developer");
+      }
+      Path dir = parent.config().authDir();
+      var keys = DevKeys.loadOrCreate(dir);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(DevTokens.mint(keys.getPrivate(), who, roles, Instant.now(), lifetime));
+      out.flush();
+      return 0;
     }
   }
 

@@ -53,14 +53,19 @@ class TrainyardCliTest {
             "TRAINYARD_PG_DATABASE",
             "TRAINYARD_<SERVICE>_PORT",
             "DRIFT_MONITOR [8085]",
+            "TRAINYARD_AUTH",
             "TRAINYARD_REBUILD");
+    assertThat(run.out()).contains("token");
   }
 
   @Test
   void eachCommandHasItsOwnHelp() {
     Run up = run(Map.of(), "up", "--help");
     assertThat(up.exit()).isZero();
-    assertThat(up.out()).contains("--infra-only", "TRAINYARD_KAFKA_PORT");
+    assertThat(up.out()).contains("--infra-only", "--no-auth", "TRAINYARD_KAFKA_PORT");
+    Run token = run(Map.of(), "token", "--help");
+    assertThat(token.exit()).isZero();
+    assertThat(token.out()).contains("--role", "--subject", "--ttl");
     Run status = run(Map.of(), "help", "status");
     assertThat(status.exit()).isZero();
     assertThat(status.out()).contains("--json");
@@ -120,5 +125,52 @@ class TrainyardCliTest {
 
     Run table = run(env, "status");
     assertThat(table.out()).startsWith("COMPONENT").contains("drift-monitor", "not running");
+  }
+
+  @Test
+  void tokenPrintsAJwtSignedByTheKeyItCreatesUnderHomeAuth() throws Exception {
+    Map<String, String> env = Map.of("TRAINYARD_HOME", home.toString());
+
+    Run run = run(env, "token", "--role", "ops", "--subject", "alice", "--ttl", "PT30M");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    String token = run.out().strip();
+    assertThat(run.out().lines()).hasSize(1);
+    Path auth = home.resolve("auth");
+    JsonNode claims =
+        io.trainyard.local.auth.DevTokensTest.verify(
+            token, io.trainyard.local.auth.DevKeys.readPublicKey(auth.resolve("public-key.pem")));
+    assertThat(claims.get("sub").asText()).isEqualTo("alice");
+    assertThat(claims.get("groups").get(0).asText()).isEqualTo("ops");
+    assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(1800);
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(auth.resolve("private-key.pem"))))
+        .isEqualTo("rw-------");
+
+    // The next token comes from the same key; the default subject is the user, the ttl 8 hours.
+    Run again = run(env, "token", "--role", "viewer", "--role", "annotator");
+    assertThat(again.exit()).as(again.err()).isZero();
+    JsonNode second =
+        io.trainyard.local.auth.DevTokensTest.verify(
+            again.out().strip(),
+            io.trainyard.local.auth.DevKeys.readPublicKey(auth.resolve("public-key.pem")));
+    assertThat(second.get("sub").asText()).isEqualTo(System.getProperty("user.name"));
+    assertThat(second.get("groups")).hasSize(2);
+    assertThat(second.get("exp").asLong() - second.get("iat").asLong()).isEqualTo(8 * 3600);
+  }
+
+  @Test
+  void tokenRefusesUnknownRolesBadTtlsAndNoRole() {
+    Map<String, String> env = Map.of("TRAINYARD_HOME", home.toString());
+    Run role = run(env, "token", "--role", "root");
+    assertThat(role.exit()).isEqualTo(1);
+    assertThat(role.err()).contains("unknown role 'root'").doesNotContain("\tat ");
+    Run ttl = run(env, "token", "--role", "ops", "--ttl", "8h");
+    assertThat(ttl.exit()).isEqualTo(1);
+    assertThat(ttl.err()).contains("--ttl must be an ISO 8601 duration");
+    Run none = run(env, "token");
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).contains("--role");
   }
 }
