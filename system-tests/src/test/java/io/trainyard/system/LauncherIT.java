@@ -43,6 +43,7 @@ class LauncherIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static Map<String, Long> pidsAfterFirstUp = Map.of();
+  private static String bearer;
 
   private static Map<String, String> environment() {
     Map<String, String> env = new HashMap<>();
@@ -95,28 +96,53 @@ class LauncherIT {
 
   @Test
   @Order(2)
-  void everyServiceDescribesItselfAsReady() throws Exception {
+  void everyServiceDescribesItselfAsReadyToATokenFromTrainyardToken() throws Exception {
+    Result token = trainyard("token", "--role", "viewer");
+    assertThat(token.exitCode()).as(token.describe()).isZero();
+    bearer = "Bearer " + token.output().trim();
     for (String service : StackConfig.SERVICES) {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:"
-                              + CONFIG.servicePort(service)
-                              + "/api/v1/services/"
-                              + service))
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(service).isEqualTo(200);
+      HttpResponse<String> response = get(CONFIG.servicePort(service), service, bearer);
+      assertThat(response.statusCode()).as(service + ": " + response.body()).isEqualTo(200);
       JsonNode info = JSON.readTree(response.body());
       assertThat(info.get("name").asText()).isEqualTo(service);
       assertThat(info.get("ready").asBoolean()).as(service + " ready").isTrue();
     }
+    assertThat(get(CONFIG.servicePort("ingestion"), "ingestion", null).statusCode())
+        .as("no token, no answer")
+        .isEqualTo(401);
   }
 
   @Test
   @Order(3)
+  void theConsoleReachesEveryServiceOnItsOwnPort() throws Exception {
+    int console = CONFIG.servicePort("console");
+    for (String service : StackConfig.SERVICES) {
+      HttpResponse<String> response = get(console, service, bearer);
+      assertThat(response.statusCode()).as(service + ": " + response.body()).isEqualTo(200);
+      JsonNode info = JSON.readTree(response.body());
+      assertThat(info.get("name").asText()).as("answered by " + service).isEqualTo(service);
+      assertThat(info.get("ready").asBoolean()).as(service + " ready").isTrue();
+    }
+    HttpResponse<String> unknown = get(console, "no-such-service", bearer);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+  }
+
+  private static HttpResponse<String> get(int port, String service, String authorization)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/v1/services/" + service))
+            .timeout(Duration.ofSeconds(10));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @Order(4)
   void upAgainIsHarmless() throws Exception {
     Result up = trainyard("up");
     assertThat(up.exitCode()).as(up.describe()).isZero();
@@ -132,7 +158,7 @@ class LauncherIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void downLeavesNoProcessAndNoOpenPort() throws Exception {
     Result down = trainyard("down");
     assertThat(down.exitCode()).as(down.describe()).isZero();

@@ -1,0 +1,174 @@
+package io.trainyard.console;
+
+import io.trainyard.console.pipelines.PipelineService;
+import io.trainyard.console.pipelines.PipelineView;
+import io.trainyard.console.proxy.ApiProxy;
+import io.trainyard.contracts.spec.SpecValidationException;
+import io.trainyard.platform.ServiceSelf;
+import io.trainyard.platform.auth.Roles;
+import io.trainyard.platform.problem.Problem;
+import io.trainyard.platform.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * The console is the front door: it answers the pipeline specs itself and forwards every other
+ * {@code /api/v1} path to the service that owns it ({@link ApiProxy}). Both live in one resource
+ * class so that JAX-RS always prefers the console's own paths over the catch-all.
+ */
+@Path("/api/v1")
+public class ConsoleApi {
+  static final String YAML = "application/yaml";
+
+  private final PipelineService pipelines;
+  private final ApiProxy proxy;
+  private final ServiceSelf self;
+
+  public ConsoleApi(PipelineService pipelines, ApiProxy proxy, ServiceSelf self) {
+    this.pipelines = pipelines;
+    this.proxy = proxy;
+    this.self = self;
+  }
+
+  @PUT
+  @Path("pipelines/{name}")
+  @RolesAllowed(Roles.OPS)
+  @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml", "text/x-yaml"})
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response apply(@PathParam("name") String name, String body) {
+    PipelineService.Applied applied;
+    try {
+      applied = pipelines.apply(name, body);
+    } catch (SpecValidationException e) {
+      throw ProblemException.validation(
+          "The pipeline spec is invalid: " + e.reasons().size() + " problem(s)",
+          e.reasons().stream().map(ConsoleApi::fieldError).toList());
+    }
+    return Response.status(applied.created() ? Response.Status.CREATED : Response.Status.OK)
+        .header("Trainyard-Changed", applied.changed())
+        .entity(applied.pipeline())
+        .build();
+  }
+
+  @GET
+  @Path("pipelines")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(MediaType.APPLICATION_JSON)
+  public List<PipelineView> list() {
+    return pipelines.list();
+  }
+
+  @GET
+  @Path("pipelines/{name}")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(MediaType.APPLICATION_JSON)
+  public PipelineView get(@PathParam("name") String name) {
+    return pipelines
+        .find(name)
+        .orElseThrow(() -> ProblemException.notFound("No pipeline named " + name));
+  }
+
+  /**
+   * The console describes itself, and forwards {@code /api/v1/services/{service}} to every other
+   * service, so one URL shows whether each is up.
+   */
+  @GET
+  @Path("services/{service}")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response describeService(
+      @PathParam("service") String service, @Context UriInfo uri, @Context HttpHeaders headers) {
+    if (self.name().equals(service)) {
+      return Response.ok(self.describe()).build();
+    }
+    return forward("GET", uri, headers, null);
+  }
+
+  /** A reason such as {@code $.training.epochs: must be >= 1} as a field error. */
+  static Problem.FieldError fieldError(String reason) {
+    int colon = reason.indexOf(": ");
+    if (!reason.startsWith("$") || colon < 0) {
+      return new Problem.FieldError(null, null, reason);
+    }
+    String field = reason.substring(0, colon);
+    String pointer =
+        field.equals("$")
+            ? ""
+            : field.substring(1).replaceAll("\\[(\\d+)]", ".$1").replace('.', '/');
+    return new Problem.FieldError(field, pointer, reason);
+  }
+
+  @GET
+  @Path("{path: .+}")
+  public Response forwardGet(@Context UriInfo uri, @Context HttpHeaders headers) {
+    return forward("GET", uri, headers, null);
+  }
+
+  @HEAD
+  @Path("{path: .+}")
+  public Response forwardHead(@Context UriInfo uri, @Context HttpHeaders headers) {
+    return forward("HEAD", uri, headers, null);
+  }
+
+  @OPTIONS
+  @Path("{path: .+}")
+  public Response forwardOptions(@Context UriInfo uri, @Context HttpHeaders headers) {
+    return forward("OPTIONS", uri, headers, null);
+  }
+
+  @DELETE
+  @Path("{path: .+}")
+  public Response forwardDelete(@Context UriInfo uri, @Context HttpHeaders headers) {
+    return forward("DELETE", uri, headers, null);
+  }
+
+  @POST
+  @Path("{path: .+}")
+  @Consumes(MediaType.WILDCARD)
+  public Response forwardPost(
+      @Context UriInfo uri, @Context HttpHeaders headers, InputStream body) {
+    return forward("POST", uri, headers, body);
+  }
+
+  @PUT
+  @Path("{path: .+}")
+  @Consumes(MediaType.WILDCARD)
+  public Response forwardPut(@Context UriInfo uri, @Context HttpHeaders headers, InputStream body) {
+    return forward("PUT", uri, headers, body);
+  }
+
+  @PATCH
+  @Path("{path: .+}")
+  @Consumes(MediaType.WILDCARD)
+  public Response forwardPatch(
+      @Context UriInfo uri, @Context HttpHeaders headers, InputStream body) {
+    return forward("PATCH", uri, headers, body);
+  }
+
+  private Response forward(String method, UriInfo uri, HttpHeaders headers, InputStream body) {
+    String path = uri.getRequestUri().getRawPath();
+    String owner =
+        proxy
+            .ownerOf(method, path)
+            .orElseThrow(
+                () -> ProblemException.notFound("No service answers " + method + " " + path));
+    return proxy.forward(owner, method, uri, headers, body);
+  }
+}
