@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -200,7 +201,9 @@ class LocalStackTest {
     List<String> lines = new ArrayList<>();
     LocalStack stack = new LocalStack(config, lines::add);
 
-    assertThat(stack.ourProcess("ingestion")).contains(process);
+    // Right after the spawn the child may still be exec-ing (its command line is not yet the
+    // marked one); a lost pid file is only ever recovered from a running process.
+    assertThat(awaitFound(stack, "ingestion", Duration.ofSeconds(5))).contains(process);
     assertThat(stack.status())
         .filteredOn(s -> s.name().equals("ingestion"))
         .singleElement()
@@ -222,7 +225,14 @@ class LocalStackTest {
     Files.createDirectories(log.getParent());
     ProcessHandle process = spawnMarked("probe", log);
     try {
-      assertThat(Processes.findByMarkers("probe", home.toAbsolutePath())).contains(process);
+      // Once the marked command line shows, setsid has run and bash has been exec'd.
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      Optional<ProcessHandle> found = Processes.findByMarkers("probe", home.toAbsolutePath());
+      while (found.isEmpty() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+        found = Processes.findByMarkers("probe", home.toAbsolutePath());
+      }
+      assertThat(found).contains(process);
       Path fd = Path.of("/proc", Long.toString(process.pid()), "fd");
       assertThat(Files.readSymbolicLink(fd.resolve("0"))).isEqualTo(Path.of("/dev/null"));
       assertThat(Files.readSymbolicLink(fd.resolve("1"))).isEqualTo(log);
@@ -237,6 +247,22 @@ class LocalStackTest {
   }
 
   /** A long-running shell carrying the stack's markers for {@code component} of {@link #home}. */
+  private static Optional<ProcessHandle> awaitFound(
+      LocalStack stack, String component, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Optional<ProcessHandle> found = stack.ourProcess(component);
+    while (found.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      found = stack.ourProcess(component);
+    }
+    return found;
+  }
+
   private ProcessHandle spawnMarked(String component, Path log) throws IOException {
     List<String> command = new ArrayList<>(List.of("bash", "-c", "while :; do sleep 0.2; done"));
     command.addAll(Processes.markers(component, home.toAbsolutePath().normalize()));
