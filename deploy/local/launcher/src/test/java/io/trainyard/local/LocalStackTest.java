@@ -193,46 +193,42 @@ class LocalStackTest {
   }
 
   @Test
-  void stopAllTerminatesAProcessOfTheStackEvenWithoutItsPidFile() throws IOException {
+  void stopAllTerminatesAProcessOfTheStackEvenWithoutItsPidFile() throws Exception {
     StackConfig config = quietConfig();
     Path log = home.resolve("logs/ingestion.log");
     Files.createDirectories(log.getParent());
     ProcessHandle process = spawnMarked("ingestion", log);
-    List<String> lines = new ArrayList<>();
-    LocalStack stack = new LocalStack(config, lines::add);
+    try {
+      List<String> lines = new ArrayList<>();
+      LocalStack stack = new LocalStack(config, lines::add);
 
-    // Right after the spawn the child may still be exec-ing (its command line is not yet the
-    // marked one); a lost pid file is only ever recovered from a running process.
-    assertThat(awaitFound(stack, "ingestion", Duration.ofSeconds(5))).contains(process);
-    assertThat(stack.status())
-        .filteredOn(s -> s.name().equals("ingestion"))
-        .singleElement()
-        .satisfies(
-            s -> {
-              assertThat(s.pid()).hasValue(process.pid());
-              assertThat(s.health()).isEqualTo(Health.DOWN); // alive, port closed
-            });
+      assertThat(awaitMarked("ingestion")).contains(process);
+      assertThat(stack.ourProcess("ingestion")).contains(process);
+      assertThat(stack.status())
+          .filteredOn(s -> s.name().equals("ingestion"))
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.pid()).hasValue(process.pid());
+                assertThat(s.health()).isEqualTo(Health.DOWN); // alive, port closed
+              });
 
-    stack.stopAll();
+      stack.stopAll();
 
-    assertThat(Processes.awaitExit(process, Duration.ofSeconds(5))).isTrue();
-    assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("stopped ingestion (pid "));
+      assertThat(Processes.awaitExit(process, Duration.ofSeconds(5))).isTrue();
+      assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("stopped ingestion (pid "));
+    } finally {
+      Processes.terminate(process, Duration.ofSeconds(5));
+    }
   }
 
   @Test
-  void spawnedProcessesAreDetachedFromTheCaller() throws IOException {
+  void spawnedProcessesAreDetachedFromTheCaller() throws Exception {
     Path log = home.resolve("logs/probe.log");
     Files.createDirectories(log.getParent());
     ProcessHandle process = spawnMarked("probe", log);
     try {
-      // Once the marked command line shows, setsid has run and bash has been exec'd.
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      Optional<ProcessHandle> found = Processes.findByMarkers("probe", home.toAbsolutePath());
-      while (found.isEmpty() && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-        found = Processes.findByMarkers("probe", home.toAbsolutePath());
-      }
-      assertThat(found).contains(process);
+      assertThat(awaitMarked("probe")).contains(process);
       Path fd = Path.of("/proc", Long.toString(process.pid()), "fd");
       assertThat(Files.readSymbolicLink(fd.resolve("0"))).isEqualTo(Path.of("/dev/null"));
       assertThat(Files.readSymbolicLink(fd.resolve("1"))).isEqualTo(log);
@@ -244,6 +240,22 @@ class LocalStackTest {
     } finally {
       Processes.terminate(process, Duration.ofSeconds(5));
     }
+  }
+
+  /** A long-running shell carrying the stack's markers for {@code component} of {@link #home}. */
+  /**
+   * The process of {@code component} found by its markers. Right after a spawn the child may still
+   * be exec-ing (setsid, then bash), and its command line is not the marked one yet.
+   */
+  private Optional<ProcessHandle> awaitMarked(String component) throws InterruptedException {
+    Path marked = home.toAbsolutePath().normalize();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    Optional<ProcessHandle> found = Processes.findByMarkers(component, marked);
+    while (found.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      found = Processes.findByMarkers(component, marked);
+    }
+    return found;
   }
 
   /** A long-running shell carrying the stack's markers for {@code component} of {@link #home}. */
