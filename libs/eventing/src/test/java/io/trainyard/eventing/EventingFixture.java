@@ -6,6 +6,7 @@ import io.trainyard.contracts.Envelope;
 import io.trainyard.contracts.EventIds;
 import io.trainyard.contracts.Json;
 import io.trainyard.contracts.Topic;
+import io.trainyard.testing.EventLog;
 import io.trainyard.testing.TestStack;
 import io.trainyard.testing.TestStacks;
 import io.trainyard.testing.UniqueNames;
@@ -124,7 +125,7 @@ final class EventingFixture implements AutoCloseable {
    * {@code quiet} more, so that extra (duplicate) records are seen too.
    */
   List<ConsumerRecord<String, byte[]>> readAll(String topic, int atLeast, Duration quiet) {
-    return KafkaRecords.readAll(bootstrap(), topic, atLeast, quiet);
+    return EventLog.awaitAtLeast(topic, atLeast, quiet);
   }
 
   /**
@@ -193,7 +194,7 @@ final class EventingFixture implements AutoCloseable {
   }
 
   static String header(ConsumerRecord<?, ?> record, String name) {
-    return KafkaRecords.header(record, name);
+    return EventLog.header(record, name);
   }
 
   long queryLong(String sql) throws SQLException {

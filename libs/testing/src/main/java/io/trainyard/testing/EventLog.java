@@ -56,6 +56,34 @@ public final class EventLog {
     return found;
   }
 
+  /**
+   * Waits (at most 60 s) until {@code topic} holds at least {@code atLeast} records, then {@code
+   * quiet} longer, so that extra (duplicate) records show too; returns every record it holds.
+   */
+  public static List<ConsumerRecord<String, byte[]>> awaitAtLeast(
+      String topic, int atLeast, Duration quiet) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    List<ConsumerRecord<String, byte[]>> records = matching(topic, record -> true);
+    while (records.size() < atLeast && System.nanoTime() < deadline) {
+      pause(Duration.ofMillis(200));
+      records = matching(topic, record -> true);
+    }
+    if (quiet.isZero()) {
+      return records;
+    }
+    pause(quiet);
+    return matching(topic, record -> true);
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for records", e);
+    }
+  }
+
   /** The value of a header of {@code record} as text, or null. */
   public static String header(ConsumerRecord<?, ?> record, String name) {
     var header = record.headers().lastHeader(name);

@@ -1,7 +1,6 @@
 package io.trainyard.eventing.quarkus;
 
-import static io.trainyard.eventing.KafkaRecords.header;
-import static io.trainyard.eventing.KafkaRecords.readAll;
+import static io.trainyard.testing.EventLog.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -23,6 +22,7 @@ import io.trainyard.eventing.EventingProducers;
 import io.trainyard.eventing.OutboxEvent;
 import io.trainyard.eventing.OutboxRelay;
 import io.trainyard.eventing.Traceparents;
+import io.trainyard.testing.EventLog;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -69,7 +69,7 @@ class EventingQuarkusTest {
             .atMost(Duration.ofSeconds(30))
             .until(
                 () ->
-                    readAll(bootstrap, event.topic(), 0, Duration.ZERO).stream()
+                    EventLog.awaitAtLeast(event.topic(), 0, Duration.ZERO).stream()
                         .filter(r -> event.id().equals(header(r, CloudEventHeaders.ID)))
                         .toList(),
                 found -> found.size() == 1);
@@ -156,11 +156,8 @@ class EventingQuarkusTest {
             .atMost(Duration.ofSeconds(30))
             .until(
                 () ->
-                    readAll(
-                            bootstrap,
-                            prefix + Topic.TRAINING_REQUESTED.topicName(),
-                            0,
-                            Duration.ZERO)
+                    EventLog.awaitAtLeast(
+                            prefix + Topic.TRAINING_REQUESTED.topicName(), 0, Duration.ZERO)
                         .stream()
                         .filter(r -> childId.equals(header(r, CloudEventHeaders.ID)))
                         .toList(),
@@ -173,7 +170,7 @@ class EventingQuarkusTest {
         .isEqualTo(good.traceparent());
 
     List<String> reasons =
-        readAll(bootstrap, input + Topic.DLQ_SUFFIX, 0, Duration.ofMillis(500)).stream()
+        EventLog.awaitAtLeast(input + Topic.DLQ_SUFFIX, 0, Duration.ofMillis(500)).stream()
             .filter(r -> pipeline.equals(r.key()))
             .map(r -> header(r, DeadLetterHeaders.REASON))
             .toList();
