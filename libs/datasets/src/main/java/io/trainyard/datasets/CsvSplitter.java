@@ -1,0 +1,579 @@
+package io.trainyard.datasets;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Turns an uploaded CSV file into validated, deterministic train / validation / test Parquet
+ * splits. Used by the ingestion service; training and evaluation read the splits back with {@link
+ * ParquetTables}.
+ *
+ * <h2>Reading and validation</h2>
+ *
+ * The file is parsed by an in-memory DuckDB ({@code read_csv(path, header = true, auto_detect =
+ * true, sample_size = -1)}, so column types are detected over the whole file; the dialect is fixed
+ * to RFC 4180: comma delimiter, double-quote quoting, no skipped lines, strict mode, so a ragged
+ * row is an error instead of being silently re-interpreted). Type detection is limited to BIGINT,
+ * DOUBLE and VARCHAR (stable across DuckDB versions, and "yes"/"no" or dates stay text); a VARCHAR
+ * column whose every value is {@code true} or {@code false} (any case) then becomes BOOLEAN. Each
+ * data row gets {@code row_id}, its 0-based position in the file. A {@link
+ * DatasetValidationException} naming the column reports: an unreadable or ragged file, no data
+ * rows, an empty, duplicate (compared ignoring case) or reserved ({@code row_id}) column name, a
+ * missing target or excluded column, a feature that is not numeric, and missing target values.
+ * Missing feature values (empty cells) are allowed; a feature whose cells are all empty is a {@code
+ * number} column of NULLs.
+ *
+ * <h2>Duplicates</h2>
+ *
+ * With {@link SplitConfig#dedupe()}, exact duplicate rows (equal in every input column, NULLs
+ * equal) are dropped, keeping the one with the lowest {@code row_id}.
+ *
+ * <h2>Split algorithm</h2>
+ *
+ * The split depends only on the rows' content, the seed and the ratios: not on row order, the run
+ * or the DuckDB version.
+ *
+ * <ol>
+ *   <li>Each row's canonical text is its input values' {@linkplain DatasetLabels#canonical
+ *       canonical text} (numbers as typed by DuckDB but formatted by Java: {@code 2.0} is {@code
+ *       "2"}; booleans {@code true}/{@code false}; strings as is; other types such as dates as
+ *       DuckDB's VARCHAR cast), joined by {@code U+001F}, NULL written as {@code U+0000}.
+ *   <li>Its key is the first 8 bytes (big-endian, unsigned) of the SHA-256, computed in Java, of
+ *       the UTF-8 bytes of {@code seed + "\u001f" + canonical row text}, with the seed in decimal.
+ *   <li>Rows are ordered by (key, row_id). With {@link SplitConfig#stratify()} each target value is
+ *       taken separately, otherwise all rows together: of its {@code n} rows in that order, the
+ *       first {@code round(n * train)} go to train, the next {@code round(n * validation)} (at most
+ *       what is left; all that is left when the test ratio is 0, none when the validation ratio is
+ *       0) to validation, the rest to test. {@code round} is {@link Math#round(double)} (half up).
+ * </ol>
+ *
+ * A split whose ratio is &gt; 0 but which would get no rows is an error ("too few rows").
+ *
+ * <h2>Output</h2>
+ *
+ * {@code train.parquet}, {@code validation.parquet} and {@code test.parquet} (always all three,
+ * written with DuckDB {@code COPY ... (FORMAT parquet)} and moved into place) hold {@code row_id}
+ * BIGINT, then the input columns in input order: integer features as BIGINT, other numeric features
+ * as DOUBLE, the target and the excluded columns with their detected type. Rows are ordered by
+ * {@code row_id}.
+ */
+public final class CsvSplitter {
+
+  /** The split names, in the order of {@link IngestResult#splits()}. */
+  public static final List<String> SPLIT_NAMES = List.of("train", "validation", "test");
+
+  /** The column added to every split: the row's 0-based position among the file's data rows. */
+  public static final String ROW_ID = "row_id";
+
+  private static final String CSV_OPTIONS =
+      "delim = ',', quote = '\"', escape = '\"', skip = 0, strict_mode = true, null_padding ="
+          + " false";
+
+  private static final String SEPARATOR = "\u001f";
+  private static final String NULL_TEXT = "\u0000";
+  private static final int MAX_VALUE_CHARS = 60;
+
+  private CsvSplitter() {}
+
+  /**
+   * Reads a CSV file with a header row, validates it, splits it deterministically and writes
+   * train.parquet, validation.parquet and test.parquet into outDir.
+   *
+   * @param csv the CSV file (UTF-8, comma-separated, header row)
+   * @param config target, excluded columns, ratios, stratification, seed and de-duplication
+   * @param outDir the directory for the three Parquet files (created if missing; existing split
+   *     files are replaced)
+   * @return the schema, features, split files and counts
+   * @throws DatasetValidationException when the file breaks a rule; the message names the column
+   * @throws IOException when the file cannot be found or the Parquet files cannot be written
+   */
+  public static IngestResult split(Path csv, SplitConfig config, Path outDir)
+      throws DatasetValidationException, IOException {
+    Objects.requireNonNull(csv, "csv");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(outDir, "outDir");
+    if (!Files.isRegularFile(csv)) {
+      throw new NoSuchFileException(csv.toString(), null, "CSV file not found");
+    }
+    Files.createDirectories(outDir);
+    try (Connection c = DuckDb.open()) {
+      return new Run(c, csv, config, outDir).run();
+    } catch (SQLException e) {
+      throw new IOException(
+          "DuckDB failed while splitting " + csv + ": " + DuckDb.shortMessage(e), e);
+    }
+  }
+
+  /** How a column is written to Parquet. */
+  private enum Output {
+    BIGINT,
+    DOUBLE,
+    AS_IS
+  }
+
+  /** The state of one split operation; columns are held in table {@code t} as c0, c1, ... */
+  private static final class Run {
+    private final Connection c;
+    private final Path csv;
+    private final SplitConfig config;
+    private final Path outDir;
+    private List<String> names;
+    private final List<String> types = new ArrayList<>();
+    private final List<Output> outputs = new ArrayList<>();
+    private int targetIndex;
+
+    Run(Connection c, Path csv, SplitConfig config, Path outDir) {
+      this.c = c;
+      this.csv = csv;
+      this.config = config;
+      this.outDir = outDir;
+    }
+
+    IngestResult run() throws DatasetValidationException, IOException, SQLException {
+      names = readHeader();
+      checkNames();
+      load();
+      long inputRows = DuckDb.queryLong(c, "SELECT count(*) FROM t");
+      if (inputRows == 0) {
+        throw new DatasetValidationException(null, "the file has a header row but no data rows");
+      }
+      targetIndex = names.indexOf(config.target());
+      if (targetIndex < 0) {
+        throw new DatasetValidationException(
+            config.target(),
+            "the target column is not in the file; its columns are " + names,
+            "column '"
+                + config.target()
+                + "' (the target) is not in the file; its columns are "
+                + names,
+            null);
+      }
+      Set<String> excluded = checkExcluded();
+      List<String> features = new ArrayList<>();
+      List<Column> schema = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        boolean feature = i != targetIndex && !excluded.contains(names.get(i));
+        Output out = feature ? featureOutput(i) : Output.AS_IS;
+        outputs.add(out);
+        if (feature) {
+          features.add(names.get(i));
+        }
+        String logical =
+            switch (out) {
+              case BIGINT -> Column.INTEGER;
+              case DOUBLE -> Column.NUMBER;
+              case AS_IS -> DuckDb.logicalType(types.get(i));
+            };
+        schema.add(new Column(names.get(i), logical));
+      }
+      checkTargetComplete();
+      long duplicates = 0;
+      if (config.dedupe()) {
+        duplicates = dedupe();
+      }
+      Assignment assignment = assign();
+      List<SplitFile> splits = new ArrayList<>();
+      for (int s = 0; s < SPLIT_NAMES.size(); s++) {
+        splits.add(write(s, assignment.counts[s]));
+      }
+      return new IngestResult(
+          schema,
+          features,
+          config.target(),
+          splits,
+          inputRows,
+          duplicates,
+          DatasetLabels.sorted(assignment.labels));
+    }
+
+    /** The header's column names, as written (an empty cell is an empty name). */
+    private List<String> readHeader() throws DatasetValidationException, SQLException {
+      String sql =
+          "SELECT * FROM read_csv("
+              + DuckDb.literal(csv)
+              + ", header = false, auto_detect = true, all_varchar = true, "
+              + CSV_OPTIONS
+              + ") LIMIT 1";
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
+        if (!rs.next()) {
+          throw new DatasetValidationException(null, "the file is empty: it has no header row");
+        }
+        int n = rs.getMetaData().getColumnCount();
+        List<String> header = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+          String name = rs.getString(i);
+          header.add(name == null ? "" : name);
+        }
+        return header;
+      } catch (SQLException e) {
+        throw unreadable(e);
+      }
+    }
+
+    private void checkNames() throws DatasetValidationException {
+      Map<String, Integer> seen = new LinkedHashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        String name = names.get(i);
+        if (name.isBlank()) {
+          throw new DatasetValidationException(
+              null,
+              "column " + (i + 1) + " of the header has an empty name; every column needs a name");
+        }
+        if (name.equalsIgnoreCase(ROW_ID)) {
+          throw new DatasetValidationException(
+              name, "uses the reserved name 'row_id' (Trainyard adds a row_id column); rename it");
+        }
+        Integer first = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), i);
+        if (first != null) {
+          throw new DatasetValidationException(
+              name,
+              "appears twice in the header (columns "
+                  + (first + 1)
+                  + " and "
+                  + (i + 1)
+                  + "; names are compared ignoring case)");
+        }
+      }
+    }
+
+    /** Loads the file into table t(row_id, c0, c1, ...) and records the detected types. */
+    private void load() throws DatasetValidationException, SQLException {
+      String internalNames =
+          java.util.stream.IntStream.range(0, names.size())
+              .mapToObj(i -> "'c" + i + "'")
+              .collect(Collectors.joining(", ", "[", "]"));
+      try {
+        DuckDb.execute(
+            c,
+            "CREATE TABLE raw AS SELECT * FROM read_csv("
+                + DuckDb.literal(csv)
+                + ", header = true, auto_detect = true, sample_size = -1, "
+                + CSV_OPTIONS
+                + ", auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR']"
+                + ", names = "
+                + internalNames
+                + ")");
+      } catch (SQLException e) {
+        throw unreadable(e);
+      }
+      // With preserve_insertion_order, rowid is the position of the row in the file.
+      DuckDb.execute(c, "CREATE TABLE t AS SELECT rowid::BIGINT AS row_id, * FROM raw");
+      DuckDb.execute(c, "DROP TABLE raw");
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("DESCRIBE t")) {
+        while (rs.next()) {
+          if (!rs.getString("column_name").equals(ROW_ID)) {
+            types.add(rs.getString("column_type"));
+          }
+        }
+      }
+      for (int i = 0; i < types.size(); i++) {
+        String col = "c" + i;
+        if (types.get(i).equals("VARCHAR")
+            && DuckDb.queryLong(
+                    c,
+                    "SELECT CASE WHEN count("
+                        + col
+                        + ") > 0 AND bool_and(lower("
+                        + col
+                        + ") IN ('true', 'false')) THEN 1 ELSE 0 END FROM t")
+                == 1) {
+          DuckDb.execute(
+              c,
+              "ALTER TABLE t ALTER COLUMN "
+                  + col
+                  + " TYPE BOOLEAN USING (lower("
+                  + col
+                  + ") = 'true')");
+          types.set(i, "BOOLEAN");
+        }
+      }
+      if (types.size() != names.size()) {
+        throw new DatasetValidationException(
+            null,
+            "the file is not a readable CSV: the header has "
+                + names.size()
+                + " columns but DuckDB read "
+                + types.size());
+      }
+    }
+
+    private Set<String> checkExcluded() throws DatasetValidationException {
+      Set<String> excluded = new HashSet<>();
+      for (String e : config.exclude()) {
+        if (e == null || !names.contains(e)) {
+          throw new DatasetValidationException(
+              e,
+              "is listed in exclude but is not in the file; its columns are " + names,
+              "column '"
+                  + e
+                  + "' is listed in exclude but is not in the file; its columns are "
+                  + names,
+              null);
+        }
+        if (e.equals(config.target())) {
+          throw new DatasetValidationException(e, "is the target and cannot also be excluded");
+        }
+        excluded.add(e);
+      }
+      return excluded;
+    }
+
+    /** How feature column i is written, or a validation error when it is not numeric. */
+    private Output featureOutput(int i) throws DatasetValidationException, SQLException {
+      String type = types.get(i);
+      if (DuckDb.isBigintCompatible(type)) {
+        return Output.BIGINT;
+      }
+      if (DuckDb.isNumeric(type)) {
+        return Output.DOUBLE;
+      }
+      String col = "c" + i;
+      if (DuckDb.queryLong(c, "SELECT count(" + col + ") FROM t") == 0) {
+        return Output.DOUBLE; // every cell empty: a numeric column of missing values
+      }
+      String text = "CAST(" + col + " AS VARCHAR)";
+      String sql =
+          "SELECT row_id, "
+              + text
+              + " FROM t WHERE "
+              + col
+              + " IS NOT NULL ORDER BY (TRY_CAST("
+              + text
+              + " AS DOUBLE) IS NOT NULL), row_id LIMIT 1";
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
+        rs.next();
+        throw new DatasetValidationException(
+            names.get(i),
+            "must be numeric, but row "
+                + (rs.getLong(1) + 1)
+                + " has '"
+                + abbreviate(rs.getString(2))
+                + "'");
+      }
+    }
+
+    private void checkTargetComplete() throws DatasetValidationException, SQLException {
+      String col = "c" + targetIndex;
+      String sql =
+          "SELECT count(*), min(row_id) FROM t WHERE "
+              + col
+              + " IS NULL OR trim(CAST("
+              + col
+              + " AS VARCHAR)) = ''";
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
+        rs.next();
+        long missing = rs.getLong(1);
+        if (missing > 0) {
+          String what =
+              (missing == 1 ? "1 missing value" : missing + " missing values")
+                  + "; the first at row "
+                  + (rs.getLong(2) + 1);
+          throw new DatasetValidationException(
+              config.target(),
+              "the target has " + what,
+              "column '" + config.target() + "' (the target) has " + what,
+              null);
+        }
+      }
+    }
+
+    /** Drops exact duplicates, keeping the lowest row_id; returns how many were dropped. */
+    private long dedupe() throws SQLException {
+      String all =
+          java.util.stream.IntStream.range(0, names.size())
+              .mapToObj(i -> "c" + i)
+              .collect(Collectors.joining(", "));
+      try (Statement s = c.createStatement()) {
+        return s.executeUpdate(
+            "DELETE FROM t WHERE row_id IN (SELECT row_id FROM t QUALIFY row_number() OVER"
+                + " (PARTITION BY "
+                + all
+                + " ORDER BY row_id) > 1)");
+      }
+    }
+
+    private record Assignment(long[] counts, Set<String> labels) {}
+
+    /** Computes every row's split and stores it in table assign(row_id, split). */
+    private Assignment assign() throws DatasetValidationException, SQLException {
+      int n = Math.toIntExact(DuckDb.queryLong(c, "SELECT count(*) FROM t"));
+      long[] rowIds = new long[n];
+      long[] keys = new long[n];
+      String[] labels = new String[n];
+      StringBuilder select = new StringBuilder("SELECT row_id");
+      for (int i = 0; i < names.size(); i++) {
+        String col = "c" + i;
+        select
+            .append(", ")
+            .append(
+                DuckDb.isCanonicalReadable(types.get(i)) ? col : "CAST(" + col + " AS VARCHAR)");
+      }
+      select.append(" FROM t ORDER BY row_id");
+      MessageDigest sha256 = sha256();
+      byte[] seedPrefix = (config.seed() + SEPARATOR).getBytes(StandardCharsets.UTF_8);
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(select.toString())) {
+        StringBuilder row = new StringBuilder();
+        for (int r = 0; r < n && rs.next(); r++) {
+          rowIds[r] = rs.getLong(1);
+          row.setLength(0);
+          for (int i = 0; i < names.size(); i++) {
+            if (i > 0) {
+              row.append(SEPARATOR);
+            }
+            Object v = rs.getObject(i + 2);
+            String text = v == null ? NULL_TEXT : DatasetLabels.canonical(v);
+            row.append(text);
+            if (i == targetIndex) {
+              labels[r] = text;
+            }
+          }
+          sha256.reset();
+          sha256.update(seedPrefix);
+          byte[] digest = sha256.digest(row.toString().getBytes(StandardCharsets.UTF_8));
+          long key = 0;
+          for (int b = 0; b < 8; b++) {
+            key = (key << 8) | (digest[b] & 0xff);
+          }
+          keys[r] = key;
+        }
+      }
+
+      Map<String, List<Integer>> groups = new LinkedHashMap<>();
+      for (int r = 0; r < n; r++) {
+        groups.computeIfAbsent(config.stratify() ? labels[r] : "", k -> new ArrayList<>()).add(r);
+      }
+      byte[] split = new byte[n];
+      long[] counts = new long[3];
+      SplitRatios ratios = config.ratios();
+      for (List<Integer> group : groups.values()) {
+        group.sort(
+            (a, b) -> {
+              int byKey = Long.compareUnsigned(keys[a], keys[b]);
+              return byKey != 0 ? byKey : Long.compare(rowIds[a], rowIds[b]);
+            });
+        int size = group.size();
+        int train = (int) Math.min(size, Math.round(size * ratios.train()));
+        int validation;
+        if (ratios.validation() == 0) {
+          validation = 0;
+        } else if (ratios.test() == 0) {
+          validation = size - train;
+        } else {
+          validation = (int) Math.min(size - train, Math.round(size * ratios.validation()));
+        }
+        for (int k = 0; k < size; k++) {
+          byte sp = (byte) (k < train ? 0 : k < train + validation ? 1 : 2);
+          split[group.get(k)] = sp;
+          counts[sp]++;
+        }
+      }
+      double[] ratio = {ratios.train(), ratios.validation(), ratios.test()};
+      for (int sp = 0; sp < 3; sp++) {
+        if (ratio[sp] > 0 && counts[sp] == 0) {
+          throw new DatasetValidationException(
+              null,
+              "too few rows: the "
+                  + SPLIT_NAMES.get(sp)
+                  + " split (ratio "
+                  + ratio[sp]
+                  + ") would be empty; there are "
+                  + n
+                  + " rows"
+                  + (config.dedupe() ? " after dropping duplicates" : "")
+                  + (config.stratify()
+                      ? ", split separately for each of the "
+                          + groups.size()
+                          + " values of the target (stratify)"
+                      : "")
+                  + ".");
+        }
+      }
+
+      DuckDb.execute(c, "CREATE TABLE assign (row_id BIGINT, split TINYINT)");
+      try (DuckDBAppender appender =
+          c.unwrap(DuckDBConnection.class)
+              .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "assign")) {
+        for (int r = 0; r < n; r++) {
+          appender.beginRow().append(rowIds[r]).append(split[r]).endRow();
+        }
+      }
+      return new Assignment(counts, new HashSet<>(Arrays.asList(labels)));
+    }
+
+    private SplitFile write(int sp, long rows) throws IOException, SQLException {
+      String name = SPLIT_NAMES.get(sp);
+      Path file = outDir.resolve(name + ".parquet");
+      Path tmp = outDir.resolve("." + name + ".parquet.tmp");
+      StringBuilder select = new StringBuilder("SELECT t.row_id");
+      for (int i = 0; i < names.size(); i++) {
+        String col = "t.c" + i;
+        String expr =
+            switch (outputs.get(i)) {
+              case BIGINT -> "CAST(" + col + " AS BIGINT)";
+              case DOUBLE -> "CAST(" + col + " AS DOUBLE)";
+              case AS_IS -> col;
+            };
+        select.append(", ").append(expr).append(" AS ").append(DuckDb.ident(names.get(i)));
+      }
+      select
+          .append(" FROM t JOIN assign a ON t.row_id = a.row_id WHERE a.split = ")
+          .append(sp)
+          .append(" ORDER BY t.row_id");
+      Files.deleteIfExists(tmp);
+      DuckDb.execute(c, "COPY (" + select + ") TO " + DuckDb.literal(tmp) + " (FORMAT parquet)");
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return new SplitFile(name, file, rows);
+    }
+
+    private DatasetValidationException unreadable(SQLException e) {
+      return new DatasetValidationException(
+          null,
+          "the file is not a readable CSV (comma-separated, a header row, the same number of"
+              + " fields on every row): "
+              + DuckDb.shortMessage(e),
+          "the file is not a readable CSV (comma-separated, a header row, the same number of"
+              + " fields on every row): "
+              + DuckDb.shortMessage(e),
+          e);
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() <= MAX_VALUE_CHARS ? value : value.substring(0, MAX_VALUE_CHARS) + "...";
+  }
+}

@@ -1,0 +1,78 @@
+package io.trainyard.datasets;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@code metadata} of a dataset version's {@code manifest.json}: what a reader needs besides
+ * the split files. Ingestion writes it; training, evaluation and the drift monitor read it, so that
+ * no service reads another's database.
+ *
+ * @param kind always {@value #KIND}
+ * @param pipeline the pipeline
+ * @param version the dataset version
+ * @param contentHash the version's content hash (see ingestion)
+ * @param target the target column
+ * @param features the feature columns, in order
+ * @param schema every input column with its logical type, in order
+ * @param splits rows per split file ({@code train}, {@code validation}, {@code test}), by name
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record DatasetMetadata(
+    String kind,
+    String pipeline,
+    int version,
+    String contentHash,
+    String target,
+    List<String> features,
+    List<Column> schema,
+    Map<String, Long> splits) {
+
+  public static final String KIND = "dataset";
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  public DatasetMetadata {
+    Objects.requireNonNull(pipeline, "pipeline");
+    Objects.requireNonNull(target, "target");
+    features = List.copyOf(Objects.requireNonNull(features, "features"));
+    schema = schema == null ? List.of() : List.copyOf(schema);
+    splits = splits == null ? Map.of() : Map.copyOf(splits);
+    kind = kind == null ? KIND : kind;
+  }
+
+  /** The metadata of a freshly split input. */
+  public static DatasetMetadata of(
+      String pipeline, int version, String contentHash, IngestResult result) {
+    Map<String, Long> rows = new java.util.LinkedHashMap<>();
+    result.splits().forEach(s -> rows.put(s.name(), s.rows()));
+    return new DatasetMetadata(
+        KIND,
+        pipeline,
+        version,
+        contentHash,
+        result.target(),
+        result.features(),
+        result.schema(),
+        rows);
+  }
+
+  /** Reads it from a manifest's {@code metadata} node. */
+  public static DatasetMetadata from(JsonNode metadata) {
+    if (metadata == null || !KIND.equals(metadata.path("kind").asText())) {
+      throw new IllegalArgumentException("not the metadata of a dataset version: " + metadata);
+    }
+    return MAPPER.convertValue(metadata, DatasetMetadata.class);
+  }
+
+  /** As a map, for {@code StagedWrite.commit(metadata)}. */
+  public Map<String, Object> toMap() {
+    return MAPPER.convertValue(this, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+  }
+}

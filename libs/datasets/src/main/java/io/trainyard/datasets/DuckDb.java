@@ -1,0 +1,125 @@
+package io.trainyard.datasets;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.duckdb.DuckDBDriver;
+
+/**
+ * Opens in-memory DuckDB connections that never reach the network: extension auto-install and
+ * auto-load are switched off on every connection, so only what is built into the JDBC driver (CSV,
+ * Parquet) is available. One connection per operation, closed after.
+ */
+final class DuckDb {
+
+  private static final DuckDBDriver DRIVER = new DuckDBDriver();
+
+  private DuckDb() {}
+
+  /** A new private in-memory database. */
+  static Connection open() throws SQLException {
+    Connection c = DRIVER.connect("jdbc:duckdb:", new Properties());
+    try {
+      execute(c, "SET autoinstall_known_extensions=false");
+      execute(c, "SET autoload_known_extensions=false");
+      execute(c, "SET preserve_insertion_order=true");
+      return c;
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  static long queryLong(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** A SQL string literal. */
+  static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /** A SQL string literal holding an absolute file path. */
+  static String literal(Path p) {
+    return literal(p.toAbsolutePath().toString());
+  }
+
+  /** A quoted SQL identifier. */
+  static String ident(String s) {
+    return '"' + s.replace("\"", "\"\"") + '"';
+  }
+
+  /** The first lines of a DuckDB error, without its hints for SQL users and the query excerpt. */
+  static String shortMessage(SQLException e) {
+    String m = String.valueOf(e.getMessage()).strip();
+    for (String cut : new String[] {"\nPossible fixes", "\nThe search space", "\nLINE "}) {
+      int i = m.indexOf(cut);
+      if (i >= 0) {
+        m = m.substring(0, i);
+      }
+    }
+    return m.strip().replaceAll("\\s*\\n\\s*", " ");
+  }
+
+  /** Logical type of a DuckDB column type. */
+  static String logicalType(String duckType) {
+    String t = duckType.toUpperCase(java.util.Locale.ROOT);
+    if (isInteger(t)) {
+      return Column.INTEGER;
+    }
+    if (isReal(t)) {
+      return Column.NUMBER;
+    }
+    if (t.equals("BOOLEAN")) {
+      return Column.BOOLEAN;
+    }
+    return Column.STRING;
+  }
+
+  /** Integer types that fit in a BIGINT. */
+  static boolean isBigintCompatible(String duckType) {
+    return switch (duckType.toUpperCase(java.util.Locale.ROOT)) {
+      case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER" -> true;
+      default -> false;
+    };
+  }
+
+  static boolean isInteger(String duckType) {
+    return isBigintCompatible(duckType)
+        || switch (duckType.toUpperCase(java.util.Locale.ROOT)) {
+          case "HUGEINT", "UBIGINT", "UHUGEINT" -> true;
+          default -> false;
+        };
+  }
+
+  static boolean isReal(String duckType) {
+    String t = duckType.toUpperCase(java.util.Locale.ROOT);
+    return t.startsWith("DECIMAL") || t.equals("DOUBLE") || t.equals("FLOAT") || t.equals("REAL");
+  }
+
+  static boolean isNumeric(String duckType) {
+    return isInteger(duckType) || isReal(duckType);
+  }
+
+  /**
+   * Whether JDBC returns values of this type as Java objects {@link DatasetLabels#canonical} takes
+   * (numbers, booleans, strings); other types (dates, times...) are read as VARCHAR.
+   */
+  static boolean isCanonicalReadable(String duckType) {
+    String t = duckType.toUpperCase(java.util.Locale.ROOT);
+    return isNumeric(t) || t.equals("BOOLEAN") || t.equals("VARCHAR");
+  }
+}

@@ -1,0 +1,34 @@
+package io.trainyard.datasets;
+
+import java.util.List;
+
+/**
+ * What {@link CsvSplitter#split} found and wrote: the facts the ingestion service publishes in its
+ * {@code datasets.ingested} event and stores as dataset metadata.
+ *
+ * @param schema the input columns in file order with their logical types ({@code row_id} is not
+ *     listed)
+ * @param features the feature columns in file order: every column but the target and the excluded
+ * @param target the target column
+ * @param splits train, validation and test, in that order
+ * @param inputRows the data rows in the file (header not counted)
+ * @param duplicatesDropped exact duplicate rows dropped before splitting (0 unless dedupe)
+ * @param targetValues the distinct target values as {@linkplain DatasetLabels#canonical canonical
+ *     text}, in {@link DatasetLabels} order (numeric when all values are numbers, else text)
+ */
+public record IngestResult(
+    List<Column> schema,
+    List<String> features,
+    String target,
+    List<SplitFile> splits,
+    long inputRows,
+    long duplicatesDropped,
+    List<String> targetValues) {
+
+  public IngestResult {
+    schema = List.copyOf(schema);
+    features = List.copyOf(features);
+    splits = List.copyOf(splits);
+    targetValues = List.copyOf(targetValues);
+  }
+}

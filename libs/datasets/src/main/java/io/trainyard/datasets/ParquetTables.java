@@ -1,0 +1,219 @@
+package io.trainyard.datasets;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Reads and writes the Parquet tables the pipeline passes between stages, through an in-memory
+ * DuckDB: training and evaluation read a split written by {@link CsvSplitter} into arrays, and
+ * evaluation writes its per-row predictions. All errors, including a missing file or column, are
+ * {@link IOException}s whose message names the file and the column.
+ */
+public final class ParquetTables {
+
+  private ParquetTables() {}
+
+  /**
+   * Reads a split into memory, ordered by {@code row_id}.
+   *
+   * @param parquet a Parquet file with a {@code row_id} column, the features and the target
+   * @param features the feature columns, in the order wanted in {@link NumericTable#x()}; each must
+   *     be numeric (integer, decimal or floating point); missing values become {@code NaN}
+   * @param target the target column; every row must have a value, read as {@linkplain
+   *     DatasetLabels#canonical canonical text}
+   * @throws IOException when the file cannot be read, a column is missing, a feature is not numeric
+   *     or a target value is missing
+   */
+  public static NumericTable read(Path parquet, List<String> features, String target)
+      throws IOException {
+    Objects.requireNonNull(parquet, "parquet");
+    Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(target, "target");
+    requireFile(parquet);
+    try (Connection c = DuckDb.open()) {
+      String source = "read_parquet(" + DuckDb.literal(parquet) + ")";
+      Map<String, String> types = new LinkedHashMap<>();
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + source)) {
+        while (rs.next()) {
+          types.put(rs.getString("column_name"), rs.getString("column_type"));
+        }
+      }
+      requireColumn(parquet, types, CsvSplitter.ROW_ID, "the row id");
+      requireColumn(parquet, types, target, "the target");
+      for (String f : features) {
+        requireColumn(parquet, types, f, "a feature");
+        if (!DuckDb.isNumeric(types.get(f))) {
+          throw new IOException(
+              "column '"
+                  + f
+                  + "' in "
+                  + parquet
+                  + " must be numeric to be used as a feature, but has type "
+                  + types.get(f));
+        }
+      }
+      long count = DuckDb.queryLong(c, "SELECT count(*) FROM " + source);
+      if (count > Integer.MAX_VALUE - 8) {
+        throw new IOException(parquet + " has " + count + " rows, too many to read into memory");
+      }
+      int n = (int) count;
+      StringBuilder select = new StringBuilder("SELECT CAST(row_id AS BIGINT)");
+      for (String f : features) {
+        select.append(", CAST(").append(DuckDb.ident(f)).append(" AS DOUBLE)");
+      }
+      String t = DuckDb.ident(target);
+      select
+          .append(", ")
+          .append(DuckDb.isCanonicalReadable(types.get(target)) ? t : "CAST(" + t + " AS VARCHAR)")
+          .append(" FROM ")
+          .append(source)
+          .append(" ORDER BY 1");
+      long[] rowIds = new long[n];
+      double[][] x = new double[n][features.size()];
+      String[] labels = new String[n];
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(select.toString())) {
+        int r = 0;
+        while (rs.next() && r < n) {
+          rowIds[r] = rs.getLong(1);
+          for (int f = 0; f < features.size(); f++) {
+            double v = rs.getDouble(f + 2);
+            x[r][f] = rs.wasNull() ? Double.NaN : v;
+          }
+          Object label = rs.getObject(features.size() + 2);
+          if (label == null) {
+            throw new IOException(
+                "column '"
+                    + target
+                    + "' (the target) in "
+                    + parquet
+                    + " has a missing value at row_id "
+                    + rowIds[r]);
+          }
+          labels[r] = DatasetLabels.canonical(label);
+          r++;
+        }
+      }
+      return new NumericTable(rowIds, features, x, labels);
+    } catch (SQLException e) {
+      throw new IOException("cannot read " + parquet + ": " + DuckDb.shortMessage(e), e);
+    }
+  }
+
+  /**
+   * Writes per-row predictions to a Parquet file with columns {@code row_id} BIGINT, {@code actual}
+   * VARCHAR, {@code predicted} VARCHAR and {@code score} DOUBLE, rows in the order given. The file
+   * is written next to {@code out} and moved into place, so readers never see half a file.
+   *
+   * @param actual the true label per row (canonical text); {@code null} entries are written as NULL
+   * @param predicted the predicted label per row; {@code null} entries are written as NULL
+   * @param score the model's score per row (e.g. the probability of the positive class)
+   * @throws IllegalArgumentException when an array is null or the lengths differ
+   * @throws IOException when the file cannot be written
+   */
+  public static void writePredictions(
+      Path out, long[] rowIds, String[] actual, String[] predicted, double[] score)
+      throws IOException {
+    Objects.requireNonNull(out, "out");
+    if (rowIds == null || actual == null || predicted == null || score == null) {
+      throw new IllegalArgumentException("rowIds, actual, predicted and score must not be null");
+    }
+    int n = rowIds.length;
+    if (actual.length != n || predicted.length != n || score.length != n) {
+      throw new IllegalArgumentException(
+          "rowIds, actual, predicted and score must have the same length, but have "
+              + n
+              + ", "
+              + actual.length
+              + ", "
+              + predicted.length
+              + " and "
+              + score.length);
+    }
+    Path dir = out.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = dir.resolve("." + out.getFileName() + ".tmp");
+    try (Connection c = DuckDb.open()) {
+      DuckDb.execute(
+          c,
+          "CREATE TABLE predictions (row_id BIGINT, actual VARCHAR, predicted VARCHAR,"
+              + " score DOUBLE)");
+      try (DuckDBAppender appender =
+          c.unwrap(DuckDBConnection.class)
+              .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "predictions")) {
+        for (int i = 0; i < n; i++) {
+          appender.beginRow().append(rowIds[i]);
+          appendText(appender, actual[i]);
+          appendText(appender, predicted[i]);
+          appender.append(score[i]).endRow();
+        }
+      }
+      Files.deleteIfExists(tmp);
+      DuckDb.execute(
+          c, "COPY (SELECT * FROM predictions) TO " + DuckDb.literal(tmp) + " (FORMAT parquet)");
+      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (SQLException e) {
+      Files.deleteIfExists(tmp);
+      throw new IOException("cannot write " + out + ": " + DuckDb.shortMessage(e), e);
+    }
+  }
+
+  /**
+   * The number of rows in a Parquet file (from its metadata, without reading the data).
+   *
+   * @throws IOException when the file is missing or not Parquet
+   */
+  public static long rowCount(Path parquet) throws IOException {
+    Objects.requireNonNull(parquet, "parquet");
+    requireFile(parquet);
+    try (Connection c = DuckDb.open()) {
+      return DuckDb.queryLong(
+          c, "SELECT count(*) FROM read_parquet(" + DuckDb.literal(parquet) + ")");
+    } catch (SQLException e) {
+      throw new IOException("cannot read " + parquet + ": " + DuckDb.shortMessage(e), e);
+    }
+  }
+
+  private static void appendText(DuckDBAppender appender, String value) throws SQLException {
+    if (value == null) {
+      appender.appendNull();
+    } else {
+      appender.append(value);
+    }
+  }
+
+  private static void requireFile(Path parquet) throws IOException {
+    if (!Files.isRegularFile(parquet)) {
+      throw new NoSuchFileException(parquet.toString(), null, "Parquet file not found");
+    }
+  }
+
+  private static void requireColumn(
+      Path parquet, Map<String, String> types, String column, String role) throws IOException {
+    if (!types.containsKey(column)) {
+      throw new IOException(
+          "column '"
+              + column
+              + "' ("
+              + role
+              + ") is not in "
+              + parquet
+              + "; its columns are "
+              + List.copyOf(types.keySet()));
+    }
+  }
+}

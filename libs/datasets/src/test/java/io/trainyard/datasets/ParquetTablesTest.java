@@ -1,0 +1,177 @@
+package io.trainyard.datasets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ParquetTablesTest {
+
+  @TempDir Path dir;
+
+  private static String lit(Path p) {
+    return "'" + p.toAbsolutePath().toString().replace("'", "''") + "'";
+  }
+
+  /** Writes a Parquet file with DuckDB from a SELECT. */
+  private Path parquet(String name, String select) throws Exception {
+    Path file = dir.resolve(name);
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      s.execute("COPY (" + select + ") TO " + lit(file) + " (FORMAT parquet)");
+    }
+    return file;
+  }
+
+  @Test
+  void readsFeaturesAsDoublesOrderedByRowId() throws Exception {
+    Path file =
+        parquet(
+            "t.parquet",
+            "SELECT * FROM (VALUES (5::BIGINT, 1::BIGINT, 0.5::DOUBLE, 'yes', 'x'),"
+                + " (2, NULL, 1.25, 'no', 'y'), (9, 3, NULL, 'yes', 'z'))"
+                + " AS t(row_id, a, b, label, note)");
+
+    NumericTable table = ParquetTables.read(file, List.of("b", "a"), "label");
+
+    assertThat(table.rows()).isEqualTo(3);
+    assertThat(table.rowIds()).containsExactly(2, 5, 9);
+    assertThat(table.features()).containsExactly("b", "a");
+    assertThat(table.x()[0][0]).isEqualTo(1.25);
+    assertThat(table.x()[0][1]).isNaN();
+    assertThat(table.x()[1]).containsExactly(0.5, 1.0);
+    assertThat(table.x()[2][0]).isNaN();
+    assertThat(table.x()[2][1]).isEqualTo(3.0);
+    assertThat(table.labels()).containsExactly("no", "yes", "yes");
+  }
+
+  @Test
+  void decimalAndIntegerTargetsReadAsCanonicalText() throws Exception {
+    Path file =
+        parquet(
+            "t.parquet",
+            "SELECT * FROM (VALUES (0::BIGINT, 1.0::DECIMAL(4,2), 7::INTEGER),"
+                + " (1, 0.5, 8)) AS t(row_id, d, i)");
+
+    assertThat(ParquetTables.read(file, List.of(), "d").labels()).containsExactly("1", "0.5");
+    assertThat(ParquetTables.read(file, List.of("d"), "i").labels()).containsExactly("7", "8");
+  }
+
+  @Test
+  void missingColumnIsReportedWithTheColumns() throws Exception {
+    Path file = parquet("t.parquet", "SELECT 0::BIGINT AS row_id, 1.0 AS a, 'x' AS label");
+
+    assertThatThrownBy(() -> ParquetTables.read(file, List.of("a", "b"), "label"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("column 'b' (a feature) is not in ")
+        .hasMessageEndingWith("its columns are [row_id, a, label]");
+    assertThatThrownBy(() -> ParquetTables.read(file, List.of("a"), "target"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("column 'target' (the target) is not in ");
+  }
+
+  @Test
+  void nonNumericFeatureIsRejected() throws Exception {
+    Path file = parquet("t.parquet", "SELECT 0::BIGINT AS row_id, 'abc' AS merchant, 1 AS y");
+
+    assertThatThrownBy(() -> ParquetTables.read(file, List.of("merchant"), "y"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("column 'merchant' in ")
+        .hasMessageEndingWith("must be numeric to be used as a feature, but has type VARCHAR");
+  }
+
+  @Test
+  void missingTargetValueIsRejected() throws Exception {
+    Path file =
+        parquet(
+            "t.parquet",
+            "SELECT * FROM (VALUES (0::BIGINT, 1.0, 'a'), (4, 2.0, NULL)) AS t(row_id, x, y)");
+
+    assertThatThrownBy(() -> ParquetTables.read(file, List.of("x"), "y"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("column 'y' (the target)")
+        .hasMessageEndingWith("has a missing value at row_id 4");
+  }
+
+  @Test
+  void missingFileIsNoSuchFile() {
+    assertThatThrownBy(() -> ParquetTables.rowCount(dir.resolve("none.parquet")))
+        .isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> ParquetTables.read(dir.resolve("none.parquet"), List.of(), "y"))
+        .isInstanceOf(NoSuchFileException.class);
+  }
+
+  @Test
+  void notParquetIsAnIOException() throws Exception {
+    Path file = Files.writeString(dir.resolve("bad.parquet"), "not parquet at all");
+
+    assertThatThrownBy(() -> ParquetTables.rowCount(file))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("cannot read ");
+  }
+
+  @Test
+  void writePredictionsRoundTrip() throws Exception {
+    Path out = dir.resolve("eval").resolve("predictions.parquet");
+    long[] rowIds = {7, 3, 11};
+    String[] actual = {"1", "0", null};
+    String[] predicted = {"1", "1", "0"};
+    double[] score = {0.91, 0.55, 0.125};
+
+    ParquetTables.writePredictions(out, rowIds, actual, predicted, score);
+
+    assertThat(ParquetTables.rowCount(out)).isEqualTo(3);
+    List<String> described = new ArrayList<>();
+    List<String> rows = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + lit(out) + ")")) {
+        while (rs.next()) {
+          described.add(rs.getString(1) + " " + rs.getString(2));
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT * FROM read_parquet(" + lit(out) + ")")) {
+        while (rs.next()) {
+          rows.add(
+              rs.getLong(1)
+                  + "|"
+                  + rs.getString(2)
+                  + "|"
+                  + rs.getString(3)
+                  + "|"
+                  + rs.getDouble(4));
+        }
+      }
+    }
+    assertThat(described)
+        .containsExactly("row_id BIGINT", "actual VARCHAR", "predicted VARCHAR", "score DOUBLE");
+    assertThat(rows).containsExactly("7|1|1|0.91", "3|0|1|0.55", "11|null|0|0.125");
+    assertThat(Files.list(out.getParent())).containsExactly(out);
+  }
+
+  @Test
+  void writePredictionsChecksLengths() {
+    assertThatThrownBy(
+            () ->
+                ParquetTables.writePredictions(
+                    dir.resolve("p.parquet"),
+                    new long[] {1, 2},
+                    new String[] {"a", "b"},
+                    new String[] {"a"},
+                    new double[] {0.1, 0.2}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("same length")
+        .hasMessageContaining("2, 2, 1 and 2");
+  }
+}

@@ -1,0 +1,225 @@
+package io.trainyard.stats;
+
+import java.util.Arrays;
+
+/**
+ * Binary classification metrics, each defined exactly as in scikit-learn, so that numbers reported
+ * by Trainyard (evaluation gates, drift reports, the console) can be checked against a notebook.
+ *
+ * <p>Labels are {@code int} values 0 and 1, where 1 is the positive class. Every method checks its
+ * arguments and throws {@link IllegalArgumentException} when they are {@code null}, empty, of
+ * different lengths, contain labels other than 0 and 1, or (for scores and probabilities) values
+ * that are not finite.
+ *
+ * <ul>
+ *   <li>{@link #accuracy}: {@code sklearn.metrics.accuracy_score}
+ *   <li>{@link #precision}, {@link #recall}, {@link #f1}: {@code precision_score}, {@code
+ *       recall_score}, {@code f1_score} with {@code pos_label=1, average='binary', zero_division=0}
+ *   <li>{@link #rocAuc}: {@code roc_auc_score}
+ *   <li>{@link #logLoss}: {@code log_loss} with {@code eps='auto'} (float64 machine epsilon)
+ *   <li>{@link #confusionMatrix}: {@code confusion_matrix(y_true, y_pred, labels=[0, 1])}
+ * </ul>
+ */
+public final class BinaryMetrics {
+
+  /** The clipping bound of {@link #logLoss}: float64 machine epsilon, as numpy's finfo. */
+  static final double LOG_LOSS_EPS = Math.ulp(1.0);
+
+  private BinaryMetrics() {}
+
+  /**
+   * The fraction of predictions equal to the true label ({@code accuracy_score}).
+   *
+   * @throws IllegalArgumentException on invalid arguments
+   */
+  public static double accuracy(int[] yTrue, int[] yPred) {
+    checkLabels(yTrue, yPred);
+    long correct = 0;
+    for (int i = 0; i < yTrue.length; i++) {
+      if (yTrue[i] == yPred[i]) {
+        correct++;
+      }
+    }
+    return (double) correct / yTrue.length;
+  }
+
+  /**
+   * {@code tp / (tp + fp)}, or 0 when nothing is predicted positive ({@code precision_score} with
+   * {@code zero_division=0}).
+   *
+   * @throws IllegalArgumentException on invalid arguments
+   */
+  public static double precision(int[] yTrue, int[] yPred) {
+    long[][] cm = confusionMatrix(yTrue, yPred);
+    return ratio(cm[1][1], cm[1][1] + cm[0][1]);
+  }
+
+  /**
+   * {@code tp / (tp + fn)}, or 0 when there are no positives ({@code recall_score} with {@code
+   * zero_division=0}).
+   *
+   * @throws IllegalArgumentException on invalid arguments
+   */
+  public static double recall(int[] yTrue, int[] yPred) {
+    long[][] cm = confusionMatrix(yTrue, yPred);
+    return ratio(cm[1][1], cm[1][1] + cm[1][0]);
+  }
+
+  /**
+   * The harmonic mean of precision and recall, {@code 2 tp / (2 tp + fp + fn)}, or 0 when there are
+   * neither true nor predicted positives ({@code f1_score} with {@code zero_division=0}).
+   *
+   * @throws IllegalArgumentException on invalid arguments
+   */
+  public static double f1(int[] yTrue, int[] yPred) {
+    long[][] cm = confusionMatrix(yTrue, yPred);
+    long tp = cm[1][1];
+    return ratio(2 * tp, 2 * tp + cm[0][1] + cm[1][0]);
+  }
+
+  /**
+   * The area under the ROC curve ({@code roc_auc_score}): the probability that a random positive
+   * scores higher than a random negative, ties counting one half. Computed as the Mann-Whitney U
+   * statistic with average ranks for tied scores, which equals scikit-learn's trapezoidal area
+   * exactly; O(n log n).
+   *
+   * @param scores a score per sample, higher meaning more likely positive; must be finite
+   * @throws IllegalArgumentException on invalid arguments, or when {@code yTrue} has one class only
+   */
+  public static double rocAuc(int[] yTrue, double[] scores) {
+    checkScores(yTrue, scores, "scores");
+    int n = yTrue.length;
+    long positives = 0;
+    for (int y : yTrue) {
+      positives += y;
+    }
+    long negatives = n - positives;
+    if (positives == 0 || negatives == 0) {
+      throw new IllegalArgumentException("roc_auc is undefined: only one class present in y_true");
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
+    // Sum of twice the (1-based, tie-averaged) ranks of the positives: integers, so exact.
+    long twiceRankSum = 0;
+    int i = 0;
+    while (i < n) {
+      int j = i;
+      while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) {
+        j++;
+      }
+      long twiceAverageRank = (long) (i + 1) + (j + 1);
+      for (int k = i; k <= j; k++) {
+        if (yTrue[order[k]] == 1) {
+          twiceRankSum += twiceAverageRank;
+        }
+      }
+      i = j + 1;
+    }
+    long twiceU = twiceRankSum - positives * (positives + 1);
+    return twiceU / (2.0 * positives * negatives);
+  }
+
+  /**
+   * The mean negative log-likelihood of the true labels ({@code log_loss} for a binary target).
+   * Probabilities are clipped to {@code [eps, 1 - eps]} with {@code eps = Math.ulp(1.0)} and the
+   * pair {@code (1 - p, p)} renormalised, as scikit-learn does. Unlike scikit-learn, which needs
+   * {@code labels=[0, 1]} when {@code yTrue} holds one class only, this always assumes the classes
+   * 0 and 1.
+   *
+   * @param p the predicted probability of class 1 per sample, in {@code [0, 1]}
+   * @throws IllegalArgumentException on invalid arguments
+   */
+  public static double logLoss(int[] yTrue, double[] p) {
+    checkScores(yTrue, p, "probabilities");
+    for (int i = 0; i < p.length; i++) {
+      if (p[i] < 0.0 || p[i] > 1.0) {
+        throw new IllegalArgumentException(
+            "probabilities must be in [0, 1], but p[" + i + "] is " + p[i]);
+      }
+    }
+    double sum = 0.0;
+    for (int i = 0; i < yTrue.length; i++) {
+      double pc = Math.min(Math.max(p[i], LOG_LOSS_EPS), 1.0 - LOG_LOSS_EPS);
+      double total = (1.0 - pc) + pc;
+      double likelihood = yTrue[i] == 1 ? pc / total : (1.0 - pc) / total;
+      sum -= Math.log(likelihood);
+    }
+    return sum / yTrue.length;
+  }
+
+  /**
+   * The confusion matrix {@code [[tn, fp], [fn, tp]]}: rows are the true label, columns the
+   * predicted label, as {@code confusion_matrix(y_true, y_pred, labels=[0, 1])}.
+   *
+   * @throws IllegalArgumentException on invalid arguments
+   */
+  public static long[][] confusionMatrix(int[] yTrue, int[] yPred) {
+    checkLabels(yTrue, yPred);
+    long[][] cm = new long[2][2];
+    for (int i = 0; i < yTrue.length; i++) {
+      cm[yTrue[i]][yPred[i]]++;
+    }
+    return cm;
+  }
+
+  private static double ratio(long numerator, long denominator) {
+    return denominator == 0 ? 0.0 : (double) numerator / denominator;
+  }
+
+  private static void checkLabels(int[] yTrue, int[] yPred) {
+    checkTrue(yTrue);
+    if (yPred == null) {
+      throw new IllegalArgumentException("yPred must not be null");
+    }
+    checkLength(yTrue.length, yPred.length, "yPred");
+    checkBinary(yPred, "yPred");
+  }
+
+  private static void checkScores(int[] yTrue, double[] scores, String what) {
+    checkTrue(yTrue);
+    if (scores == null) {
+      throw new IllegalArgumentException(what + " must not be null");
+    }
+    checkLength(yTrue.length, scores.length, what);
+    for (int i = 0; i < scores.length; i++) {
+      if (!Double.isFinite(scores[i])) {
+        throw new IllegalArgumentException(
+            what + " must be finite, but element " + i + " is " + scores[i]);
+      }
+    }
+  }
+
+  private static void checkTrue(int[] yTrue) {
+    if (yTrue == null) {
+      throw new IllegalArgumentException("yTrue must not be null");
+    }
+    if (yTrue.length == 0) {
+      throw new IllegalArgumentException("yTrue is empty: metrics need at least one sample");
+    }
+    checkBinary(yTrue, "yTrue");
+  }
+
+  private static void checkLength(int expected, int actual, String what) {
+    if (expected != actual) {
+      throw new IllegalArgumentException(
+          "yTrue and "
+              + what
+              + " must have the same length, but have "
+              + expected
+              + " and "
+              + actual);
+    }
+  }
+
+  private static void checkBinary(int[] labels, String what) {
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] != 0 && labels[i] != 1) {
+        throw new IllegalArgumentException(
+            what + " must hold only the labels 0 and 1, but element " + i + " is " + labels[i]);
+      }
+    }
+  }
+}
