@@ -1,0 +1,338 @@
+package io.trainyard.models;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A trained binary classifier with its preprocessing: saved by training, loaded by evaluation and
+ * drift-monitor to score rows.
+ *
+ * <p>A bundle is a directory of two files (see {@link #files(Path)}):
+ *
+ * <ul>
+ *   <li>{@value #CONFIG_FILE}: the format version, the {@link ModelConfig}, the {@link
+ *       Preprocessing} and the signature (inputs: the feature names in column order; output:
+ *       P(positive label));
+ *   <li>{@code model-0000.params}: the DJL parameter file of the block ({@link Model#save}); its
+ *       name is recorded in {@value #CONFIG_FILE}.
+ * </ul>
+ *
+ * <p>DJL cannot trace a Java block to TorchScript, so the block is rebuilt from the config by
+ * {@link #block(ModelConfig, int)} and its parameters are loaded into it.
+ *
+ * <p>{@link #scores(double[][])} is synchronized: a bundle may be shared between threads.
+ */
+public final class ModelBundle implements AutoCloseable {
+  /** The bundle's description: config, preprocessing and signature. */
+  public static final String CONFIG_FILE = "model.json";
+
+  /** The version of the {@value #CONFIG_FILE} format this class writes and reads. */
+  public static final int FORMAT_VERSION = 1;
+
+  /** The DJL model name: the prefix of the parameter file. */
+  static final String MODEL_NAME = "model";
+
+  /** Rows scored per forward pass. */
+  static final int SCORE_BATCH = 4096;
+
+  private static final Pattern PARAMS_FILE = Pattern.compile("model-(\\d{4})\\.params");
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .build();
+
+  private final ModelConfig config;
+  private final Preprocessing preprocessing;
+  private final Model model;
+  private boolean closed;
+
+  private ModelBundle(ModelConfig config, Preprocessing preprocessing, Model model) {
+    this.config = config;
+    this.preprocessing = preprocessing;
+    this.model = model;
+  }
+
+  /**
+   * The network for a config: for each hidden width a {@code Linear} layer, ReLU and {@code
+   * Dropout} (when the rate is above 0); then {@code Linear(1)}, which outputs the logit of the
+   * positive class. Uninitialised: the trainer initialises it, {@link #load} loads its parameters.
+   *
+   * @param inputs the number of features (the input width is inferred by DJL; it is checked here)
+   */
+  public static Block block(ModelConfig config, int inputs) {
+    Objects.requireNonNull(config, "config");
+    if (inputs <= 0) {
+      throw new IllegalArgumentException("a model needs at least one input, got " + inputs);
+    }
+    SequentialBlock block = new SequentialBlock();
+    for (int width : config.layers()) {
+      block.add(Linear.builder().setUnits(width).build());
+      block.add(Activation.reluBlock());
+      if (config.dropout() > 0) {
+        block.add(Dropout.builder().optRate((float) config.dropout()).build());
+      }
+    }
+    block.add(Linear.builder().setUnits(1).build());
+    return block;
+  }
+
+  /**
+   * Saves a trained model as a bundle into {@code dir} (created if needed): first the parameter
+   * file, then {@value #CONFIG_FILE}, so a directory with {@value #CONFIG_FILE} is complete. Stale
+   * bundle files of an earlier save into the same directory are replaced.
+   *
+   * @param trainedModel a model whose block is {@code block(config, pre.features().size())},
+   *     initialised and trained; it stays open
+   * @throws UncheckedIOException when writing fails
+   */
+  public static void save(Path dir, ModelConfig config, Preprocessing pre, Model trainedModel) {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(pre, "pre");
+    Objects.requireNonNull(trainedModel, "trainedModel");
+    try {
+      Files.createDirectories(dir);
+      for (String stale : paramFiles(dir)) {
+        Files.delete(dir.resolve(stale));
+      }
+      Files.deleteIfExists(dir.resolve(CONFIG_FILE));
+      trainedModel.save(dir, MODEL_NAME);
+      List<String> written = paramFiles(dir);
+      if (written.size() != 1) {
+        throw new IOException("expected one parameter file in " + dir + ", found " + written);
+      }
+      Manifest manifest =
+          new Manifest(
+              FORMAT_VERSION,
+              "djl-pytorch",
+              config,
+              pre,
+              new Signature(pre.features(), "probability of " + config.positiveLabel()),
+              written.get(0));
+      Path tmp = dir.resolve(CONFIG_FILE + ".tmp");
+      JSON.writeValue(tmp.toFile(), manifest);
+      Files.move(
+          tmp,
+          dir.resolve(CONFIG_FILE),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the model bundle into " + dir, e);
+    }
+  }
+
+  /**
+   * The file names a saved bundle consists of, relative to {@code dir}: {@value #CONFIG_FILE} and
+   * the parameter file it names.
+   *
+   * @throws IllegalArgumentException when {@code dir} holds no bundle
+   */
+  public static List<String> files(Path dir) {
+    Manifest manifest = readManifest(dir);
+    return List.of(CONFIG_FILE, manifest.parameters());
+  }
+
+  /**
+   * Loads a bundle: rebuilds the block from {@value #CONFIG_FILE} and loads its parameters.
+   *
+   * @throws IllegalArgumentException when {@code dir} holds no bundle ({@value #CONFIG_FILE} or the
+   *     parameter file is missing) or a bundle of another format version
+   * @throws UncheckedIOException when reading fails or the parameters do not fit the block
+   */
+  public static ModelBundle load(Path dir) {
+    Manifest manifest = readManifest(dir);
+    Path params = dir.resolve(manifest.parameters());
+    Matcher matcher = PARAMS_FILE.matcher(manifest.parameters());
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException(
+          "not a model bundle: " + dir + " names an unexpected parameter file " + params);
+    }
+    if (!Files.isRegularFile(params)) {
+      throw new IllegalArgumentException(
+          "incomplete model bundle: " + dir + " has no parameter file " + manifest.parameters());
+    }
+    Djl.configure();
+    Model model = Model.newInstance(MODEL_NAME);
+    try {
+      model.setBlock(block(manifest.config(), manifest.preprocessing().features().size()));
+      model.load(
+          dir, MODEL_NAME, Map.of("epoch", String.valueOf(Integer.parseInt(matcher.group(1)))));
+      return new ModelBundle(manifest.config(), manifest.preprocessing(), model);
+    } catch (IOException e) {
+      model.close();
+      throw new UncheckedIOException("cannot load the model bundle in " + dir, e);
+    } catch (MalformedModelException e) {
+      model.close();
+      throw new UncheckedIOException(
+          "cannot load the model bundle in " + dir, new IOException(e.getMessage(), e));
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Preprocessing preprocessing() {
+    return preprocessing;
+  }
+
+  /**
+   * Scores raw rows: applies the preprocessing, then returns P(positive) = sigmoid(logit) per row,
+   * in inference mode (no dropout), {@value #SCORE_BATCH} rows per forward pass.
+   *
+   * @param rawRows one value per feature, in the order of {@link Preprocessing#features()}; {@code
+   *     NaN} for a missing value
+   */
+  public synchronized double[] scores(double[][] rawRows) {
+    if (closed) {
+      throw new IllegalStateException("the model bundle is closed");
+    }
+    return scores(model, preprocessing, rawRows);
+  }
+
+  /** Scores raw rows with a model whose block is {@link #block}, as {@link #scores} does. */
+  static double[] scores(Model model, Preprocessing preprocessing, double[][] rawRows) {
+    double[][] x = preprocessing.apply(rawRows);
+    int width = preprocessing.features().size();
+    double[] scores = new double[x.length];
+    try (NDManager manager = model.getNDManager().newSubManager()) {
+      ParameterStore parameters = new ParameterStore(manager, false);
+      for (int start = 0; start < x.length; start += SCORE_BATCH) {
+        int rows = Math.min(SCORE_BATCH, x.length - start);
+        float[] flat = new float[rows * width];
+        for (int i = 0; i < rows; i++) {
+          double[] row = x[start + i];
+          for (int j = 0; j < width; j++) {
+            flat[i * width + j] = (float) row[j];
+          }
+        }
+        try (NDManager batch = manager.newSubManager()) {
+          NDArray input = batch.create(flat, new Shape(rows, width));
+          NDList output = model.getBlock().forward(parameters, new NDList(input), false);
+          float[] logits = output.singletonOrThrow().toFloatArray();
+          for (int i = 0; i < rows; i++) {
+            scores[start + i] = sigmoid(logits[i]);
+          }
+        }
+      }
+    }
+    return scores;
+  }
+
+  /** The predicted labels: the positive label where the score is at least {@code threshold}. */
+  public String[] predict(double[] scores, double threshold) {
+    String[] labels = new String[scores.length];
+    for (int i = 0; i < scores.length; i++) {
+      labels[i] = scores[i] >= threshold ? config.positiveLabel() : config.negativeLabel();
+    }
+    return labels;
+  }
+
+  /** The logistic function, computed without overflow. */
+  public static double sigmoid(double logit) {
+    if (logit >= 0) {
+      return 1 / (1 + Math.exp(-logit));
+    }
+    double e = Math.exp(logit);
+    return e / (1 + e);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      model.close();
+    }
+  }
+
+  private static List<String> paramFiles(Path dir) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files
+          .map(p -> p.getFileName().toString())
+          .filter(name -> PARAMS_FILE.matcher(name).matches())
+          .sorted()
+          .forEach(names::add);
+    }
+    return names;
+  }
+
+  private static Manifest readManifest(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    Path file = dir.resolve(CONFIG_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("not a model bundle: " + dir + " has no " + CONFIG_FILE);
+    }
+    Manifest manifest;
+    try {
+      manifest = JSON.readValue(file.toFile(), Manifest.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    if (manifest.formatVersion() != FORMAT_VERSION) {
+      throw new IllegalArgumentException(
+          "unsupported model bundle format "
+              + manifest.formatVersion()
+              + " in "
+              + file
+              + " (supported: "
+              + FORMAT_VERSION
+              + ")");
+    }
+    if (manifest.config() == null
+        || manifest.preprocessing() == null
+        || manifest.parameters() == null) {
+      throw new IllegalArgumentException(
+          "not a model bundle: " + file + " lacks config, preprocessing or parameters");
+    }
+    return manifest;
+  }
+
+  /** The content of {@value #CONFIG_FILE}. */
+  record Manifest(
+      int formatVersion,
+      String framework,
+      ModelConfig config,
+      Preprocessing preprocessing,
+      Signature signature,
+      String parameters) {}
+
+  /**
+   * What the model takes and gives.
+   *
+   * @param inputs the feature names, in column order
+   * @param output what the single output is
+   */
+  record Signature(List<String> inputs, String output) {}
+}

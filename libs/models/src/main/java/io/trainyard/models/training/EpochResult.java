@@ -1,0 +1,21 @@
+package io.trainyard.models.training;
+
+/**
+ * What one finished epoch measured.
+ *
+ * @param epoch the epoch, from 1
+ * @param epochs the maximum number of epochs
+ * @param trainLoss the mean loss of the epoch's mini-batches (binary cross-entropy; with dropout)
+ * @param valLoss the mean binary cross-entropy over the validation rows (inference mode)
+ * @param valAccuracy the validation accuracy at threshold 0.5
+ * @param learningRate the learning rate the epoch used
+ * @param samplesPerSecond training rows per second of the epoch's training pass
+ */
+public record EpochResult(
+    int epoch,
+    int epochs,
+    double trainLoss,
+    double valLoss,
+    double valAccuracy,
+    double learningRate,
+    double samplesPerSecond) {}

@@ -1,0 +1,305 @@
+package io.trainyard.models.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.trainyard.contracts.spec.PipelineSpec;
+import io.trainyard.contracts.spec.Task;
+import io.trainyard.models.ModelBundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Plain JUnit: the engine needs no Quarkus and no stack, only DJL with the CPU libtorch. */
+class MlpTrainerTest {
+  private static final int FEATURES = 8;
+
+  @Test
+  void learnsSeparableDataAndSavesTheBestEpoch(@TempDir Path dir) throws Exception {
+    TrainingData data = blobs(2000, 500, 1);
+    List<EpochResult> seen = new ArrayList<>();
+    Path out = dir.resolve("model");
+
+    TrainingOutcome outcome =
+        new MlpTrainer(training(20, 64, "adamw", "cosine", 5, 0.0, 0.001))
+            .train(data, "legit", "fraud", out, seen::add, () -> false);
+
+    assertThat(outcome.cancelled()).isFalse();
+    assertThat(outcome.history()).isEqualTo(seen);
+    assertThat(seen).extracting(EpochResult::epoch).containsExactly(range(1, outcome.epochsRun()));
+    assertThat(seen)
+        .allSatisfy(
+            e -> {
+              assertThat(e.epochs()).isEqualTo(20);
+              assertThat(e.trainLoss()).isFinite().isPositive();
+              assertThat(e.valLoss()).isFinite().isPositive();
+              assertThat(e.learningRate()).isPositive().isLessThanOrEqualTo(0.001);
+              assertThat(e.samplesPerSecond()).isPositive();
+            });
+    assertThat(seen.get(0).learningRate()).isCloseTo(0.001, within(1e-9));
+    assertThat(seen.get(seen.size() - 1).trainLoss()).isLessThan(seen.get(0).trainLoss());
+    assertThat(outcome.metrics().get("val_accuracy")).isGreaterThan(0.9);
+    EpochResult best = seen.get(outcome.bestEpoch() - 1);
+    assertThat(best.valLoss())
+        .isEqualTo(seen.stream().mapToDouble(EpochResult::valLoss).min().getAsDouble());
+    assertThat(outcome.metrics())
+        .containsEntry("val_loss", best.valLoss())
+        .containsEntry("train_loss", best.trainLoss())
+        .containsEntry("val_accuracy", best.valAccuracy());
+
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrderElementsOf(ModelBundle.files(out));
+    }
+    try (ModelBundle bundle = ModelBundle.load(out)) {
+      assertBundleMatches(bundle, data, best);
+      assertThat(bundle.config().positiveLabel()).isEqualTo("fraud");
+    }
+    double samplesPerSecond =
+        seen.stream().skip(1).mapToDouble(EpochResult::samplesPerSecond).average().orElseThrow();
+    System.out.printf(
+        "2000x8 rows, batch 64, mlp [64, 32]: %.0f samples/s; %d epochs (%s), best %d, val_accuracy"
+            + " %.3f%n",
+        samplesPerSecond,
+        outcome.epochsRun(),
+        outcome.stopReason(),
+        outcome.bestEpoch(),
+        outcome.metrics().get("val_accuracy"));
+  }
+
+  @Test
+  void stopsEarlyWhenValidationLossPlateausAndKeepsTheBestEpoch(@TempDir Path dir) {
+    // random labels: nothing to learn, the validation loss stops improving after a few epochs
+    TrainingData data = noise(1000, 300, 2);
+    Path out = dir.resolve("model");
+
+    TrainingOutcome outcome =
+        new MlpTrainer(training(200, 32, "adam", "constant", 2, 0.0))
+            .train(data, "0", "1", out, e -> {}, () -> false);
+
+    System.out.printf(
+        "noise: %d epochs, best %d, val_loss %s%n",
+        outcome.epochsRun(),
+        outcome.bestEpoch(),
+        outcome.history().stream().map(e -> String.format("%.4f", e.valLoss())).toList());
+    assertThat(outcome.epochsRun()).isLessThan(200);
+    assertThat(outcome.stopReason())
+        .isEqualTo("early stopping: val_loss did not improve by 0.0 for 2 epochs");
+    assertThat(outcome.bestEpoch()).isEqualTo(outcome.epochsRun() - 2);
+    try (ModelBundle bundle = ModelBundle.load(out)) {
+      assertBundleMatches(bundle, data, outcome.history().get(outcome.bestEpoch() - 1));
+    }
+  }
+
+  @Test
+  void theSameSeedGivesTheSameRun(@TempDir Path dir) {
+    TrainingData data = blobs(600, 200, 3);
+    PipelineSpec.Training training = training(4, 50, "sgd", "step", 5, 0.0);
+
+    TrainingOutcome first =
+        new MlpTrainer(training).train(data, "0", "1", dir.resolve("a"), e -> {}, () -> false);
+    TrainingOutcome second =
+        new MlpTrainer(training).train(data, "0", "1", dir.resolve("b"), e -> {}, () -> false);
+
+    assertThat(second.epochsRun()).isEqualTo(first.epochsRun());
+    for (int i = 0; i < first.epochsRun(); i++) {
+      assertThat(second.history().get(i).valLoss())
+          .isCloseTo(first.history().get(i).valLoss(), within(1e-6));
+      assertThat(second.history().get(i).trainLoss())
+          .isCloseTo(first.history().get(i).trainLoss(), within(1e-6));
+    }
+  }
+
+  @Test
+  void cancellationReturnsCancelledAndWritesNothing(@TempDir Path dir) {
+    TrainingData data = blobs(1000, 200, 4);
+    Path out = dir.resolve("model");
+    AtomicInteger polls = new AtomicInteger();
+    List<EpochResult> seen = new ArrayList<>();
+
+    // 1000 rows in batches of 100: cancelled during the second epoch
+    TrainingOutcome outcome =
+        new MlpTrainer(training(10, 100, "adamw", "linear", 5, 0.0))
+            .train(data, "0", "1", out, seen::add, () -> polls.incrementAndGet() > 15);
+
+    assertThat(outcome.cancelled()).isTrue();
+    assertThat(outcome.stopReason()).isEqualTo("cancelled");
+    assertThat(outcome.epochsRun()).isEqualTo(1);
+    assertThat(seen).hasSize(1);
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void aListenerExceptionAbortsTraining(@TempDir Path dir) {
+    Path out = dir.resolve("model");
+    MlpTrainer trainer = new MlpTrainer(training(5, 100, "adam", "constant", 5, 0.0));
+    assertThatThrownBy(
+            () ->
+                trainer.train(
+                    blobs(300, 100, 5),
+                    "0",
+                    "1",
+                    out,
+                    e -> {
+                      throw new IllegalStateException("stop " + e.epoch());
+                    },
+                    () -> false))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("stop 1");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void onlyValLossIsSupportedForEarlyStopping() {
+    PipelineSpec.Training training =
+        spec(
+            new PipelineSpec.Training(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new PipelineSpec.EarlyStopping(true, "val_accuracy", null, null),
+                null,
+                null));
+    assertThatThrownBy(() -> new MlpTrainer(training))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("val_accuracy");
+  }
+
+  @Test
+  void schedulesFollowTheDocumentedFormulas() {
+    MlpTrainer cosine = new MlpTrainer(training(10, 32, "adam", "cosine", 5, 0.0));
+    assertThat(cosine.learningRate(1)).isCloseTo(0.01, within(1e-12));
+    assertThat(cosine.learningRate(6)).isCloseTo(0.005, within(1e-12));
+    MlpTrainer step = new MlpTrainer(training(8, 32, "adam", "step", 5, 0.0));
+    assertThat(step.learningRate(2)).isCloseTo(0.01, within(1e-12));
+    assertThat(step.learningRate(3)).isCloseTo(0.005, within(1e-12));
+    assertThat(step.learningRate(8)).isCloseTo(0.00125, within(1e-12));
+    MlpTrainer linear = new MlpTrainer(training(10, 32, "adam", "linear", 5, 0.0));
+    assertThat(linear.learningRate(10)).isCloseTo(0.001, within(1e-12));
+  }
+
+  /** The bundle's scores on the validation rows give the best epoch's loss and accuracy. */
+  private static void assertBundleMatches(ModelBundle bundle, TrainingData data, EpochResult best) {
+    double[] scores = bundle.scores(data.valX());
+    int correct = 0;
+    double loss = 0;
+    for (int i = 0; i < scores.length; i++) {
+      int y = data.valY()[i];
+      if ((scores[i] >= 0.5 ? 1 : 0) == y) {
+        correct++;
+      }
+      double p = Math.min(Math.max(scores[i], 1e-15), 1 - 1e-15);
+      loss -= y == 1 ? Math.log(p) : Math.log(1 - p);
+    }
+    assertThat(correct / (double) scores.length).isCloseTo(best.valAccuracy(), within(1e-9));
+    assertThat(loss / scores.length).isCloseTo(best.valLoss(), within(1e-4));
+  }
+
+  private static PipelineSpec.Training training(
+      int epochs, int batchSize, String optimizer, String schedule, int patience, double minDelta) {
+    return training(epochs, batchSize, optimizer, schedule, patience, minDelta, 0.01);
+  }
+
+  private static PipelineSpec.Training training(
+      int epochs,
+      int batchSize,
+      String optimizer,
+      String schedule,
+      int patience,
+      double minDelta,
+      double learningRate) {
+    return spec(
+        new PipelineSpec.Training(
+            new PipelineSpec.Model("mlp", List.of(64, 32), 0.1),
+            epochs,
+            batchSize,
+            optimizer,
+            learningRate,
+            1e-4,
+            schedule,
+            new PipelineSpec.EarlyStopping(true, "val_loss", patience, minDelta),
+            7L,
+            true));
+  }
+
+  private static PipelineSpec.Training spec(PipelineSpec.Training training) {
+    return new PipelineSpec(
+            "engine-test",
+            null,
+            Task.BINARY_CLASSIFICATION,
+            "label",
+            null,
+            null,
+            null,
+            null,
+            training,
+            null,
+            null)
+        .withDefaults()
+        .training();
+  }
+
+  /** Two Gaussian blobs, means -0.6 and +0.6 per feature, some values missing. */
+  private static TrainingData blobs(int train, int val, long seed) {
+    Random random = new Random(seed);
+    double[][] x = new double[train + val][FEATURES];
+    int[] y = new int[train + val];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = random.nextBoolean() ? 1 : 0;
+      for (int j = 0; j < FEATURES; j++) {
+        x[i][j] = (y[i] == 1 ? 0.6 : -0.6) + random.nextGaussian();
+        x[i][j] = x[i][j] * (j + 1) + 10 * j; // different scales and offsets per feature
+        if (random.nextDouble() < 0.02) {
+          x[i][j] = Double.NaN;
+        }
+      }
+    }
+    return split(x, y, train);
+  }
+
+  /** Features and labels drawn independently. */
+  private static TrainingData noise(int train, int val, long seed) {
+    Random random = new Random(seed);
+    double[][] x = new double[train + val][FEATURES];
+    int[] y = new int[train + val];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = random.nextBoolean() ? 1 : 0;
+      for (int j = 0; j < FEATURES; j++) {
+        x[i][j] = random.nextGaussian();
+      }
+    }
+    return split(x, y, train);
+  }
+
+  private static TrainingData split(double[][] x, int[] y, int train) {
+    List<String> features = new ArrayList<>();
+    for (int j = 0; j < FEATURES; j++) {
+      features.add("f" + j);
+    }
+    return new TrainingData(
+        features,
+        java.util.Arrays.copyOfRange(x, 0, train),
+        java.util.Arrays.copyOfRange(y, 0, train),
+        java.util.Arrays.copyOfRange(x, train, x.length),
+        java.util.Arrays.copyOfRange(y, train, y.length));
+  }
+
+  private static Integer[] range(int from, int to) {
+    Integer[] values = new Integer[to - from + 1];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = from + i;
+    }
+    return values;
+  }
+}
