@@ -62,17 +62,40 @@ public final class EventLog {
    */
   public static List<ConsumerRecord<String, byte[]>> awaitAtLeast(
       String topic, int atLeast, Duration quiet) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    List<ConsumerRecord<String, byte[]>> records = matching(topic, record -> true);
+    return awaitAtLeast(topic, record -> true, atLeast, Duration.ofSeconds(60), quiet);
+  }
+
+  /**
+   * Waits (at most 60 s) until {@code topic} holds at least {@code atLeast} records that match
+   * {@code filter}, then 1 s longer, so that extra (duplicate) records show too; returns the
+   * matching records (one partition's records in offset order).
+   */
+  public static List<ConsumerRecord<String, byte[]>> awaitAtLeast(
+      String topic, Predicate<ConsumerRecord<String, byte[]>> filter, int atLeast) {
+    return awaitAtLeast(topic, filter, atLeast, Duration.ofSeconds(60), Duration.ofSeconds(1));
+  }
+
+  /**
+   * Waits at most {@code timeout} until {@code topic} holds at least {@code atLeast} records that
+   * match {@code filter}, then {@code quiet} longer; returns the matching records.
+   */
+  public static List<ConsumerRecord<String, byte[]>> awaitAtLeast(
+      String topic,
+      Predicate<ConsumerRecord<String, byte[]>> filter,
+      int atLeast,
+      Duration timeout,
+      Duration quiet) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<ConsumerRecord<String, byte[]>> records = matching(topic, filter);
     while (records.size() < atLeast && System.nanoTime() < deadline) {
       pause(Duration.ofMillis(200));
-      records = matching(topic, record -> true);
+      records = matching(topic, filter);
     }
     if (quiet.isZero()) {
       return records;
     }
     pause(quiet);
-    return matching(topic, record -> true);
+    return matching(topic, filter);
   }
 
   private static void pause(Duration duration) {

@@ -11,8 +11,10 @@ import java.util.Map;
  * starting Kafka costs seconds, and {@code ./trainyard down} stops it.
  *
  * <p>Auth stays on: the service verifies tokens with this JVM's test key ({@link
- * TestTokens#publicKeyFile()}), so tests send {@code Authorization: TestTokens.bearer("ops")}. A
- * {@code QuarkusTestProfile} may turn it off with {@code trainyard.auth.enabled=false}.
+ * TestTokens#publicKeyFile()}), so tests send {@code Authorization: TestTokens.bearer("ops")}.
+ * Events go to this JVM's own topics ({@link TestTopics}); a service names its channel topics
+ * {@code ${trainyard.eventing.topic-prefix:}trainyard....} so that they follow. A {@code
+ * QuarkusTestProfile} may turn it off with {@code trainyard.auth.enabled=false}.
  */
 public class TrainyardStackResource implements QuarkusTestResourceLifecycleManager {
 
@@ -20,6 +22,8 @@ public class TrainyardStackResource implements QuarkusTestResourceLifecycleManag
   public Map<String, String> start() {
     Map<String, String> config = new LinkedHashMap<>(TestStacks.current().serviceConfig());
     config.put("trainyard.auth.public-key-location", TestTokens.publicKeyFile().toString());
+    // Topics of this JVM only: the service publishes and consumes <prefix>trainyard.* (TestTopics).
+    config.put("trainyard.eventing.topic-prefix", TestTopics.prefix());
     return config;
   }
 

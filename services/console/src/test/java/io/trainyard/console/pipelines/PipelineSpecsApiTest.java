@@ -15,6 +15,7 @@ import io.trainyard.contracts.Json;
 import io.trainyard.contracts.Topic;
 import io.trainyard.testing.EventLog;
 import io.trainyard.testing.TestTokens;
+import io.trainyard.testing.TestTopics;
 import io.trainyard.testing.TrainyardStackResource;
 import io.trainyard.testing.UniqueNames;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(TrainyardStackResource.class)
 @QuarkusTestResource(FakeUpstreamResource.class)
 class PipelineSpecsApiTest {
-  private static final String TOPIC = Topic.PIPELINES.topicName();
+  private static final String TOPIC = TestTopics.of(Topic.PIPELINES);
 
   private static String yaml(String name, int epochs) {
     return """

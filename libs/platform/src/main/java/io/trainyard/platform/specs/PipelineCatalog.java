@@ -1,0 +1,65 @@
+package io.trainyard.platform.specs;
+
+import io.trainyard.contracts.spec.PipelineSpec;
+import io.trainyard.contracts.spec.PipelineSpecs;
+import io.trainyard.eventing.IncomingEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The pipeline specs this service knows. Services never read the console's schema: they keep their
+ * own copy of each pipeline's latest spec from the compacted topic {@code trainyard.pipelines} (see
+ * {@link PipelinesListener}), so a spec is known here a moment after it was applied, and a service
+ * rebuilds its copy by consuming the topic from the start.
+ */
+@ApplicationScoped
+public class PipelineCatalog {
+
+  /**
+   * A known spec.
+   *
+   * @param spec the spec with every default filled ({@link PipelineSpec#withDefaults()})
+   * @param contentHash the spec's content hash ({@link PipelineSpecs#contentHash})
+   * @param updatedAt when this service took it
+   */
+  public record KnownSpec(PipelineSpec spec, String contentHash, Instant updatedAt) {}
+
+  /** Takes one event of {@code trainyard.pipelines}, in its transaction: upsert, or delete. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void apply(IncomingEvent<PipelineSpec> event) {
+    String name = event.isTombstone() ? event.key() : event.payload().name();
+    KnownPipeline row = KnownPipeline.findById(name);
+    if (event.isTombstone()) {
+      if (row != null) {
+        row.delete();
+      }
+      return;
+    }
+    if (row == null) {
+      row = new KnownPipeline();
+      row.name = name;
+    }
+    row.specJson = PipelineSpecs.canonicalJson(event.payload());
+    row.contentHash = PipelineSpecs.contentHash(event.payload());
+    row.eventId = event.id();
+    row.updatedAt = Instant.now();
+    row.persist();
+  }
+
+  /**
+   * The latest spec of {@code name}, with defaults, if this service has seen one. Joins the
+   * caller's transaction, or reads in one of its own (a worker thread has none).
+   */
+  @Transactional
+  public Optional<KnownSpec> find(String name) {
+    return KnownPipeline.<KnownPipeline>findByIdOptional(name)
+        .map(
+            row ->
+                new KnownSpec(
+                    PipelineSpecs.parse(row.specJson).withDefaults(),
+                    row.contentHash,
+                    row.updatedAt));
+  }
+}
