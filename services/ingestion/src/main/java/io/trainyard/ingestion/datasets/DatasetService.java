@@ -1,0 +1,355 @@
+package io.trainyard.ingestion.datasets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.trainyard.contracts.EventIds;
+import io.trainyard.contracts.Json;
+import io.trainyard.contracts.Topic;
+import io.trainyard.contracts.events.DatasetIngested;
+import io.trainyard.contracts.events.TrainingRequested;
+import io.trainyard.contracts.events.Trigger;
+import io.trainyard.contracts.spec.PipelineSpec;
+import io.trainyard.contracts.spec.Task;
+import io.trainyard.datasets.CsvSplitter;
+import io.trainyard.datasets.DatasetMetadata;
+import io.trainyard.datasets.DatasetValidationException;
+import io.trainyard.datasets.IngestResult;
+import io.trainyard.datasets.SplitConfig;
+import io.trainyard.datasets.SplitFile;
+import io.trainyard.datasets.SplitRatios;
+import io.trainyard.eventing.OutboxEvent;
+import io.trainyard.eventing.quarkus.Outbox;
+import io.trainyard.objectstore.Layout;
+import io.trainyard.objectstore.Manifest;
+import io.trainyard.objectstore.ManifestConflictException;
+import io.trainyard.objectstore.ObjectStore;
+import io.trainyard.objectstore.Prefix;
+import io.trainyard.objectstore.StagedWrite;
+import io.trainyard.platform.problem.Problem;
+import io.trainyard.platform.problem.ProblemException;
+import io.trainyard.platform.specs.PipelineCatalog;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns an uploaded table into a dataset version: validate, split, write the Parquet splits and the
+ * manifest through the object store, record the version and announce it, all or nothing.
+ *
+ * <p>A version is identified by its content hash: SHA-256 over the input bytes and the split
+ * settings they were cut with (target, excluded columns, ratios, stratification, seed,
+ * de-duplication). The same content posted again is the same version: nothing is written and
+ * nothing is published. Versions are allocated under a per-pipeline advisory lock, so concurrent
+ * uploads of one pipeline number their versions 1, 2, 3 without gaps or clashes.
+ */
+@ApplicationScoped
+public class DatasetService {
+
+  private static final Logger LOG = Logger.getLogger(DatasetService.class);
+
+  /** Seconds one ingestion may hold its transaction (upload of the splits included). */
+  static final int TRANSACTION_TIMEOUT_SECONDS = 900;
+
+  /** The outcome: the version, and whether this call created it. */
+  public record Ingested(DatasetView dataset, boolean created) {}
+
+  private final PipelineCatalog catalog;
+  private final ObjectStore store;
+  private final Outbox outbox;
+  private final EntityManager entityManager;
+
+  public DatasetService(
+      PipelineCatalog catalog, ObjectStore store, Outbox outbox, EntityManager entityManager) {
+    this.catalog = catalog;
+    this.store = store;
+    this.outbox = outbox;
+    this.entityManager = entityManager;
+  }
+
+  /**
+   * Ingests the CSV file {@code csv} (a header row, then data rows) as the next version of {@code
+   * pipeline}, or answers the existing version with the same content.
+   *
+   * @throws ProblemException 404 when the pipeline's spec is unknown here, 400 when the table is
+   *     not acceptable (the message names the column)
+   */
+  public Ingested ingestCsv(String pipeline, Path csv) {
+    PipelineSpec spec =
+        catalog
+            .find(pipeline)
+            .orElseThrow(
+                () ->
+                    ProblemException.notFound(
+                        "No pipeline named '"
+                            + pipeline
+                            + "' is known to ingestion: apply its spec first (PUT"
+                            + " /api/v1/pipelines/"
+                            + pipeline
+                            + "); a spec just applied arrives within a second"))
+            .spec();
+    SplitConfig config = splitConfig(spec);
+    String contentHash = contentHash(csv, config);
+    Optional<DatasetVersion> known =
+        QuarkusTransaction.requiringNew()
+            .call(() -> DatasetVersion.byContent(pipeline, contentHash));
+    if (known.isPresent()) {
+      return new Ingested(view(known.get()), false);
+    }
+    Path work = tempDir();
+    try {
+      IngestResult result = split(csv, config, work);
+      requireTaskFits(spec, result);
+      return QuarkusTransaction.requiringNew()
+          .timeout(TRANSACTION_TIMEOUT_SECONDS)
+          .call(() -> publish(spec, contentHash, result));
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  /** The versions of {@code pipeline}, oldest first. */
+  public List<DatasetView> list(String pipeline) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> DatasetVersion.ofPipeline(pipeline).stream().map(DatasetService::view).toList());
+  }
+
+  /** One version of {@code pipeline}. */
+  public Optional<DatasetView> find(String pipeline, int version) {
+    return QuarkusTransaction.requiringNew()
+        .call(() -> DatasetVersion.byVersion(pipeline, version).map(DatasetService::view));
+  }
+
+  private Ingested publish(PipelineSpec spec, String contentHash, IngestResult result) {
+    String pipeline = spec.name();
+    lockPipeline(pipeline);
+    Optional<DatasetVersion> raced = DatasetVersion.byContent(pipeline, contentHash);
+    if (raced.isPresent()) {
+      return new Ingested(view(raced.get()), false);
+    }
+    int version = DatasetVersion.latestVersion(pipeline) + 1;
+    Manifest manifest;
+    while (true) {
+      Optional<Manifest> written = write(pipeline, version, contentHash, result);
+      if (written.isPresent()) {
+        manifest = written.get();
+        break;
+      }
+      version++; // the prefix holds other content (left by a failed attempt): skip it
+    }
+    Instant now = Instant.now();
+    Map<String, DatasetView.SplitRows> splits = new LinkedHashMap<>();
+    Map<String, DatasetIngested.Split> eventSplits = new LinkedHashMap<>();
+    for (SplitFile split : result.splits()) {
+      splits.put(split.name(), new DatasetView.SplitRows(split.rows()));
+      eventSplits.put(split.name(), new DatasetIngested.Split(split.rows()));
+    }
+    List<DatasetView.ColumnView> schema =
+        result.schema().stream().map(c -> new DatasetView.ColumnView(c.name(), c.type())).toList();
+    String manifestUri = store.manifestUri(manifest.location());
+    DatasetView view =
+        new DatasetView(
+            pipeline,
+            version,
+            contentHash,
+            manifestUri,
+            splits,
+            schema,
+            result.target(),
+            result.features(),
+            result.inputRows(),
+            result.duplicatesDropped(),
+            now);
+    DatasetVersion row = new DatasetVersion();
+    row.pipeline = pipeline;
+    row.version = version;
+    row.contentHash = contentHash;
+    row.manifestUri = manifestUri;
+    row.descriptionJson = Json.write(view);
+    row.createdAt = now;
+    row.persist();
+
+    DatasetIngested ingested =
+        new DatasetIngested(
+            pipeline,
+            version,
+            contentHash,
+            manifestUri,
+            eventSplits,
+            result.schema().stream()
+                .map(c -> new DatasetIngested.Column(c.name(), c.type()))
+                .toList(),
+            null);
+    OutboxEvent announced = outbox.publish(Topic.DATASETS_INGESTED, ingested, pipeline, version);
+    if (spec.training().auto() && !ingested.hasUnlabeledRows()) {
+      String runId = runId(pipeline, version);
+      // A child of the announcement: one correlation id follows the version to its champion.
+      outbox.publishChildOf(
+          announced.envelope(),
+          Topic.TRAINING_REQUESTED,
+          new TrainingRequested(
+              runId,
+              pipeline,
+              version,
+              Trigger.DATA,
+              "dataset version " + version + " was ingested (training.auto)",
+              null),
+          runId);
+    }
+    LOG.infof(
+        "%s: dataset v%d ingested (%d rows, %s)", pipeline, version, result.inputRows(), splits);
+    return new Ingested(view, true);
+  }
+
+  /** The run id of the data-triggered run of a version: one version, one automatic run. */
+  static String runId(String pipeline, int version) {
+    return EventIds.of(Topic.TRAINING_REQUESTED, pipeline, version, Trigger.DATA.wire());
+  }
+
+  /**
+   * Writes the splits under {@code datasets/{pipeline}/v{version}/}; empty when that prefix is
+   * already committed with other content.
+   */
+  private Optional<Manifest> write(
+      String pipeline, int version, String contentHash, IngestResult result) {
+    Prefix prefix = Layout.dataset(pipeline, version);
+    Map<String, Object> metadata =
+        DatasetMetadata.of(pipeline, version, contentHash, result).toMap();
+    try (StagedWrite staged = store.stage(prefix)) {
+      for (SplitFile split : result.splits()) {
+        staged.put(split.name() + ".parquet", split.file(), "application/vnd.apache.parquet");
+      }
+      return Optional.of(staged.commit(metadata));
+    } catch (ManifestConflictException e) {
+      Manifest existing = e.existing();
+      JsonNode hash = existing == null ? null : existing.metadata().get("contentHash");
+      if (hash != null && hash.asText().equals(contentHash)) {
+        return Optional.of(existing); // an earlier attempt wrote it and then failed to record it
+      }
+      LOG.warnf("%s is committed with other content; allocating the next version", prefix);
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + prefix, e);
+    }
+  }
+
+  private void lockPipeline(String pipeline) {
+    entityManager
+        .createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))")
+        .setParameter(1, "ingestion:" + pipeline)
+        .getSingleResult();
+  }
+
+  private static IngestResult split(Path csv, SplitConfig config, Path work) {
+    try {
+      return CsvSplitter.split(csv, config, work);
+    } catch (DatasetValidationException e) {
+      throw ProblemException.validation(
+          e.getMessage(),
+          List.of(
+              new Problem.FieldError(
+                  e.column() == null ? "body" : e.column(), null, e.getMessage())));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void requireTaskFits(PipelineSpec spec, IngestResult result) {
+    if (spec.task() == Task.BINARY_CLASSIFICATION && result.targetValues().size() != 2) {
+      String detail =
+          "column '"
+              + result.target()
+              + "' (the target) must have exactly 2 values for binary classification, but has "
+              + result.targetValues().size()
+              + ": "
+              + abbreviate(result.targetValues());
+      throw ProblemException.validation(
+          detail, List.of(new Problem.FieldError(result.target(), null, detail)));
+    }
+  }
+
+  private static String abbreviate(List<String> values) {
+    return values.size() <= 10
+        ? values.toString()
+        : values.subList(0, 10) + " and " + (values.size() - 10) + " more";
+  }
+
+  static SplitConfig splitConfig(PipelineSpec spec) {
+    PipelineSpec.Ingestion ingestion = spec.ingestion();
+    PipelineSpec.Split ratios = ingestion.split();
+    return new SplitConfig(
+        spec.target(),
+        spec.features().exclude(),
+        new SplitRatios(ratios.train(), ratios.validation(), ratios.test()),
+        ingestion.stratify(),
+        ingestion.seed(),
+        ingestion.dedupe());
+  }
+
+  /** SHA-256 over the split settings (canonical JSON) and the input bytes. */
+  static String contentHash(Path csv, SplitConfig config) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update("trainyard.dataset.v1\n".getBytes(StandardCharsets.UTF_8));
+      digest.update(Json.canonical(Json.toTree(config)).getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) '\n');
+      try (InputStream in = new DigestInputStream(Files.newInputStream(csv), digest)) {
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static DatasetView view(DatasetVersion row) {
+    return Json.convert(Json.readTree(row.descriptionJson), DatasetView.class);
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("trainyard-ingest-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void deleteQuietly(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  LOG.debugf("cannot delete %s: %s", p, e.getMessage());
+                }
+              });
+    } catch (IOException e) {
+      LOG.debugf("cannot clean %s: %s", dir, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.trainyard.ingestion.datasets;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** A row of {@code dataset_version}: one dataset version, described as the API answers it. */
+@Entity
+@Table(name = "dataset_version")
+@IdClass(DatasetVersion.Key.class)
+public class DatasetVersion extends PanacheEntityBase {
+
+  /** The composite key. */
+  public record Key(String pipeline, int version) implements Serializable {
+    public Key() {
+      this(null, 0);
+    }
+  }
+
+  @Id public String pipeline;
+
+  @Id public int version;
+
+  @Column(name = "content_hash", nullable = false)
+  public String contentHash;
+
+  @Column(name = "manifest_uri", nullable = false)
+  public String manifestUri;
+
+  /** The {@link DatasetView} as JSON: what GET answers. */
+  @Column(name = "description_json", nullable = false)
+  public String descriptionJson;
+
+  @Column(name = "created_at", nullable = false)
+  public Instant createdAt;
+
+  static Optional<DatasetVersion> byContent(String pipeline, String contentHash) {
+    return find("pipeline = ?1 and contentHash = ?2", pipeline, contentHash).firstResultOptional();
+  }
+
+  static Optional<DatasetVersion> byVersion(String pipeline, int version) {
+    return find("pipeline = ?1 and version = ?2", pipeline, version).firstResultOptional();
+  }
+
+  static List<DatasetVersion> ofPipeline(String pipeline) {
+    return list("pipeline = ?1 order by version", pipeline);
+  }
+
+  static int latestVersion(String pipeline) {
+    Integer max =
+        getEntityManager()
+            .createQuery(
+                "select max(d.version) from DatasetVersion d where d.pipeline = ?1", Integer.class)
+            .setParameter(1, pipeline)
+            .getSingleResult();
+    return max == null ? 0 : max;
+  }
+}

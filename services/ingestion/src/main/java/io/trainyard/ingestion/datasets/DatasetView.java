@@ -1,0 +1,41 @@
+package io.trainyard.ingestion.datasets;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the datasets API answers for one version.
+ *
+ * @param pipeline the pipeline
+ * @param version the version, counting up per pipeline from 1
+ * @param contentHash SHA-256 of the input and of the split settings it was cut with: the same
+ *     content posted again is the same version
+ * @param manifestUri {@code s3://bucket/datasets/{pipeline}/v{version}/manifest.json}
+ * @param splits rows per split
+ * @param schema the input columns, in order, with their logical types
+ * @param target the target column
+ * @param features the feature columns
+ * @param inputRows data rows in the input
+ * @param duplicatesDropped exact duplicate rows dropped
+ * @param createdAt when the version was published
+ */
+public record DatasetView(
+    String pipeline,
+    int version,
+    String contentHash,
+    String manifestUri,
+    Map<String, SplitRows> splits,
+    List<ColumnView> schema,
+    String target,
+    List<String> features,
+    long inputRows,
+    long duplicatesDropped,
+    Instant createdAt) {
+
+  /** Rows of one split. */
+  public record SplitRows(long rows) {}
+
+  /** One column. */
+  public record ColumnView(String name, String type) {}
+}

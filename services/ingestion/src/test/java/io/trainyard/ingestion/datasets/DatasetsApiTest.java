@@ -1,0 +1,225 @@
+package io.trainyard.ingestion.datasets;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.trainyard.contracts.EventIds;
+import io.trainyard.contracts.Json;
+import io.trainyard.contracts.Sources;
+import io.trainyard.contracts.Topic;
+import io.trainyard.contracts.spec.PipelineSpec;
+import io.trainyard.contracts.spec.PipelineSpecs;
+import io.trainyard.local.examples.CardFraud;
+import io.trainyard.objectstore.Layout;
+import io.trainyard.objectstore.Manifest;
+import io.trainyard.objectstore.ObjectStore;
+import io.trainyard.testing.EventLog;
+import io.trainyard.testing.TestEvents;
+import io.trainyard.testing.TestTokens;
+import io.trainyard.testing.TestTopics;
+import io.trainyard.testing.TrainyardStackResource;
+import io.trainyard.testing.UniqueNames;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(TrainyardStackResource.class)
+class DatasetsApiTest {
+
+  @Inject ObjectStore store;
+
+  /** Publishes a spec as the console would, and waits until ingestion has taken it. */
+  static String applySpec(String prefix, String extraJson) {
+    String name = UniqueNames.of(prefix);
+    PipelineSpec spec =
+        PipelineSpecs.parse(
+            "{\"name\":\""
+                + name
+                + "\",\"task\":\"binary-classification\",\"target\":\"fraud\""
+                + extraJson
+                + "}");
+    TestEvents.publish(
+        TestTopics.of(Topic.PIPELINES),
+        Topic.PIPELINES,
+        EventIds.of(Topic.PIPELINES, name, 1),
+        Sources.CONSOLE,
+        name,
+        spec);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/api/v1/pipelines/" + name + "/datasets").statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> post(name, "a,fraud\n").statusCode() != 404); // 400 once the spec is known here
+    return name;
+  }
+
+  static Response post(String pipeline, String csv) {
+    return given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .contentType("text/csv")
+        .body(csv.getBytes(StandardCharsets.UTF_8))
+        .post("/api/v1/pipelines/" + pipeline + "/datasets");
+  }
+
+  static Response get(String path) {
+    return given().header("Authorization", TestTokens.bearer("viewer")).get(path);
+  }
+
+  @Test
+  void anUploadBecomesAVersionWithSplitsAManifestAndEvents() throws Exception {
+    String name = applySpec("ingest", "");
+    String csv = CardFraud.csv(1000, 7);
+
+    Response created = post(name, csv);
+    created.then().statusCode(201).header("Location", containsString("/datasets/1"));
+    JsonNode body = Json.readTree(created.asByteArray());
+    assertThat(body.get("version").asInt()).isEqualTo(1);
+    long train = body.at("/splits/train/rows").asLong();
+    long validation = body.at("/splits/validation/rows").asLong();
+    long test = body.at("/splits/test/rows").asLong();
+    assertThat(train + validation + test).isEqualTo(1000 - body.get("duplicatesDropped").asLong());
+    assertThat(train).isBetween(690L, 710L);
+    assertThat(validation).isBetween(140L, 160L);
+    assertThat(body.get("contentHash").asText()).matches("[0-9a-f]{64}");
+    assertThat(body.get("manifestUri").asText())
+        .endsWith("/datasets/" + name + "/v1/manifest.json");
+
+    Manifest manifest = store.manifest(Layout.dataset(name, 1)).orElseThrow();
+    assertThat(manifest.objects())
+        .extracting(Manifest.Entry::name)
+        .containsExactlyInAnyOrder("train.parquet", "validation.parquet", "test.parquet");
+    store.verify(manifest);
+    assertThat(manifest.metadata().get("contentHash").asText())
+        .isEqualTo(body.get("contentHash").asText());
+
+    // The same content again: the same version, 200, and nothing published.
+    Response again = post(name, csv);
+    again.then().statusCode(200).body("version", equalTo(1));
+    assertThat(again.jsonPath().getString("contentHash"))
+        .isEqualTo(body.get("contentHash").asText());
+
+    // Other content: the next version.
+    post(name, CardFraud.csv(800, 8)).then().statusCode(201).body("version", equalTo(2));
+
+    var ingested =
+        EventLog.awaitAtLeast(TestTopics.of(Topic.DATASETS_INGESTED), r -> name.equals(r.key()), 2);
+    assertThat(ingested).hasSize(2);
+    JsonNode first = Json.readTree(ingested.get(0).value());
+    assertThat(first.get("version").asInt()).isEqualTo(1);
+    assertThat(first.at("/splits/train/rows").asLong()).isEqualTo(train);
+    assertThat(first.get("schema").size()).isEqualTo(10);
+    var requested =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.TRAINING_REQUESTED),
+            r -> Json.readTree(r.value()).get("pipeline").asText().equals(name),
+            2);
+    assertThat(requested).hasSize(2);
+    var forV1 =
+        requested.stream()
+            .filter(r -> Json.readTree(r.value()).get("datasetVersion").asInt() == 1)
+            .findFirst()
+            .orElseThrow();
+    JsonNode run = Json.readTree(forV1.value());
+    assertThat(run.get("trigger").asText()).isEqualTo("data");
+    assertThat(run.get("runId").asText()).isEqualTo(DatasetService.runId(name, 1));
+    assertThat(EventLog.header(forV1, "ce_correlationid"))
+        .isEqualTo(EventLog.header(ingested.get(0), "ce_correlationid"));
+
+    // Reading answers the same description.
+    Response list = get("/api/v1/pipelines/" + name + "/datasets");
+    list.then().statusCode(200);
+    List<Integer> versions = list.jsonPath().getList("version");
+    assertThat(versions).containsExactly(1, 2);
+    Response one = get("/api/v1/pipelines/" + name + "/datasets/1");
+    one.then().statusCode(200);
+    assertThat(Json.readTree(one.asByteArray())).isEqualTo(body);
+  }
+
+  @Test
+  void withoutTrainingAutoNoRunIsRequested() {
+    String name = applySpec("manual", ",\"training\":{\"auto\":false}");
+    post(name, CardFraud.csv(300, 3)).then().statusCode(201);
+    EventLog.awaitAtLeast(TestTopics.of(Topic.DATASETS_INGESTED), r -> name.equals(r.key()), 1);
+    assertThat(
+            EventLog.matching(
+                TestTopics.of(Topic.TRAINING_REQUESTED),
+                r -> Json.readTree(r.value()).get("pipeline").asText().equals(name)))
+        .isEmpty();
+  }
+
+  @Test
+  void aNonNumericFeatureIsA400ThatNamesTheColumnAndWritesNothing() {
+    String name = applySpec("badcol", "");
+    StringBuilder csv = new StringBuilder("amount,merchant,fraud\n");
+    for (int i = 0; i < 50; i++) {
+      csv.append(i).append(',').append(i == 17 ? "acme" : Integer.toString(i)).append(',');
+      csv.append(i % 2).append('\n');
+    }
+    post(name, csv.toString())
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", containsString("merchant"));
+    assertThat(store.manifest(Layout.dataset(name, 1))).isEmpty();
+    get("/api/v1/pipelines/" + name + "/datasets")
+        .then()
+        .statusCode(200)
+        .body("size()", equalTo(0));
+  }
+
+  @Test
+  void aTargetWithMoreThanTwoValuesIsA400ForBinaryClassification() {
+    String name = applySpec("threecls", "");
+    StringBuilder csv = new StringBuilder("x,fraud\n");
+    for (int i = 0; i < 60; i++) {
+      csv.append(i).append(',').append(i % 3).append('\n');
+    }
+    post(name, csv.toString())
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("'fraud'"))
+        .body("detail", containsString("exactly 2"));
+  }
+
+  @Test
+  void anUnknownPipelineIsA404AndAnUnknownVersionToo() {
+    post(UniqueNames.of("nobody"), CardFraud.csv(10, 1))
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+    String name = applySpec("noversion", "");
+    get("/api/v1/pipelines/" + name + "/datasets/9").then().statusCode(404);
+    get("/api/v1/pipelines/" + name + "/datasets/x").then().statusCode(400);
+  }
+
+  @Test
+  void uploadsNeedTheOpsRoleAndACsvBody() {
+    String name = UniqueNames.of("roles");
+    given()
+        .header("Authorization", TestTokens.bearer("viewer"))
+        .contentType("text/csv")
+        .body("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8))
+        .post("/api/v1/pipelines/" + name + "/datasets")
+        .then()
+        .statusCode(403);
+    given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .contentType("application/json")
+        .body("{}")
+        .post("/api/v1/pipelines/" + name + "/datasets")
+        .then()
+        .statusCode(415);
+  }
+}
