@@ -1,0 +1,292 @@
+package io.trainyard.training.runs;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.trainyard.contracts.Envelope;
+import io.trainyard.contracts.Json;
+import io.trainyard.contracts.Topic;
+import io.trainyard.contracts.events.ModelTrained;
+import io.trainyard.contracts.events.RunStatus;
+import io.trainyard.contracts.events.TrainingEnded;
+import io.trainyard.contracts.events.TrainingProgress;
+import io.trainyard.contracts.events.TrainingRequested;
+import io.trainyard.eventing.IncomingEvent;
+import io.trainyard.eventing.quarkus.Outbox;
+import io.trainyard.models.training.EpochResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The run table and every state change of a run, each in one transaction with the event that
+ * announces it (outbox). Runs are queued from {@code trainyard.training.requested} and leased by
+ * workers (ADR 0005): {@link #claim} takes the oldest claimable run with {@code FOR UPDATE SKIP
+ * LOCKED}, so replicas never take the same run, and a run whose lease ran out (its worker died) is
+ * claimable again.
+ */
+@ApplicationScoped
+public class RunStore {
+
+  private static final Logger LOG = Logger.getLogger(RunStore.class);
+
+  private final Outbox outbox;
+  private final EntityManager entityManager;
+
+  public RunStore(Outbox outbox, EntityManager entityManager) {
+    this.outbox = outbox;
+    this.entityManager = entityManager;
+  }
+
+  /**
+   * Queues the requested run, in the request event's transaction. A run id that is already known
+   * changes nothing: one run id trains once, however often it is requested.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void enqueue(IncomingEvent<TrainingRequested> event) {
+    TrainingRequested request = event.payload();
+    Run existing = Run.findById(request.runId());
+    if (existing != null) {
+      LOG.infof(
+          "run %s is already %s; request %s changes nothing",
+          request.runId(), existing.state, event.id());
+      return;
+    }
+    Run run = new Run();
+    run.runId = request.runId();
+    run.pipeline = request.pipeline();
+    run.datasetVersion = request.datasetVersion();
+    run.trigger = request.trigger().wire();
+    run.reason = request.reason();
+    run.parentModel = request.parentModel();
+    run.state = Run.QUEUED;
+    run.attempts = 0;
+    run.requestEnvelope = event.envelope() == null ? null : Json.write(event.envelope());
+    run.requestedAt = Instant.now();
+    run.persist();
+    LOG.infof(
+        "run %s queued: %s v%d (%s)", run.runId, run.pipeline, run.datasetVersion, run.reason);
+  }
+
+  /** Leases the oldest claimable run to {@code owner}: queued, or running with a lapsed lease. */
+  public Optional<Run> claim(String owner, Duration lease) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              @SuppressWarnings("unchecked")
+              List<String> ids =
+                  entityManager
+                      .createNativeQuery(
+                          "update run set state = 'running', lease_owner = ?1,"
+                              + " lease_until = now() + make_interval(secs => ?2),"
+                              + " attempts = attempts + 1,"
+                              + " started_at = coalesce(started_at, now())"
+                              + " where run_id = (select run_id from run"
+                              + "   where (state = 'queued' and (lease_until is null or lease_until < now()))"
+                              + "      or (state = 'running' and lease_until < now())"
+                              + "   order by requested_at, run_id limit 1 for update skip locked)"
+                              + " returning run_id")
+                      .setParameter(1, owner)
+                      .setParameter(2, (double) lease.toSeconds())
+                      .getResultList();
+              if (ids.isEmpty()) {
+                return Optional.<Run>empty();
+              }
+              entityManager.flush();
+              entityManager.clear();
+              return Optional.of(Run.<Run>findById(ids.get(0)));
+            });
+  }
+
+  /** Extends the lease; false when {@code owner} no longer holds it (another worker took over). */
+  public boolean renew(String runId, String owner, Duration lease) {
+    return QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    entityManager
+                        .createNativeQuery(
+                            "update run set lease_until = now() + make_interval(secs => ?3)"
+                                + " where run_id = ?1 and lease_owner = ?2 and state = 'running'")
+                        .setParameter(1, runId)
+                        .setParameter(2, owner)
+                        .setParameter(3, (double) lease.toSeconds())
+                        .executeUpdate())
+        > 0;
+  }
+
+  /** Gives the run back to the queue, claimable again after {@code delay}. */
+  public void defer(String runId, Duration delay, String why) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                entityManager
+                    .createNativeQuery(
+                        "update run set state = 'queued', lease_owner = null,"
+                            + " lease_until = now() + make_interval(secs => ?2),"
+                            + " status_reason = ?3 where run_id = ?1 and state = 'running'")
+                    .setParameter(1, runId)
+                    .setParameter(2, (double) delay.toSeconds())
+                    .setParameter(3, why)
+                    .executeUpdate());
+  }
+
+  /** Records a finished epoch and publishes its progress event. */
+  public void recordEpoch(Run run, EpochResult epoch) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              RunEpoch row = RunEpoch.findById(new RunEpoch.Key(run.runId, epoch.epoch()));
+              if (row == null) {
+                row = new RunEpoch();
+                row.runId = run.runId;
+                row.epoch = epoch.epoch();
+              }
+              row.trainLoss = epoch.trainLoss();
+              row.valLoss = finite(epoch.valLoss());
+              row.valAccuracy = finite(epoch.valAccuracy());
+              row.learningRate = finite(epoch.learningRate());
+              row.samplesPerSecond = finite(epoch.samplesPerSecond());
+              row.recordedAt = Instant.now();
+              row.persist();
+              Run current = Run.findById(run.runId);
+              current.epochsMax = epoch.epochs();
+              Map<String, Double> metrics =
+                  row.valAccuracy == null ? Map.of() : Map.of("val_accuracy", row.valAccuracy);
+              publish(
+                  run,
+                  Topic.TRAINING_PROGRESS,
+                  new TrainingProgress(
+                      run.runId,
+                      run.pipeline,
+                      epoch.epoch(),
+                      epoch.epochs(),
+                      epoch.trainLoss(),
+                      row.valLoss,
+                      metrics,
+                      row.learningRate,
+                      null,
+                      row.samplesPerSecond),
+                  run.runId,
+                  run.attempts,
+                  epoch.epoch());
+            });
+  }
+
+  /**
+   * The model version of the run: allocated once (the next version of its pipeline, under a
+   * per-pipeline lock), then the same on every later call, so a resumed run writes where it began.
+   */
+  public int modelVersion(String runId) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Run run = Run.findById(runId);
+              if (run.modelVersion != null) {
+                return run.modelVersion;
+              }
+              entityManager
+                  .createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))")
+                  .setParameter(1, "training:model-version:" + run.pipeline)
+                  .getSingleResult();
+              Integer max =
+                  entityManager
+                      .createQuery(
+                          "select max(m.version) from ModelVersion m where m.pipeline = ?1",
+                          Integer.class)
+                      .setParameter(1, run.pipeline)
+                      .getSingleResult();
+              ModelVersion model = new ModelVersion();
+              model.pipeline = run.pipeline;
+              model.version = (max == null ? 0 : max) + 1;
+              model.runId = runId;
+              model.createdAt = Instant.now();
+              model.persist();
+              run.modelVersion = model.version;
+              return model.version;
+            });
+  }
+
+  /** Marks the run succeeded and announces its model, once. */
+  public void succeed(Run run, ModelTrained trained, int bestEpoch, String reason) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Run current = Run.findById(run.runId);
+              if (current.isFinished()) {
+                LOG.warnf(
+                    "run %s is already %s; not announcing it again", run.runId, current.state);
+                return;
+              }
+              current.state = Run.SUCCEEDED;
+              current.statusReason = reason;
+              current.bestEpoch = bestEpoch;
+              current.endedAt = Instant.now();
+              current.leaseOwner = null;
+              current.leaseUntil = null;
+              publish(run, Topic.MODELS_TRAINED, trained, run.runId);
+              publish(
+                  run,
+                  Topic.TRAINING_ENDED,
+                  new TrainingEnded(
+                      run.runId, run.pipeline, RunStatus.SUCCEEDED, reason, trained.modelVersion()),
+                  run.runId);
+            });
+  }
+
+  /** Ends the run as failed or cancelled, with its reason, once. */
+  public void end(Run run, RunStatus status, String reason) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Run current = Run.findById(run.runId);
+              if (current.isFinished()) {
+                return;
+              }
+              current.state = status.wire();
+              current.statusReason = reason;
+              current.endedAt = Instant.now();
+              current.leaseOwner = null;
+              current.leaseUntil = null;
+              publish(
+                  run,
+                  Topic.TRAINING_ENDED,
+                  new TrainingEnded(run.runId, run.pipeline, status, reason, null),
+                  run.runId);
+            });
+    LOG.infof("run %s %s: %s", run.runId, status.wire(), reason);
+  }
+
+  /** The runs of a pipeline, oldest first. */
+  @Transactional
+  public List<RunView> list(String pipeline) {
+    return Run.ofPipeline(pipeline).stream()
+        .map(r -> RunView.of(r, RunEpoch.ofRun(r.runId)))
+        .toList();
+  }
+
+  /** One run. */
+  @Transactional
+  public Optional<RunView> find(String runId) {
+    return Run.<Run>findByIdOptional(runId).map(r -> RunView.of(r, RunEpoch.ofRun(r.runId)));
+  }
+
+  private void publish(Run run, Topic topic, Object payload, Object... businessKey) {
+    Envelope parent =
+        run.requestEnvelope == null
+            ? null
+            : Json.convert(Json.readTree(run.requestEnvelope), Envelope.class);
+    if (parent == null) {
+      outbox.publish(topic, payload, businessKey);
+    } else {
+      outbox.publishChildOf(parent, topic, payload, businessKey);
+    }
+  }
+
+  private static Double finite(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+}

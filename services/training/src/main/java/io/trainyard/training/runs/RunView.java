@@ -1,0 +1,79 @@
+package io.trainyard.training.runs;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the runs API answers for one run.
+ *
+ * @param runId the run id
+ * @param pipeline the pipeline
+ * @param datasetVersion the dataset version it trains on
+ * @param trigger why it was requested: data, labels, drift, schedule, manual
+ * @param reason the request's reason
+ * @param state queued, running, succeeded, failed or cancelled
+ * @param statusReason why it is in that state (for example why it ended)
+ * @param modelVersion the model version it produced (or is producing)
+ * @param bestEpoch the epoch whose parameters were kept
+ * @param epochsMax the maximum number of epochs
+ * @param attempts how often a worker took it (more than 1 after a worker died)
+ * @param epochs the finished epochs with their losses, in order
+ * @param requestedAt when it was queued
+ * @param startedAt when a worker first took it
+ * @param endedAt when it ended
+ */
+public record RunView(
+    String runId,
+    String pipeline,
+    int datasetVersion,
+    String trigger,
+    String reason,
+    String state,
+    String statusReason,
+    Integer modelVersion,
+    Integer bestEpoch,
+    Integer epochsMax,
+    int attempts,
+    List<EpochView> epochs,
+    Instant requestedAt,
+    Instant startedAt,
+    Instant endedAt) {
+
+  /** One finished epoch. */
+  public record EpochView(
+      int epoch,
+      double trainLoss,
+      Double valLoss,
+      Double valAccuracy,
+      Double learningRate,
+      Double samplesPerSecond) {}
+
+  static RunView of(Run run, List<RunEpoch> epochs) {
+    return new RunView(
+        run.runId,
+        run.pipeline,
+        run.datasetVersion,
+        run.trigger,
+        run.reason,
+        run.state,
+        run.statusReason,
+        run.modelVersion,
+        run.bestEpoch,
+        run.epochsMax,
+        run.attempts,
+        epochs.stream()
+            .map(
+                e ->
+                    new EpochView(
+                        e.epoch,
+                        e.trainLoss,
+                        e.valLoss,
+                        e.valAccuracy,
+                        e.learningRate,
+                        e.samplesPerSecond))
+            .toList(),
+        run.requestedAt,
+        run.startedAt,
+        run.endedAt);
+  }
+}
