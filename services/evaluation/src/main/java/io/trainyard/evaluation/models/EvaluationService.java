@@ -1,0 +1,338 @@
+package io.trainyard.evaluation.models;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.trainyard.contracts.Json;
+import io.trainyard.contracts.Topic;
+import io.trainyard.contracts.events.Alias;
+import io.trainyard.contracts.events.ModelEvaluated;
+import io.trainyard.contracts.events.ModelEvaluated.GateResult;
+import io.trainyard.contracts.events.ModelPromoted;
+import io.trainyard.contracts.events.ModelTrained;
+import io.trainyard.contracts.spec.PipelineSpec;
+import io.trainyard.contracts.spec.Task;
+import io.trainyard.datasets.DatasetMetadata;
+import io.trainyard.datasets.NumericTable;
+import io.trainyard.datasets.ParquetTables;
+import io.trainyard.evaluation.gating.Gates;
+import io.trainyard.evaluation.gating.Promotion;
+import io.trainyard.eventing.IncomingEvent;
+import io.trainyard.eventing.PoisonEventException;
+import io.trainyard.eventing.TransientEventException;
+import io.trainyard.eventing.quarkus.Outbox;
+import io.trainyard.models.ModelBundle;
+import io.trainyard.objectstore.Layout;
+import io.trainyard.objectstore.Manifest;
+import io.trainyard.objectstore.ManifestConflictException;
+import io.trainyard.objectstore.ObjectStore;
+import io.trainyard.objectstore.ObjectStoreException;
+import io.trainyard.objectstore.Prefix;
+import io.trainyard.objectstore.StagedWrite;
+import io.trainyard.platform.specs.PipelineCatalog;
+import io.trainyard.stats.BinaryMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Evaluates a trained model version on its dataset's test split, applies the spec's gates, and
+ * promotes it to champion when it passes them and beats the current champion's primary metric.
+ * Everything a {@code models.trained} event causes happens in that event's transaction: the
+ * evaluation row, the alias, {@code models.evaluated} and {@code models.promoted}.
+ */
+@ApplicationScoped
+public class EvaluationService {
+
+  private static final Logger LOG = Logger.getLogger(EvaluationService.class);
+
+  /** Scores at or above this are the positive class. */
+  static final double THRESHOLD = 0.5;
+
+  static final String PREDICTIONS = "predictions.parquet";
+  static final String METRICS = "metrics.json";
+
+  private final PipelineCatalog catalog;
+  private final ObjectStore store;
+  private final Outbox outbox;
+
+  public EvaluationService(PipelineCatalog catalog, ObjectStore store, Outbox outbox) {
+    this.catalog = catalog;
+    this.store = store;
+    this.outbox = outbox;
+  }
+
+  /** Handles one {@code models.trained} event, in its transaction. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void onTrained(IncomingEvent<ModelTrained> event) {
+    ModelTrained trained = event.payload();
+    if (ModelEvaluation.of(trained.pipeline(), trained.modelVersion()).isPresent()) {
+      LOG.infof("%s v%d is already evaluated", trained.pipeline(), trained.modelVersion());
+      return;
+    }
+    PipelineSpec spec =
+        catalog
+            .find(trained.pipeline())
+            .orElseThrow(
+                () ->
+                    new PoisonEventException(
+                        "no spec of pipeline '" + trained.pipeline() + "' is known to evaluation"))
+            .spec();
+    if (spec.task() != Task.BINARY_CLASSIFICATION) {
+      throw new PoisonEventException(
+          "task " + spec.task().wire() + " is not evaluated yet; binary-classification is");
+    }
+    Scored scored = score(trained);
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    Map<String, String> undefined = new LinkedHashMap<>();
+    metrics(scored, metrics, undefined);
+
+    String primary = spec.evaluation().primaryMetric();
+    Optional<ModelAlias> championAlias = ModelAlias.of(trained.pipeline(), Alias.CHAMPION.wire());
+    Optional<Gates.Champion> champion =
+        championAlias
+            .flatMap(a -> ModelEvaluation.of(trained.pipeline(), a.version))
+            .map(e -> new Gates.Champion(e.version, readMetrics(e.metricsJson)));
+    List<GateResult> gates = Gates.apply(spec.evaluation().gates(), metrics, undefined, champion);
+    boolean passed = gates.stream().allMatch(GateResult::passed);
+
+    Manifest evaluation = write(trained, scored, metrics, gates, passed);
+    String predictionsUri = store.uri(entry(evaluation, PREDICTIONS).objectKey());
+    String manifestUri = store.manifestUri(evaluation.location());
+
+    ModelEvaluation row = new ModelEvaluation();
+    row.pipeline = trained.pipeline();
+    row.version = trained.modelVersion();
+    row.runId = trained.runId();
+    row.datasetVersion = trained.datasetVersion();
+    row.primaryMetric = primary;
+    row.metricsJson = Json.write(metrics);
+    row.gatesJson = Json.write(gates);
+    row.passed = passed;
+    row.championVersion = champion.map(Gates.Champion::version).orElse(null);
+    row.predictionsUri = predictionsUri;
+    row.manifestUri = manifestUri;
+    row.evaluatedAt = Instant.now();
+    row.persist();
+    outbox.publish(
+        Topic.MODELS_EVALUATED,
+        new ModelEvaluated(
+            trained.pipeline(),
+            trained.modelVersion(),
+            trained.runId(),
+            trained.datasetVersion(),
+            metrics,
+            List.of(),
+            gates,
+            passed,
+            row.championVersion,
+            predictionsUri,
+            manifestUri),
+        trained.pipeline(),
+        trained.modelVersion());
+
+    Promotion.Decision decision = Promotion.decide(passed, primary, metrics, champion);
+    LOG.infof(
+        "%s v%d evaluated: %s; gates %s; %s",
+        trained.pipeline(),
+        trained.modelVersion(),
+        metrics,
+        passed ? "passed" : "failed",
+        decision.promote() ? "promoted: " + decision.reason() : "kept out: " + decision.reason());
+    if (decision.promote()) {
+      Integer previous = championAlias.map(a -> a.version).orElse(null);
+      ModelAlias alias = championAlias.orElseGet(ModelAlias::new);
+      alias.pipeline = trained.pipeline();
+      alias.alias = Alias.CHAMPION.wire();
+      alias.version = trained.modelVersion();
+      alias.reason = decision.reason();
+      alias.updatedAt = Instant.now();
+      alias.persist();
+      outbox.publish(
+          Topic.MODELS_PROMOTED,
+          new ModelPromoted(
+              trained.pipeline(),
+              Alias.CHAMPION,
+              trained.modelVersion(),
+              previous,
+              decision.reason(),
+              trained.datasetVersion(),
+              null),
+          trained.pipeline(),
+          Alias.CHAMPION.wire(),
+          trained.modelVersion());
+    }
+  }
+
+  /** The test split with the model's scores and predictions. */
+  record Scored(
+      long[] rowIds, String[] actual, String[] predicted, double[] scores, String positive) {
+
+    int[] yTrue() {
+      int[] y = new int[actual.length];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = actual[i].equals(positive) ? 1 : 0;
+      }
+      return y;
+    }
+
+    int[] yPred() {
+      int[] y = new int[predicted.length];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = predicted[i].equals(positive) ? 1 : 0;
+      }
+      return y;
+    }
+  }
+
+  private Scored score(ModelTrained trained) {
+    Manifest model = manifest(Layout.model(trained.pipeline(), trained.modelVersion()), "model");
+    Manifest dataset =
+        manifest(Layout.dataset(trained.pipeline(), trained.datasetVersion()), "dataset");
+    Path work = tempDir();
+    try {
+      Path modelDir = Files.createDirectories(work.resolve("model"));
+      for (Manifest.Entry entry : model.objects()) {
+        store.download(model, entry.name(), modelDir);
+      }
+      if (dataset.objects().stream().noneMatch(e -> e.name().equals("test.parquet"))) {
+        throw new PoisonEventException("dataset " + dataset.prefix() + " has no test split");
+      }
+      Path test = store.download(dataset, "test.parquet", work);
+      try (ModelBundle bundle = ModelBundle.load(modelDir)) {
+        NumericTable table =
+            ParquetTables.read(
+                test,
+                bundle.preprocessing().features(),
+                DatasetMetadata.from(dataset.metadata()).target());
+        if (table.labels().length == 0) {
+          throw new PoisonEventException("the test split of " + dataset.prefix() + " is empty");
+        }
+        double[] scores = bundle.scores(table.x());
+        String[] predicted = bundle.predict(scores, THRESHOLD);
+        return new Scored(
+            table.rowIds(), table.labels(), predicted, scores, bundle.config().positiveLabel());
+      }
+    } catch (IOException | ObjectStoreException e) {
+      throw new TransientEventException("cannot read the model or the test split: " + e, e);
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  static void metrics(Scored scored, Map<String, Double> metrics, Map<String, String> undefined) {
+    int[] yTrue = scored.yTrue();
+    int[] yPred = scored.yPred();
+    metrics.put("accuracy", BinaryMetrics.accuracy(yTrue, yPred));
+    try {
+      metrics.put("roc_auc", BinaryMetrics.rocAuc(yTrue, scored.scores()));
+    } catch (IllegalArgumentException e) {
+      undefined.put("roc_auc", e.getMessage());
+    }
+    metrics.put("f1", BinaryMetrics.f1(yTrue, yPred));
+    metrics.put("precision", BinaryMetrics.precision(yTrue, yPred));
+    metrics.put("recall", BinaryMetrics.recall(yTrue, yPred));
+    metrics.put("log_loss", BinaryMetrics.logLoss(yTrue, scored.scores()));
+  }
+
+  private Manifest write(
+      ModelTrained trained,
+      Scored scored,
+      Map<String, Double> metrics,
+      List<GateResult> gates,
+      boolean passed) {
+    Prefix prefix = Layout.evaluation(trained.pipeline(), trained.modelVersion());
+    Path work = tempDir();
+    try (StagedWrite staged = store.stage(prefix)) {
+      Path predictions = work.resolve(PREDICTIONS);
+      ParquetTables.writePredictions(
+          predictions, scored.rowIds(), scored.actual(), scored.predicted(), scored.scores());
+      staged.put(PREDICTIONS, predictions, "application/vnd.apache.parquet");
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("metrics", metrics);
+      report.put("gates", gates);
+      report.put("passed", passed);
+      staged.put(METRICS, Json.writeBytes(report), "application/json");
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("kind", "evaluation");
+      metadata.put("pipeline", trained.pipeline());
+      metadata.put("version", trained.modelVersion());
+      metadata.put("runId", trained.runId());
+      metadata.put("datasetVersion", trained.datasetVersion());
+      metadata.put("positiveLabel", scored.positive());
+      metadata.put("threshold", THRESHOLD);
+      metadata.put("rows", scored.rowIds().length);
+      return staged.commit(metadata);
+    } catch (ManifestConflictException e) {
+      Manifest existing = e.existing();
+      if (existing != null && trained.runId().equals(existing.metadata().path("runId").asText())) {
+        return existing; // an earlier attempt of this event wrote it
+      }
+      throw new PoisonEventException(prefix + " holds another evaluation: " + e.getMessage());
+    } catch (IOException | ObjectStoreException e) {
+      throw new TransientEventException("cannot write " + prefix + ": " + e, e);
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  private Manifest manifest(Prefix prefix, String what) {
+    try {
+      return store
+          .manifest(prefix)
+          .orElseThrow(() -> new PoisonEventException("no " + what + " manifest at " + prefix));
+    } catch (ObjectStoreException e) {
+      throw new TransientEventException("cannot read " + prefix + ": " + e, e);
+    }
+  }
+
+  private static Manifest.Entry entry(Manifest manifest, String name) {
+    return manifest.objects().stream()
+        .filter(e -> e.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(manifest.prefix() + " has no " + name));
+  }
+
+  static Map<String, Double> readMetrics(String json) {
+    return Json.mapper().convertValue(Json.readTree(json), new TypeReference<>() {});
+  }
+
+  static List<GateResult> readGates(String json) {
+    JsonNode node = Json.readTree(json);
+    return Json.mapper().convertValue(node, new TypeReference<>() {});
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("trainyard-eval-");
+    } catch (IOException e) {
+      throw new TransientEventException("cannot create a temporary directory: " + e, e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                  // temp files
+                }
+              });
+    } catch (IOException ignored) {
+      // temp files
+    }
+  }
+}

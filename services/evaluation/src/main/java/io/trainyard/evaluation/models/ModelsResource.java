@@ -1,0 +1,110 @@
+package io.trainyard.evaluation.models;
+
+import io.trainyard.contracts.events.Alias;
+import io.trainyard.objectstore.Manifest;
+import io.trainyard.objectstore.ObjectStore;
+import io.trainyard.platform.auth.Roles;
+import io.trainyard.platform.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * {@code /api/v1/pipelines/{name}/models}: the evaluated model versions, the champion, and each
+ * version's test-split predictions.
+ */
+@Path("/api/v1/pipelines/{name}/models")
+public class ModelsResource {
+
+  static final String PARQUET = "application/vnd.apache.parquet";
+
+  private final ObjectStore store;
+
+  public ModelsResource(ObjectStore store) {
+    this.store = store;
+  }
+
+  /** The evaluated versions, oldest first. */
+  @GET
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Transactional
+  public List<ModelView> list(@PathParam("name") String name) {
+    List<ModelAlias> aliases = ModelAlias.ofPipeline(name);
+    return ModelEvaluation.ofPipeline(name).stream()
+        .map(row -> ModelView.of(row, aliasesOf(aliases, row.version)))
+        .toList();
+  }
+
+  /** The champion, in the same shape. */
+  @GET
+  @Path("champion")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Transactional
+  public ModelView champion(@PathParam("name") String name) {
+    ModelAlias champion =
+        ModelAlias.of(name, Alias.CHAMPION.wire())
+            .orElseThrow(
+                () -> ProblemException.notFound("Pipeline '" + name + "' has no champion yet"));
+    return view(name, champion.version);
+  }
+
+  /** One version. */
+  @GET
+  @Path("{version: [0-9]+}")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Transactional
+  public ModelView get(@PathParam("name") String name, @PathParam("version") int version) {
+    return view(name, version);
+  }
+
+  /** The test-split predictions of one version, as Parquet (row_id, actual, predicted, score). */
+  @GET
+  @Path("{version: [0-9]+}/predictions")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(PARQUET)
+  public Response predictions(@PathParam("name") String name, @PathParam("version") int version) {
+    Manifest evaluation =
+        store
+            .manifest(io.trainyard.objectstore.Layout.evaluation(name, version))
+            .orElseThrow(
+                () ->
+                    ProblemException.notFound(
+                        "Model version " + version + " of '" + name + "' is not evaluated"));
+    StreamingOutput body =
+        out -> {
+          try (InputStream in = store.open(evaluation, EvaluationService.PREDICTIONS)) {
+            in.transferTo(out);
+          }
+        };
+    return Response.ok(body, PARQUET)
+        .header(
+            "Content-Disposition",
+            "attachment; filename=\"" + name + "-v" + version + "-predictions.parquet\"")
+        .build();
+  }
+
+  private static ModelView view(String name, int version) {
+    ModelEvaluation row =
+        ModelEvaluation.of(name, version)
+            .orElseThrow(
+                () ->
+                    ProblemException.notFound(
+                        "Pipeline '" + name + "' has no evaluated model version " + version));
+    return ModelView.of(row, aliasesOf(ModelAlias.ofPipeline(name), version));
+  }
+
+  private static List<String> aliasesOf(List<ModelAlias> aliases, int version) {
+    return aliases.stream().filter(a -> a.version == version).map(a -> a.alias).sorted().toList();
+  }
+}

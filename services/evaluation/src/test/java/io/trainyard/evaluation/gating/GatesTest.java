@@ -1,0 +1,108 @@
+package io.trainyard.evaluation.gating;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trainyard.contracts.events.ModelEvaluated.GateResult;
+import io.trainyard.contracts.spec.PipelineSpec.Gate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class GatesTest {
+
+  private static final Map<String, Double> METRICS =
+      Map.of("roc_auc", 0.83, "accuracy", 0.91, "log_loss", 0.30);
+
+  @Test
+  void minAndMaxBoundsPassAndFailWithTheirReasons() {
+    List<GateResult> results =
+        Gates.apply(
+            List.of(
+                new Gate("roc_auc", 0.8, null, null),
+                new Gate("accuracy", 0.95, null, null),
+                new Gate("log_loss", null, 0.25, null)),
+            METRICS,
+            Map.of(),
+            Optional.empty());
+    assertThat(results).extracting(GateResult::passed).containsExactly(true, false, false);
+    assertThat(results.get(0).reason()).isEqualTo("roc_auc 0.8300 >= min 0.8000");
+    assertThat(results.get(1).reason()).isEqualTo("accuracy 0.9100 < min 0.9500");
+    assertThat(results.get(2).reason()).isEqualTo("log_loss 0.3000 > max 0.2500");
+    assertThat(results.get(0).value()).isEqualTo(0.83);
+    assertThat(results.get(0).min()).isEqualTo(0.8);
+  }
+
+  @Test
+  void aBoundIsInclusive() {
+    GateResult result =
+        Gates.apply(new Gate("roc_auc", 0.83, 0.83, null), METRICS, Map.of(), Optional.empty());
+    assertThat(result.passed()).isTrue();
+  }
+
+  @Test
+  void theChampionGatePassesWithoutAChampionAndComparesInTheMetricsDirection() {
+    Gate higher = new Gate("roc_auc", null, null, 0.01);
+    assertThat(Gates.apply(higher, METRICS, Map.of(), Optional.empty()).reason())
+        .isEqualTo("no champion to compare with");
+
+    var champion = Optional.of(new Gates.Champion(3, Map.of("roc_auc", 0.845, "log_loss", 0.28)));
+    GateResult worse = Gates.apply(higher, METRICS, Map.of(), champion);
+    assertThat(worse.passed()).isFalse();
+    assertThat(worse.championValue()).isEqualTo(0.845);
+    assertThat(worse.reason()).contains("worse than 0.0100 of champion v3's 0.8450");
+
+    GateResult within =
+        Gates.apply(new Gate("roc_auc", null, null, 0.02), METRICS, Map.of(), champion);
+    assertThat(within.passed()).isTrue();
+
+    // log_loss: lower is better, so 0.30 against 0.28 is worse by 0.02.
+    assertThat(
+            Gates.apply(new Gate("log_loss", null, null, 0.01), METRICS, Map.of(), champion)
+                .passed())
+        .isFalse();
+    assertThat(
+            Gates.apply(new Gate("log_loss", null, null, 0.03), METRICS, Map.of(), champion)
+                .passed())
+        .isTrue();
+  }
+
+  @Test
+  void anUndefinedMetricFailsItsGateWithTheReason() {
+    GateResult result =
+        Gates.apply(
+            new Gate("roc_auc", 0.5, null, null),
+            Map.of("accuracy", 1.0),
+            Map.of("roc_auc", "roc_auc is undefined: only one class present in y_true"),
+            Optional.empty());
+    assertThat(result.passed()).isFalse();
+    assertThat(result.value()).isNull();
+    assertThat(result.reason()).contains("only one class");
+    assertThat(
+            Gates.apply(new Gate("r2", 0.5, null, null), METRICS, Map.of(), Optional.empty())
+                .reason())
+        .isEqualTo("r2 is not computed for this task");
+  }
+
+  @Test
+  void promotionNeedsPassedGatesAndAStrictlyBetterPrimaryMetric() {
+    assertThat(Promotion.decide(false, "roc_auc", METRICS, Optional.empty()).promote()).isFalse();
+    Promotion.Decision first = Promotion.decide(true, "roc_auc", METRICS, Optional.empty());
+    assertThat(first.promote()).isTrue();
+    assertThat(first.reason()).isEqualTo("the first model to pass every gate");
+
+    var champion = Optional.of(new Gates.Champion(1, Map.of("roc_auc", 0.83, "log_loss", 0.35)));
+    Promotion.Decision tie = Promotion.decide(true, "roc_auc", METRICS, champion);
+    assertThat(tie.promote()).isFalse();
+    assertThat(tie.reason()).isEqualTo("roc_auc 0.8300 does not beat champion v1's 0.8300");
+
+    Promotion.Decision better =
+        Promotion.decide(true, "roc_auc", Map.of("roc_auc", 0.86), champion);
+    assertThat(better.promote()).isTrue();
+    assertThat(better.reason()).isEqualTo("roc_auc 0.8600 > champion v1's 0.8300");
+
+    Promotion.Decision lowerLoss = Promotion.decide(true, "log_loss", METRICS, champion);
+    assertThat(lowerLoss.promote()).isTrue();
+    assertThat(lowerLoss.reason()).isEqualTo("log_loss 0.3000 < champion v1's 0.3500");
+  }
+}

@@ -1,0 +1,355 @@
+package io.trainyard.evaluation.models;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.trainyard.contracts.EventIds;
+import io.trainyard.contracts.Json;
+import io.trainyard.contracts.Sources;
+import io.trainyard.contracts.Topic;
+import io.trainyard.contracts.events.ModelTrained;
+import io.trainyard.contracts.events.Trigger;
+import io.trainyard.contracts.spec.PipelineSpec;
+import io.trainyard.contracts.spec.PipelineSpecs;
+import io.trainyard.datasets.CsvSplitter;
+import io.trainyard.datasets.DatasetMetadata;
+import io.trainyard.datasets.IngestResult;
+import io.trainyard.datasets.NumericTable;
+import io.trainyard.datasets.ParquetTables;
+import io.trainyard.datasets.SplitConfig;
+import io.trainyard.datasets.SplitFile;
+import io.trainyard.datasets.SplitRatios;
+import io.trainyard.local.examples.CardFraud;
+import io.trainyard.models.ModelBundle;
+import io.trainyard.models.training.MlpTrainer;
+import io.trainyard.models.training.TrainingData;
+import io.trainyard.objectstore.Layout;
+import io.trainyard.objectstore.Manifest;
+import io.trainyard.objectstore.ObjectStore;
+import io.trainyard.objectstore.StagedWrite;
+import io.trainyard.stats.BinaryMetrics;
+import io.trainyard.testing.EventLog;
+import io.trainyard.testing.TestEvents;
+import io.trainyard.testing.TestTokens;
+import io.trainyard.testing.TestTopics;
+import io.trainyard.testing.TrainyardStackResource;
+import io.trainyard.testing.UniqueNames;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Evaluation over the real stack: a dataset version and trained models are written to the object
+ * store as ingestion and training write them, {@code models.trained} is published, and the test
+ * follows the evaluations, the gates and the champion through the events and the API.
+ */
+@QuarkusTest
+@QuarkusTestResource(TrainyardStackResource.class)
+class EvaluationFlowTest {
+
+  @Inject ObjectStore store;
+
+  private static final SplitConfig SPLIT =
+      new SplitConfig(
+          CardFraud.TARGET, List.of(), new SplitRatios(0.7, 0.15, 0.15), true, 42, true);
+
+  String applySpec(String prefix, String evaluationJson) {
+    String name = UniqueNames.of(prefix);
+    PipelineSpec spec =
+        PipelineSpecs.parse(
+            "{\"name\":\""
+                + name
+                + "\",\"task\":\"binary-classification\",\"target\":\"fraud\","
+                + "\"evaluation\":"
+                + evaluationJson
+                + "}");
+    TestEvents.publish(
+        TestTopics.of(Topic.PIPELINES),
+        Topic.PIPELINES,
+        EventIds.of(Topic.PIPELINES, name, 1),
+        Sources.CONSOLE,
+        name,
+        spec);
+    return name;
+  }
+
+  /** Writes dataset v1 as ingestion does; returns the split directory. */
+  Path writeDataset(String pipeline) throws Exception {
+    Path dir = Files.createTempDirectory("evaluation-test-");
+    Path input = dir.resolve("input.csv");
+    Files.writeString(input, CardFraud.csv(2000, 5));
+    IngestResult result = CsvSplitter.split(input, SPLIT, dir.resolve("splits"));
+    try (StagedWrite staged = store.stage(Layout.dataset(pipeline, 1))) {
+      for (SplitFile split : result.splits()) {
+        staged.put(split.name() + ".parquet", split.file(), "application/vnd.apache.parquet");
+      }
+      staged.commit(DatasetMetadata.of(pipeline, 1, hash("data"), result).toMap());
+    }
+    return dir.resolve("splits");
+  }
+
+  /**
+   * Trains a model as training does and writes it as model {@code version}; with {@code
+   * shuffledLabels} it learns nothing (a model that must fail its gates).
+   */
+  String writeModel(String pipeline, int version, Path splits, boolean shuffledLabels)
+      throws Exception {
+    List<String> features = List.of(CardFraud.HEADER.split(",")).subList(0, 9);
+    NumericTable train = ParquetTables.read(splits.resolve("train.parquet"), features, "fraud");
+    NumericTable val = ParquetTables.read(splits.resolve("validation.parquet"), features, "fraud");
+    int[] trainY = ys(train.labels());
+    if (shuffledLabels) {
+      java.util.Random random = new java.util.Random(3);
+      for (int i = trainY.length - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int t = trainY[i];
+        trainY[i] = trainY[j];
+        trainY[j] = t;
+      }
+    }
+    PipelineSpec.Training training =
+        PipelineSpecs.parse(
+                "{\"name\":\"x\",\"task\":\"binary-classification\",\"target\":\"fraud\","
+                    + "\"training\":{\"epochs\":"
+                    + (shuffledLabels ? 1 : 12)
+                    + ",\"batchSize\":64,\"learningRate\":0.01}}")
+            .withDefaults()
+            .training();
+    Path out = Files.createTempDirectory("model-");
+    new MlpTrainer(training)
+        .train(
+            new TrainingData(features, train.x(), trainY, val.x(), ys(val.labels())),
+            "0",
+            "1",
+            out,
+            epoch -> {},
+            () -> false);
+    String runId = UUID.randomUUID().toString();
+    Manifest manifest;
+    try (StagedWrite staged = store.stage(Layout.model(pipeline, version))) {
+      for (String file : ModelBundle.files(out)) {
+        staged.put(file, out.resolve(file), "application/octet-stream");
+      }
+      manifest = staged.commit(Map.of("kind", "model", "runId", runId, "version", version));
+    }
+    ModelTrained trained =
+        new ModelTrained(
+            runId,
+            pipeline,
+            version,
+            1,
+            store.manifestUri(manifest.location()),
+            Map.of(),
+            Map.of("val_loss", 0.3),
+            new ModelTrained.Lineage(hash("data"), null, null, Trigger.DATA, 42L, 12));
+    String eventId = UUID.randomUUID().toString();
+    publishTrained(trained, eventId);
+    return eventId;
+  }
+
+  static void publishTrained(ModelTrained trained, String eventId) {
+    TestEvents.publish(
+        TestTopics.of(Topic.MODELS_TRAINED),
+        Topic.MODELS_TRAINED,
+        eventId,
+        Sources.TRAINING,
+        trained.pipeline(),
+        trained);
+  }
+
+  static int[] ys(String[] labels) {
+    int[] y = new int[labels.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = labels[i].equals("1") ? 1 : 0;
+    }
+    return y;
+  }
+
+  static String hash(String text) {
+    return Json.sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Response get(String path) {
+    return given().header("Authorization", TestTokens.bearer("viewer")).get(path);
+  }
+
+  @Test
+  void theFirstPassingModelBecomesChampionAndAFailingOneDoesNot() throws Exception {
+    String pipeline =
+        applySpec(
+            "eval",
+            "{\"primaryMetric\":\"roc_auc\",\"gates\":[{\"metric\":\"roc_auc\",\"min\":0.7}]}");
+    Path splits = writeDataset(pipeline);
+    String firstEvent = writeModel(pipeline, 1, splits, false);
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> get("/api/v1/pipelines/" + pipeline + "/models/champion").statusCode() == 200);
+    JsonNode champion =
+        Json.readTree(get("/api/v1/pipelines/" + pipeline + "/models/champion").asByteArray());
+    assertThat(champion.get("version").asInt()).isEqualTo(1);
+    assertThat(champion.get("aliases").get(0).asText()).isEqualTo("champion");
+    assertThat(champion.get("passed").asBoolean()).isTrue();
+    assertThat(champion.at("/gates/0/passed").asBoolean()).isTrue();
+    assertThat(champion.at("/gates/0/reason").asText()).contains(">= min 0.7000");
+
+    // The stored predictions reproduce the reported metrics (scikit-learn definitions).
+    Response predictions = get(champion.get("predictions").asText());
+    predictions.then().statusCode(200).contentType("application/vnd.apache.parquet");
+    Path file = Files.createTempFile("predictions-", ".parquet");
+    Files.write(file, predictions.asByteArray());
+    long testRows = ParquetTables.rowCount(splits.resolve("test.parquet"));
+    assertThat(ParquetTables.rowCount(file)).isEqualTo(testRows);
+    double[][] scored = readPredictions(file);
+    int[] yTrue = new int[scored.length];
+    int[] yPred = new int[scored.length];
+    double[] score = new double[scored.length];
+    for (int i = 0; i < scored.length; i++) {
+      yTrue[i] = (int) scored[i][0];
+      yPred[i] = (int) scored[i][1];
+      score[i] = scored[i][2];
+      assertThat(yPred[i]).isEqualTo(score[i] >= 0.5 ? 1 : 0);
+    }
+    assertThat(champion.at("/metrics/accuracy").asDouble())
+        .isCloseTo(
+            BinaryMetrics.accuracy(yTrue, yPred), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(champion.at("/metrics/roc_auc").asDouble())
+        .isCloseTo(BinaryMetrics.rocAuc(yTrue, score), org.assertj.core.data.Offset.offset(1e-12))
+        .isGreaterThan(0.7);
+    assertThat(champion.at("/metrics/f1").asDouble())
+        .isCloseTo(BinaryMetrics.f1(yTrue, yPred), org.assertj.core.data.Offset.offset(1e-12));
+
+    var promoted =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.MODELS_PROMOTED), r -> pipeline.equals(r.key()), 1);
+    assertThat(promoted).hasSize(1);
+    JsonNode promotion = Json.readTree(promoted.get(0).value());
+    assertThat(promotion.get("version").asInt()).isEqualTo(1);
+    assertThat(promotion.get("previous").isNull()).isTrue();
+    assertThat(promotion.get("datasetVersion").asInt()).isEqualTo(1);
+    assertThat(promotion.get("reason").asText()).isEqualTo("the first model to pass every gate");
+    assertThat(EventLog.header(promoted.get(0), "ce_correlationid")).isEqualTo(firstEvent);
+
+    // A model that learned nothing fails its gate and leaves the champion in place.
+    writeModel(pipeline, 2, splits, true);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> get("/api/v1/pipelines/" + pipeline + "/models/2").statusCode() == 200);
+    JsonNode second =
+        Json.readTree(get("/api/v1/pipelines/" + pipeline + "/models/2").asByteArray());
+    assertThat(second.get("passed").asBoolean()).isFalse();
+    assertThat(second.at("/gates/0/reason").asText()).contains("< min 0.7000");
+    assertThat(second.get("aliases")).isEmpty();
+    assertThat(second.get("comparedWith").asInt()).isEqualTo(1);
+    assertThat(get("/api/v1/pipelines/" + pipeline + "/models/champion").path("version").toString())
+        .isEqualTo("1");
+    JsonNode all = Json.readTree(get("/api/v1/pipelines/" + pipeline + "/models").asByteArray());
+    assertThat(all).hasSize(2);
+
+    var evaluated =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.MODELS_EVALUATED), r -> pipeline.equals(r.key()), 2);
+    assertThat(evaluated).hasSize(2);
+    assertThat(Json.readTree(evaluated.get(1).value()).get("passed").asBoolean()).isFalse();
+    assertThat(
+            EventLog.matching(TestTopics.of(Topic.MODELS_PROMOTED), r -> pipeline.equals(r.key())))
+        .hasSize(1);
+  }
+
+  @Test
+  void aRedeliveredModelIsEvaluatedOnce() throws Exception {
+    String pipeline = applySpec("evaltwice", "{\"gates\":[{\"metric\":\"accuracy\",\"min\":0.5}]}");
+    Path splits = writeDataset(pipeline);
+    String eventId = writeModel(pipeline, 1, splits, false);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> get("/api/v1/pipelines/" + pipeline + "/models/1").statusCode() == 200);
+    var original =
+        EventLog.matching(TestTopics.of(Topic.MODELS_TRAINED), r -> pipeline.equals(r.key()));
+    TestEvents.send(
+        TestTopics.of(Topic.MODELS_TRAINED),
+        original.get(0).key(),
+        original.get(0).value(),
+        headers(original.get(0)));
+    var evaluated =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.MODELS_EVALUATED),
+            r -> pipeline.equals(r.key()),
+            2,
+            Duration.ofSeconds(8),
+            Duration.ZERO);
+    assertThat(evaluated).hasSize(1);
+    assertThat(EventLog.header(evaluated.get(0), "ce_causationid")).isEqualTo(eventId);
+  }
+
+  @Test
+  void aModelOfAPipelineEvaluationDoesNotKnowIsDeadLetteredWithTheReason() {
+    String pipeline = UniqueNames.of("ghost");
+    String runId = UUID.randomUUID().toString();
+    publishTrained(
+        new ModelTrained(
+            runId,
+            pipeline,
+            1,
+            1,
+            "s3://trainyard/models/" + pipeline + "/v1/manifest.json",
+            Map.of(),
+            Map.of(),
+            new ModelTrained.Lineage(hash("x"), null, null, Trigger.DATA, null, null)),
+        UUID.randomUUID().toString());
+    var dead =
+        EventLog.awaitAtLeast(
+            TestTopics.dlqOf(Topic.MODELS_TRAINED), r -> pipeline.equals(r.key()), 1);
+    assertThat(dead).hasSize(1);
+    assertThat(EventLog.header(dead.get(0), "trainyard_dlq_reason"))
+        .startsWith("poison:")
+        .contains(pipeline);
+  }
+
+  @Test
+  void unknownModelsAndChampionsAre404Problems() {
+    String pipeline = UniqueNames.of("nomodels");
+    get("/api/v1/pipelines/" + pipeline + "/models").then().statusCode(200);
+    get("/api/v1/pipelines/" + pipeline + "/models/champion")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+    get("/api/v1/pipelines/" + pipeline + "/models/3").then().statusCode(404);
+    get("/api/v1/pipelines/" + pipeline + "/models/3/predictions").then().statusCode(404);
+  }
+
+  private static Map<String, byte[]> headers(
+      org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record) {
+    Map<String, byte[]> headers = new java.util.LinkedHashMap<>();
+    record.headers().forEach(h -> headers.put(h.key(), h.value()));
+    return headers;
+  }
+
+  /** actual, predicted, score per row, read with DuckDB. */
+  private static double[][] readPredictions(Path file) throws Exception {
+    try (var connection = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        var statement = connection.createStatement();
+        var rows =
+            statement.executeQuery(
+                "select cast(actual as integer), cast(predicted as integer), score from read_parquet('"
+                    + file
+                    + "') order by row_id")) {
+      List<double[]> out = new java.util.ArrayList<>();
+      while (rows.next()) {
+        out.add(new double[] {rows.getInt(1), rows.getInt(2), rows.getDouble(3)});
+      }
+      return out.toArray(new double[0][]);
+    }
+  }
+}
