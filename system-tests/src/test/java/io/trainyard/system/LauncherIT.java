@@ -12,15 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -35,9 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path ROOT = Path.of(System.getProperty("trainyard.root", "..")).normalize();
-  private static final Path HOME = ROOT.resolve("system-tests/target/trainyard-home");
-  private static final Map<String, String> ENV = environment();
+  private static final Map<String, String> ENV =
+      TrainyardCli.environment("trainyard-home", 29092, 29000, 28080, "trainyard_system_test");
   private static final StackConfig CONFIG = StackConfig.fromEnvironment(ENV);
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -45,28 +40,13 @@ class LauncherIT {
   private static Map<String, Long> pidsAfterFirstUp = Map.of();
   private static String bearer;
 
-  private static Map<String, String> environment() {
-    Map<String, String> env = new HashMap<>();
-    env.put("TRAINYARD_HOME", HOME.toAbsolutePath().toString());
-    env.put("TRAINYARD_KAFKA_PORT", "29092");
-    env.put("TRAINYARD_KAFKA_CONTROLLER_PORT", "29093");
-    env.put("TRAINYARD_S3_PORT", "29000");
-    env.put("TRAINYARD_PG_DATABASE", "trainyard_system_test");
-    int port = 28080;
-    for (String service :
-        List.of("console", "ingestion", "labeling", "training", "evaluation", "drift-monitor")) {
-      env.put(StackConfig.servicePortVariable(service), Integer.toString(port++));
-    }
-    return env;
-  }
-
   @Test
   @Order(1)
   void upStartsKafkaS3AndEveryServiceAndStatusShowsThemHealthy() throws Exception {
-    Result up = trainyard("up");
+    TrainyardCli.Result up = trainyard("up");
     assertThat(up.exitCode()).as(up.describe()).isZero();
 
-    Result status = trainyard("status", "--json");
+    TrainyardCli.Result status = trainyard("status", "--json");
     assertThat(status.exitCode()).as(status.describe()).isZero();
     JsonNode components = JSON.readTree(status.output());
     Map<String, Long> pids = new HashMap<>();
@@ -97,7 +77,7 @@ class LauncherIT {
   @Test
   @Order(2)
   void everyServiceDescribesItselfAsReadyToATokenFromTrainyardToken() throws Exception {
-    Result token = trainyard("token", "--role", "viewer");
+    TrainyardCli.Result token = trainyard("token", "--role", "viewer");
     assertThat(token.exitCode()).as(token.describe()).isZero();
     bearer = "Bearer " + token.output().trim();
     for (String service : StackConfig.SERVICES) {
@@ -144,7 +124,7 @@ class LauncherIT {
   @Test
   @Order(4)
   void upAgainIsHarmless() throws Exception {
-    Result up = trainyard("up");
+    TrainyardCli.Result up = trainyard("up");
     assertThat(up.exitCode()).as(up.describe()).isZero();
     JsonNode components = JSON.readTree(trainyard("status", "--json").output());
     for (JsonNode component : components) {
@@ -160,7 +140,7 @@ class LauncherIT {
   @Test
   @Order(5)
   void downLeavesNoProcessAndNoOpenPort() throws Exception {
-    Result down = trainyard("down");
+    TrainyardCli.Result down = trainyard("down");
     assertThat(down.exitCode()).as(down.describe()).isZero();
     assertThat(pidsAfterFirstUp).isNotEmpty();
     for (Map.Entry<String, Long> entry : pidsAfterFirstUp.entrySet()) {
@@ -191,37 +171,7 @@ class LauncherIT {
     }
   }
 
-  /** Exit code, standard output, and standard error (kept apart so JSON output parses). */
-  private record Result(int exitCode, String output, String errors) {
-    String describe() {
-      return "exit " + exitCode + "\n" + output + "\n" + errors;
-    }
-  }
-
-  private static Result trainyard(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(ROOT.resolve("trainyard").toString());
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile("trainyard-", ".out");
-    Path err = Files.createTempFile("trainyard-", ".err");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(ROOT.toFile())
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-    builder.environment().putAll(ENV);
-    Process process = builder.start();
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError("./trainyard " + String.join(" ", args) + " did not finish");
-    }
-    Result result =
-        new Result(
-            process.exitValue(),
-            Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
-    Files.deleteIfExists(out);
-    Files.deleteIfExists(err);
-    return result;
+  private static TrainyardCli.Result trainyard(String... args) throws Exception {
+    return TrainyardCli.run(ENV, args);
   }
 }

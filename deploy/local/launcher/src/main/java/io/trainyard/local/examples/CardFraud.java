@@ -6,8 +6,9 @@ import java.util.SplittableRandom;
 
 /**
  * A synthetic card-fraud table: numeric features of card transactions and a 0/1 {@code fraud}
- * target, drawn from a known logistic model so that a good classifier reaches a ROC AUC of about
- * 0.9. The same rows and seed give the same bytes. The demo posts it; tests use it as their data.
+ * target, drawn from a known logistic model: about 7.5 % fraud, and the true model's ROC AUC is
+ * 0.93 (a classifier trained on a few thousand rows reaches about 0.85 to 0.9). The same rows and
+ * seed give the same bytes. The demo posts it; tests use it as their data.
  *
  * <p>Columns: {@code amount} (currency units, log-normal), {@code hour} (0–23), {@code
  * distance_from_home} (km), {@code distance_from_last} (km), {@code ratio_to_median} (amount over
@@ -43,16 +44,17 @@ public final class CardFraud {
     for (int i = 0; i < rows; i++) {
       double[] x = features(random, shift);
       double logit =
-          -2.5
-              + 1.3 * Math.log(x[0] / 60.0)
-              + 0.9 * (x[1] < 5 ? 1 : 0)
-              + 0.012 * x[2]
-              + 0.02 * x[3]
-              + 1.1 * (x[4] - 1.0)
-              - 0.7 * x[5]
-              - 0.9 * x[6]
-              - 1.2 * x[7]
-              + 1.0 * x[8];
+          -3.2
+              + 1.6
+                  * (1.3 * Math.log(x[0] / 60.0)
+                      + 0.9 * (x[1] < 5 ? 1 : 0)
+                      + 0.012 * x[2]
+                      + 0.02 * x[3]
+                      + 1.1 * (x[4] - 1.0)
+                      - 0.7 * x[5]
+                      - 0.9 * x[6]
+                      - 1.2 * x[7]
+                      + 1.0 * x[8]);
       int fraud = random.nextDouble() < 1.0 / (1.0 + Math.exp(-logit)) ? 1 : 0;
       out.append(String.format(Locale.ROOT, "%.2f", x[0]))
           .append(',')

@@ -72,6 +72,26 @@ class TrainyardCliTest {
   }
 
   @Test
+  void exampleDataPrintsTheSameCsvForTheSameSeed() {
+    Run first = run(Map.of(), "example-data", "--rows", "200", "--seed", "7");
+    assertThat(first.exit()).isZero();
+    String[] lines = first.out().split("\n");
+    assertThat(lines).hasSize(201);
+    assertThat(lines[0]).isEqualTo(io.trainyard.local.examples.CardFraud.HEADER);
+    assertThat(lines[1].split(",")).hasSize(10);
+    long frauds =
+        java.util.Arrays.stream(lines).skip(1).filter(line -> line.endsWith(",1")).count();
+    assertThat(frauds).isBetween(3L, 40L);
+    assertThat(run(Map.of(), "example-data", "--rows", "200", "--seed", "7").out())
+        .isEqualTo(first.out());
+    assertThat(run(Map.of(), "example-data", "--rows", "200", "--seed", "8").out())
+        .isNotEqualTo(first.out());
+    Run bad = run(Map.of(), "example-data", "--rows", "0");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.err()).contains("--rows must be at least 1");
+  }
+
+  @Test
   void demoSaysItIsNotBuiltYetAndExits2() {
     Run run = run(Map.of(), "demo");
     assertThat(run.exit()).isEqualTo(2);

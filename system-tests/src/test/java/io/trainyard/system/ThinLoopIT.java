@@ -1,0 +1,265 @@
+package io.trainyard.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trainyard.local.StackConfig;
+import io.trainyard.local.examples.CardFraud;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The thin loop from outside, through the console's port only: apply a spec, post a generated
+ * card-fraud table, and follow it over the real broker, PostgreSQL and object store to a champion
+ * with metrics. A redelivered {@code trainyard.training.requested} trains once.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ThinLoopIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, String> ENV =
+      TrainyardCli.environment("trainyard-home-loop", 39092, 39000, 38080, "trainyard_system_loop");
+  private static final StackConfig CONFIG = StackConfig.fromEnvironment(ENV);
+  private static final String KAFKA = "127.0.0.1:39092";
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final String PIPELINE = "card-fraud-" + Long.toString(System.nanoTime(), 36);
+  private static final String CSV = CardFraud.csv(3000, 42);
+
+  private static String bearer;
+
+  @BeforeAll
+  static void up() throws Exception {
+    TrainyardCli.Result up = TrainyardCli.run(ENV, "up");
+    assertThat(up.exitCode()).as(up.describe()).isZero();
+    TrainyardCli.Result token = TrainyardCli.run(ENV, "token", "--role", "ops");
+    assertThat(token.exitCode()).as(token.describe()).isZero();
+    bearer = "Bearer " + token.output().trim();
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    TrainyardCli.run(ENV, "down");
+  }
+
+  @Test
+  @Order(1)
+  void aNumericCsvPostedThroughTheConsoleBecomesAChampionWithMetrics() throws Exception {
+    String spec =
+        """
+        {"name": "%s", "task": "binary-classification", "target": "fraud",
+         "training": {"epochs": 20, "batchSize": 64, "learningRate": 0.005,
+                      "earlyStopping": {"patience": 3}},
+         "evaluation": {"primaryMetric": "roc_auc",
+                        "gates": [{"metric": "roc_auc", "min": 0.7},
+                                  {"metric": "roc_auc", "notWorseThanChampionBy": 0.01}]}}
+        """
+            .formatted(PIPELINE);
+    HttpResponse<String> applied =
+        send("PUT", "/api/v1/pipelines/" + PIPELINE, "application/json", spec);
+    assertThat(applied.statusCode()).as(applied.body()).isEqualTo(201);
+
+    // Ingestion learns the spec from trainyard.pipelines a moment later; until then it answers 404.
+    HttpResponse<String>[] posted = new HttpResponse[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              posted[0] = send("POST", datasets(), "text/csv", CSV);
+              return posted[0].statusCode() != 404;
+            });
+    assertThat(posted[0].statusCode()).as(posted[0].body()).isEqualTo(201);
+    JsonNode dataset = JSON.readTree(posted[0].body());
+    assertThat(dataset.get("version").asInt()).isEqualTo(1);
+    long rows =
+        dataset.at("/splits/train/rows").asLong()
+            + dataset.at("/splits/validation/rows").asLong()
+            + dataset.at("/splits/test/rows").asLong();
+    assertThat(rows).isEqualTo(3000 - dataset.get("duplicatesDropped").asLong());
+
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> get("/api/v1/pipelines/" + PIPELINE + "/models/champion").statusCode() == 200);
+    JsonNode champion =
+        JSON.readTree(get("/api/v1/pipelines/" + PIPELINE + "/models/champion").body());
+    assertThat(champion.get("version").asInt()).isEqualTo(1);
+    assertThat(champion.get("aliases").toString()).contains("champion");
+    assertThat(champion.get("passed").asBoolean()).isTrue();
+    assertThat(champion.at("/metrics/roc_auc").asDouble()).isGreaterThan(0.75);
+    assertThat(champion.at("/metrics/accuracy").asDouble()).isGreaterThan(0.85);
+    assertThat(champion.at("/metrics/f1").isNumber()).isTrue();
+    assertThat(champion.get("gates")).hasSize(2);
+    assertThat(champion.at("/gates/0/reason").asText()).contains("min 0.7000");
+    assertThat(champion.at("/gates/1/reason").asText()).contains("no champion");
+
+    JsonNode runs = JSON.readTree(get("/api/v1/pipelines/" + PIPELINE + "/runs").body());
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).get("state").asText()).isEqualTo("succeeded");
+    assertThat(runs.get(0).get("epochs").size()).isPositive();
+    String runId = runs.get(0).get("runId").asText();
+    HttpResponse<String> run = get("/api/v1/runs/" + runId);
+    assertThat(run.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(run.body()).get("modelVersion").asInt()).isEqualTo(1);
+
+    HttpResponse<byte[]> predictions =
+        HTTP.send(
+            request("GET", champion.get("predictions").asText(), null, null).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(predictions.statusCode()).isEqualTo(200);
+    assertThat(new String(predictions.body(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("PAR1");
+
+    List<ConsumerRecord<String, byte[]>> promoted =
+        records("trainyard.models.promoted", r -> PIPELINE.equals(r.key()));
+    assertThat(promoted).hasSize(1);
+    JsonNode promotion = JSON.readTree(promoted.get(0).value());
+    assertThat(promotion.get("alias").asText()).isEqualTo("champion");
+    assertThat(promotion.get("version").asInt()).isEqualTo(1);
+    assertThat(promotion.get("previous").isNull()).isTrue();
+    assertThat(promotion.get("datasetVersion").asInt()).isEqualTo(1);
+    assertThat(promotion.get("reason").asText()).isNotBlank();
+  }
+
+  @Test
+  @Order(2)
+  void theSameTableAgainIsTheSameVersionAndPublishesNothing() throws Exception {
+    HttpResponse<String> again = send("POST", datasets(), "text/csv", CSV);
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(JSON.readTree(again.body()).get("version").asInt()).isEqualTo(1);
+    assertThat(records("trainyard.datasets.ingested", r -> PIPELINE.equals(r.key()))).hasSize(1);
+  }
+
+  @Test
+  @Order(3)
+  void aRedeliveredTrainingRequestTrainsOnce() throws Exception {
+    List<ConsumerRecord<String, byte[]>> requested =
+        records(
+            "trainyard.training.requested",
+            r -> payload(r).path("pipeline").asText().equals(PIPELINE));
+    assertThat(requested).hasSize(1);
+    ConsumerRecord<String, byte[]> original = requested.get(0);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA, ProducerConfig.ACKS_CONFIG, "all"),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      ProducerRecord<String, byte[]> copy =
+          new ProducerRecord<>(
+              original.topic(), null, original.key(), original.value(), original.headers());
+      producer.send(copy).get();
+    }
+    // The copy is consumed: the consumer group's offset passes it.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                records(
+                            "trainyard.training.requested",
+                            r -> payload(r).path("pipeline").asText().equals(PIPELINE))
+                        .size()
+                    == 2);
+    Thread.sleep(10_000);
+    JsonNode runs = JSON.readTree(get("/api/v1/pipelines/" + PIPELINE + "/runs").body());
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).get("attempts").asInt()).isEqualTo(1);
+    assertThat(records("trainyard.models.trained", r -> PIPELINE.equals(r.key()))).hasSize(1);
+    assertThat(records("trainyard.training.ended", r -> PIPELINE.equals(r.key()))).hasSize(1);
+    JsonNode models = JSON.readTree(get("/api/v1/pipelines/" + PIPELINE + "/models").body());
+    assertThat(models).hasSize(1);
+  }
+
+  private static String datasets() {
+    return "/api/v1/pipelines/" + PIPELINE + "/datasets";
+  }
+
+  private static JsonNode payload(ConsumerRecord<String, byte[]> record) {
+    try {
+      return JSON.readTree(record.value());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static HttpRequest.Builder request(String method, String path, String type, String body) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + CONFIG.servicePort("console") + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", bearer);
+    if (type != null) {
+      builder.header("Content-Type", type);
+    }
+    return builder.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+  }
+
+  private static HttpResponse<String> send(String method, String path, String type, String body)
+      throws Exception {
+    return HTTP.send(
+        request(method, path, type, body).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return send("GET", path, null, null);
+  }
+
+  /** Every record of {@code topic} that {@code filter} accepts, read from the beginning. */
+  private static List<ConsumerRecord<String, byte[]>> records(
+      String topic, Predicate<ConsumerRecord<String, byte[]>> filter) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          if (filter.test(record)) {
+            found.add(record);
+          }
+        }
+      }
+    }
+    return found;
+  }
+}
