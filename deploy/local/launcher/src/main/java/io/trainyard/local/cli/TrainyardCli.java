@@ -404,18 +404,50 @@ public final class TrainyardCli implements Callable<Integer> {
   @Command(
       name = "demo",
       mixinStandardHelpOptions = true,
-      description = "Runs the whole loop on example data (not built yet).")
+      description = {
+        "Runs the whole loop on example data: starts the stack (auth off, loopback only; a stack"
+            + " that is already up is used as it is), applies examples/card-fraud.yaml, posts a"
+            + " generated card-fraud table, follows training and evaluation to a champion, then"
+            + " publishes inference events like the training data and then shifted ones, and"
+            + " prints the drift monitor's decisions.",
+        "Its last two lines are JSON: {\"champion\": {...}} and {\"drift\": {...}}."
+      })
   static final class Demo implements Callable<Integer> {
+    @ParentCommand TrainyardCli parent;
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println(
-          "trainyard: the end-to-end demo is not built yet (issue 5 builds it). Meanwhile,"
-              + " ./trainyard up starts the stack and the services.");
-      err.flush();
-      return USAGE;
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      StackConfig config = parent.config().withAuthEnabled(false);
+      LocalStack stack = parent.stack(config, out);
+      long start = System.nanoTime();
+      out.printf(Locale.ROOT, "%-11s %s%n", "stack", "starting (state in " + config.home() + ")");
+      out.flush();
+      stack.ensureInfrastructure();
+      Path root = parent.repoRoot();
+      stack.startServices(root);
+      out.printf(
+          Locale.ROOT,
+          "%-11s up in %.1f s; the console is http://127.0.0.1:%d%n",
+          "stack",
+          (System.nanoTime() - start) / 1e9,
+          config.servicePort("console"));
+      out.flush();
+      // Services that were already up with auth on keep it: send an admin token they accept.
+      String authorization = null;
+      if (java.nio.file.Files.exists(DevKeys.privateKeyFile(config.authDir()))) {
+        var keys = DevKeys.loadOrCreate(config.authDir());
+        authorization =
+            "Bearer "
+                + DevTokens.mint(
+                    keys.getPrivate(),
+                    "demo",
+                    List.of("admin"),
+                    Instant.now(),
+                    Duration.ofHours(1));
+      }
+      return new io.trainyard.local.demo.Demo(config, root, authorization, out).run();
     }
   }
 

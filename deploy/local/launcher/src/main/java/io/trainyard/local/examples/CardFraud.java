@@ -40,22 +40,8 @@ public final class CardFraud {
   public static String csv(int rows, long seed, double shift) {
     StringBuilder out = new StringBuilder(rows * 64);
     out.append(HEADER).append('\n');
-    SplittableRandom random = new SplittableRandom(seed);
-    for (int i = 0; i < rows; i++) {
-      double[] x = features(random, shift);
-      double logit =
-          -3.2
-              + 1.6
-                  * (1.3 * Math.log(x[0] / 60.0)
-                      + 0.9 * (x[1] < 5 ? 1 : 0)
-                      + 0.012 * x[2]
-                      + 0.02 * x[3]
-                      + 1.1 * (x[4] - 1.0)
-                      - 0.7 * x[5]
-                      - 0.9 * x[6]
-                      - 1.2 * x[7]
-                      + 1.0 * x[8]);
-      int fraud = random.nextDouble() < 1.0 / (1.0 + Math.exp(-logit)) ? 1 : 0;
+    for (Transaction t : transactions(rows, seed, shift)) {
+      double[] x = t.features();
       out.append(String.format(Locale.ROOT, "%.2f", x[0]))
           .append(',')
           .append((int) x[1])
@@ -74,10 +60,58 @@ public final class CardFraud {
           .append(',')
           .append((int) x[8])
           .append(',')
-          .append(fraud)
+          .append(t.fraud())
           .append('\n');
     }
     return out.toString();
+  }
+
+  /**
+   * One transaction.
+   *
+   * @param features the 9 feature values, in {@link #FEATURES} order
+   * @param probability the true probability of fraud under the generating model
+   * @param fraud the drawn label, 0 or 1
+   */
+  public record Transaction(double[] features, double probability, int fraud) {
+
+    /** The features by column name. */
+    public java.util.Map<String, Object> byName() {
+      java.util.Map<String, Object> named = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < FEATURES.size(); i++) {
+        named.put(FEATURES.get(i), features[i]);
+      }
+      return named;
+    }
+  }
+
+  /** The feature columns, in order. */
+  public static final java.util.List<String> FEATURES =
+      java.util.List.of(HEADER.split(",")).subList(0, 9);
+
+  /** {@code rows} transactions drawn with {@code seed} and {@code shift} (see {@link #csv}). */
+  public static java.util.List<Transaction> transactions(int rows, long seed, double shift) {
+    java.util.List<Transaction> out = new java.util.ArrayList<>(rows);
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = 0; i < rows; i++) {
+      double[] x = features(random, shift);
+      double logit =
+          -3.2
+              + 1.6
+                  * (1.3 * Math.log(x[0] / 60.0)
+                      + 0.9 * (x[1] < 5 ? 1 : 0)
+                      + 0.012 * x[2]
+                      + 0.02 * x[3]
+                      + 1.1 * (x[4] - 1.0)
+                      - 0.7 * x[5]
+                      - 0.9 * x[6]
+                      - 1.2 * x[7]
+                      + 1.0 * x[8]);
+      double probability = 1.0 / (1.0 + Math.exp(-logit));
+      int fraud = random.nextDouble() < probability ? 1 : 0;
+      out.add(new Transaction(x, probability, fraud));
+    }
+    return out;
   }
 
   /** The CSV as UTF-8 bytes. */

@@ -92,10 +92,10 @@ class TrainyardCliTest {
   }
 
   @Test
-  void demoSaysItIsNotBuiltYetAndExits2() {
-    Run run = run(Map.of(), "demo");
-    assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).contains("not built yet", "issue 5");
+  void demoDescribesWhatItRuns() {
+    Run run = run(Map.of(), "demo", "--help");
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("examples/card-fraud.yaml", "champion", "drift");
   }
 
   @Test
