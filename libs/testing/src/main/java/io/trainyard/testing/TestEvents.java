@@ -1,9 +1,13 @@
 package io.trainyard.testing;
 
 import io.trainyard.contracts.Envelope;
+import io.trainyard.contracts.EventIds;
 import io.trainyard.contracts.Json;
 import io.trainyard.contracts.RecordKeys;
+import io.trainyard.contracts.Sources;
 import io.trainyard.contracts.Topic;
+import io.trainyard.contracts.spec.PipelineSpec;
+import io.trainyard.contracts.spec.PipelineSpecs;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +36,40 @@ public final class TestEvents {
     Envelope envelope = Envelope.root(topic, id, source, subject);
     byte[] value = Json.writeBytes(payload);
     send(topicName, RecordKeys.keyFor(topic, payload), value, envelope.toHeaders());
+  }
+
+  /**
+   * Publishes a pipeline spec on this JVM's {@code trainyard.pipelines} as the console does (as
+   * revision 1 of the pipeline), so that the service under test learns it.
+   *
+   * @param specJson the spec as JSON or YAML (parsed and validated by {@link PipelineSpecs})
+   * @return the pipeline name
+   */
+  public static String applySpec(String specJson) {
+    PipelineSpec spec = PipelineSpecs.parse(specJson);
+    publish(
+        TestTopics.of(Topic.PIPELINES),
+        Topic.PIPELINES,
+        EventIds.of(Topic.PIPELINES, spec.name(), 1),
+        Sources.CONSOLE,
+        spec.name(),
+        spec);
+    return spec.name();
+  }
+
+  /**
+   * A binary-classification spec of a new pipeline named from {@code prefix}, target {@code fraud}
+   * (the card-fraud example data), with {@code extraFields} (JSON members, without braces, e.g.
+   * {@code "training": {"epochs": 5}}) added; applied with {@link #applySpec}.
+   */
+  public static String applyCardFraudSpec(String prefix, String extraFields) {
+    String name = UniqueNames.of(prefix);
+    return applySpec(
+        "{\"name\": \""
+            + name
+            + "\", \"task\": \"binary-classification\", \"target\": \"fraud\""
+            + (extraFields == null || extraFields.isBlank() ? "" : ", " + extraFields)
+            + "}");
   }
 
   /** Sends one record with the given headers; waits for the broker's acknowledgement. */

@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trainyard.contracts.Json;
 import io.trainyard.contracts.Topic;
 import io.trainyard.contracts.events.Alias;
+import io.trainyard.contracts.events.DatasetIngested;
 import io.trainyard.contracts.events.ModelEvaluated;
 import io.trainyard.contracts.events.ModelEvaluated.GateResult;
 import io.trainyard.contracts.events.ModelPromoted;
 import io.trainyard.contracts.events.ModelTrained;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.Task;
-import io.trainyard.datasets.DatasetMetadata;
+import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.NumericTable;
 import io.trainyard.datasets.ParquetTables;
 import io.trainyard.evaluation.gating.Gates;
@@ -28,6 +29,7 @@ import io.trainyard.objectstore.ObjectStore;
 import io.trainyard.objectstore.ObjectStoreException;
 import io.trainyard.objectstore.Prefix;
 import io.trainyard.objectstore.StagedWrite;
+import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.specs.PipelineCatalog;
 import io.trainyard.stats.BinaryMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,12 +38,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -198,22 +198,27 @@ public class EvaluationService {
     Manifest model = manifest(Layout.model(trained.pipeline(), trained.modelVersion()), "model");
     Manifest dataset =
         manifest(Layout.dataset(trained.pipeline(), trained.datasetVersion()), "dataset");
-    Path work = tempDir();
-    try {
+    try (WorkDir work = WorkDir.create("trainyard-eval-")) {
       Path modelDir = Files.createDirectories(work.resolve("model"));
       for (Manifest.Entry entry : model.objects()) {
         store.download(model, entry.name(), modelDir);
       }
-      if (dataset.objects().stream().noneMatch(e -> e.name().equals("test.parquet"))) {
-        throw new PoisonEventException("dataset " + dataset.prefix() + " has no test split");
-      }
-      Path test = store.download(dataset, "test.parquet", work);
       try (ModelBundle bundle = ModelBundle.load(modelDir)) {
-        NumericTable table =
-            ParquetTables.read(
-                test,
-                bundle.preprocessing().features(),
-                DatasetMetadata.from(dataset.metadata()).target());
+        NumericTable table;
+        try {
+          table = DatasetVersions.readSplit(store, dataset, DatasetIngested.TEST, work.path());
+        } catch (IllegalArgumentException e) {
+          throw new PoisonEventException(e.getMessage());
+        }
+        if (!table.features().equals(bundle.preprocessing().features())) {
+          throw new PoisonEventException(
+              "model v"
+                  + trained.modelVersion()
+                  + " takes "
+                  + bundle.preprocessing().features()
+                  + " but the test split has "
+                  + table.features());
+        }
         if (table.labels().length == 0) {
           throw new PoisonEventException("the test split of " + dataset.prefix() + " is empty");
         }
@@ -224,8 +229,6 @@ public class EvaluationService {
       }
     } catch (IOException | ObjectStoreException e) {
       throw new TransientEventException("cannot read the model or the test split: " + e, e);
-    } finally {
-      deleteQuietly(work);
     }
   }
 
@@ -251,8 +254,8 @@ public class EvaluationService {
       List<GateResult> gates,
       boolean passed) {
     Prefix prefix = Layout.evaluation(trained.pipeline(), trained.modelVersion());
-    Path work = tempDir();
-    try (StagedWrite staged = store.stage(prefix)) {
+    try (WorkDir work = WorkDir.create("trainyard-eval-");
+        StagedWrite staged = store.stage(prefix)) {
       Path predictions = work.resolve(PREDICTIONS);
       ParquetTables.writePredictions(
           predictions, scored.rowIds(), scored.actual(), scored.predicted(), scored.scores());
@@ -280,8 +283,6 @@ public class EvaluationService {
       throw new PoisonEventException(prefix + " holds another evaluation: " + e.getMessage());
     } catch (IOException | ObjectStoreException e) {
       throw new TransientEventException("cannot write " + prefix + ": " + e, e);
-    } finally {
-      deleteQuietly(work);
     }
   }
 
@@ -309,30 +310,5 @@ public class EvaluationService {
   static List<GateResult> readGates(String json) {
     JsonNode node = Json.readTree(json);
     return Json.mapper().convertValue(node, new TypeReference<>() {});
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("trainyard-eval-");
-    } catch (IOException e) {
-      throw new TransientEventException("cannot create a temporary directory: " + e, e);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                  // temp files
-                }
-              });
-    } catch (IOException ignored) {
-      // temp files
-    }
   }
 }

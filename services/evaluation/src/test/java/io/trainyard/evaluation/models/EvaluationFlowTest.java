@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.trainyard.contracts.EventIds;
 import io.trainyard.contracts.Json;
 import io.trainyard.contracts.Sources;
 import io.trainyard.contracts.Topic;
@@ -17,12 +16,11 @@ import io.trainyard.contracts.events.Trigger;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.PipelineSpecs;
 import io.trainyard.datasets.CsvSplitter;
-import io.trainyard.datasets.DatasetMetadata;
+import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.IngestResult;
 import io.trainyard.datasets.NumericTable;
 import io.trainyard.datasets.ParquetTables;
 import io.trainyard.datasets.SplitConfig;
-import io.trainyard.datasets.SplitFile;
 import io.trainyard.datasets.SplitRatios;
 import io.trainyard.local.examples.CardFraud;
 import io.trainyard.models.ModelBundle;
@@ -64,38 +62,17 @@ class EvaluationFlowTest {
       new SplitConfig(
           CardFraud.TARGET, List.of(), new SplitRatios(0.7, 0.15, 0.15), true, 42, true);
 
-  String applySpec(String prefix, String evaluationJson) {
-    String name = UniqueNames.of(prefix);
-    PipelineSpec spec =
-        PipelineSpecs.parse(
-            "{\"name\":\""
-                + name
-                + "\",\"task\":\"binary-classification\",\"target\":\"fraud\","
-                + "\"evaluation\":"
-                + evaluationJson
-                + "}");
-    TestEvents.publish(
-        TestTopics.of(Topic.PIPELINES),
-        Topic.PIPELINES,
-        EventIds.of(Topic.PIPELINES, name, 1),
-        Sources.CONSOLE,
-        name,
-        spec);
-    return name;
+  static String applySpec(String prefix, String evaluationJson) {
+    return TestEvents.applyCardFraudSpec(prefix, "\"evaluation\": " + evaluationJson);
   }
 
-  /** Writes dataset v1 as ingestion does; returns the split directory. */
+  /** Writes dataset v1 as ingestion does; returns the split directory (kept for the test). */
   Path writeDataset(String pipeline) throws Exception {
     Path dir = Files.createTempDirectory("evaluation-test-");
     Path input = dir.resolve("input.csv");
     Files.writeString(input, CardFraud.csv(2000, 5));
     IngestResult result = CsvSplitter.split(input, SPLIT, dir.resolve("splits"));
-    try (StagedWrite staged = store.stage(Layout.dataset(pipeline, 1))) {
-      for (SplitFile split : result.splits()) {
-        staged.put(split.name() + ".parquet", split.file(), "application/vnd.apache.parquet");
-      }
-      staged.commit(DatasetMetadata.of(pipeline, 1, hash("data"), result).toMap());
-    }
+    DatasetVersions.write(store, pipeline, 1, hash("data"), result);
     return dir.resolve("splits");
   }
 

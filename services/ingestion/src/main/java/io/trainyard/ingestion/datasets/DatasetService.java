@@ -11,8 +11,8 @@ import io.trainyard.contracts.events.Trigger;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.Task;
 import io.trainyard.datasets.CsvSplitter;
-import io.trainyard.datasets.DatasetMetadata;
 import io.trainyard.datasets.DatasetValidationException;
+import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.IngestResult;
 import io.trainyard.datasets.SplitConfig;
 import io.trainyard.datasets.SplitFile;
@@ -24,7 +24,7 @@ import io.trainyard.objectstore.Manifest;
 import io.trainyard.objectstore.ManifestConflictException;
 import io.trainyard.objectstore.ObjectStore;
 import io.trainyard.objectstore.Prefix;
-import io.trainyard.objectstore.StagedWrite;
+import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.problem.Problem;
 import io.trainyard.platform.problem.ProblemException;
 import io.trainyard.platform.specs.PipelineCatalog;
@@ -40,13 +40,11 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -112,15 +110,12 @@ public class DatasetService {
     if (known.isPresent()) {
       return new Ingested(view(known.get()), false);
     }
-    Path work = tempDir();
-    try {
-      IngestResult result = split(csv, config, work);
+    try (WorkDir work = WorkDir.create("trainyard-ingest-")) {
+      IngestResult result = split(csv, config, work.path());
       requireTaskFits(spec, result);
       return QuarkusTransaction.requiringNew()
           .timeout(TRANSACTION_TIMEOUT_SECONDS)
           .call(() -> publish(spec, contentHash, result));
-    } finally {
-      deleteQuietly(work);
     }
   }
 
@@ -230,13 +225,8 @@ public class DatasetService {
   private Optional<Manifest> write(
       String pipeline, int version, String contentHash, IngestResult result) {
     Prefix prefix = Layout.dataset(pipeline, version);
-    Map<String, Object> metadata =
-        DatasetMetadata.of(pipeline, version, contentHash, result).toMap();
-    try (StagedWrite staged = store.stage(prefix)) {
-      for (SplitFile split : result.splits()) {
-        staged.put(split.name() + ".parquet", split.file(), "application/vnd.apache.parquet");
-      }
-      return Optional.of(staged.commit(metadata));
+    try {
+      return Optional.of(DatasetVersions.write(store, pipeline, version, contentHash, result));
     } catch (ManifestConflictException e) {
       Manifest existing = e.existing();
       JsonNode hash = existing == null ? null : existing.metadata().get("contentHash");
@@ -245,8 +235,6 @@ public class DatasetService {
       }
       LOG.warnf("%s is committed with other content; allocating the next version", prefix);
       return Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + prefix, e);
     }
   }
 
@@ -323,33 +311,5 @@ public class DatasetService {
 
   static DatasetView view(DatasetVersion row) {
     return Json.convert(Json.readTree(row.descriptionJson), DatasetView.class);
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("trainyard-ingest-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void deleteQuietly(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  LOG.debugf("cannot delete %s: %s", p, e.getMessage());
-                }
-              });
-    } catch (IOException e) {
-      LOG.debugf("cannot clean %s: %s", dir, e.getMessage());
-    }
   }
 }

@@ -10,12 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.trainyard.contracts.EventIds;
 import io.trainyard.contracts.Json;
-import io.trainyard.contracts.Sources;
 import io.trainyard.contracts.Topic;
-import io.trainyard.contracts.spec.PipelineSpec;
-import io.trainyard.contracts.spec.PipelineSpecs;
 import io.trainyard.local.examples.CardFraud;
 import io.trainyard.objectstore.Layout;
 import io.trainyard.objectstore.Manifest;
@@ -39,22 +35,8 @@ class DatasetsApiTest {
   @Inject ObjectStore store;
 
   /** Publishes a spec as the console would, and waits until ingestion has taken it. */
-  static String applySpec(String prefix, String extraJson) {
-    String name = UniqueNames.of(prefix);
-    PipelineSpec spec =
-        PipelineSpecs.parse(
-            "{\"name\":\""
-                + name
-                + "\",\"task\":\"binary-classification\",\"target\":\"fraud\""
-                + extraJson
-                + "}");
-    TestEvents.publish(
-        TestTopics.of(Topic.PIPELINES),
-        Topic.PIPELINES,
-        EventIds.of(Topic.PIPELINES, name, 1),
-        Sources.CONSOLE,
-        name,
-        spec);
+  static String applySpec(String prefix, String extraFields) {
+    String name = TestEvents.applyCardFraudSpec(prefix, extraFields);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> get("/api/v1/pipelines/" + name + "/datasets").statusCode() == 200);
@@ -149,7 +131,7 @@ class DatasetsApiTest {
 
   @Test
   void withoutTrainingAutoNoRunIsRequested() {
-    String name = applySpec("manual", ",\"training\":{\"auto\":false}");
+    String name = applySpec("manual", "\"training\": {\"auto\": false}");
     post(name, CardFraud.csv(300, 3)).then().statusCode(201);
     EventLog.awaitAtLeast(TestTopics.of(Topic.DATASETS_INGESTED), r -> name.equals(r.key()), 1);
     assertThat(

@@ -1,6 +1,7 @@
 package io.trainyard.training.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.trainyard.contracts.events.DatasetIngested;
 import io.trainyard.contracts.events.ModelTrained;
 import io.trainyard.contracts.events.RunStatus;
 import io.trainyard.contracts.events.Trigger;
@@ -8,8 +9,8 @@ import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.Task;
 import io.trainyard.datasets.DatasetLabels;
 import io.trainyard.datasets.DatasetMetadata;
+import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.NumericTable;
-import io.trainyard.datasets.ParquetTables;
 import io.trainyard.models.ModelBundle;
 import io.trainyard.models.training.MlpTrainer;
 import io.trainyard.models.training.TrainingData;
@@ -20,6 +21,7 @@ import io.trainyard.objectstore.ManifestConflictException;
 import io.trainyard.objectstore.ObjectStore;
 import io.trainyard.objectstore.Prefix;
 import io.trainyard.objectstore.StagedWrite;
+import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.specs.PipelineCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -28,14 +30,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -140,10 +140,9 @@ public class RunExecutor {
     }
     List<String> features = meta.features();
     String target = meta.target();
-    Path work = tempDir();
-    try {
-      NumericTable train = read(dataset, "train", work, features, target);
-      NumericTable validation = read(dataset, "validation", work, features, target);
+    try (WorkDir work = WorkDir.create("trainyard-run-")) {
+      NumericTable train = read(dataset, DatasetIngested.TRAIN, work);
+      NumericTable validation = read(dataset, DatasetIngested.VALIDATION, work);
       if (validation.labels().length == 0) {
         throw new RunFailure("the validation split is empty: early stopping needs it");
       }
@@ -212,8 +211,6 @@ public class RunExecutor {
       announce(run, model);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } finally {
-      deleteQuietly(work);
     }
   }
 
@@ -266,15 +263,12 @@ public class RunExecutor {
         run.runId, run.pipeline, trained.modelVersion(), text(meta, "stopReason"));
   }
 
-  private NumericTable read(
-      Manifest dataset, String split, Path work, List<String> features, String target)
-      throws IOException {
-    String name = split + ".parquet";
-    if (dataset.objects().stream().noneMatch(e -> e.name().equals(name))) {
-      throw new RunFailure("dataset " + dataset.prefix() + " has no " + split + " split");
+  private NumericTable read(Manifest dataset, String split, WorkDir work) throws IOException {
+    try {
+      return DatasetVersions.readSplit(store, dataset, split, work.path());
+    } catch (IllegalArgumentException e) {
+      throw new RunFailure(e.getMessage());
     }
-    Path file = store.download(dataset, name, work);
-    return ParquetTables.read(file, features, target);
   }
 
   static int[] ys(String[] labels, String positive) {
@@ -292,30 +286,5 @@ public class RunExecutor {
 
   private static String contentType(String name) {
     return name.endsWith(".json") ? "application/json" : "application/octet-stream";
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("trainyard-run-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                  // temp files
-                }
-              });
-    } catch (IOException ignored) {
-      // temp files
-    }
   }
 }

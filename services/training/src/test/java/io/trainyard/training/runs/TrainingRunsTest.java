@@ -8,31 +8,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.trainyard.contracts.EventIds;
 import io.trainyard.contracts.Json;
 import io.trainyard.contracts.Sources;
 import io.trainyard.contracts.Topic;
 import io.trainyard.contracts.events.TrainingRequested;
 import io.trainyard.contracts.events.Trigger;
-import io.trainyard.contracts.spec.PipelineSpecs;
 import io.trainyard.datasets.CsvSplitter;
-import io.trainyard.datasets.DatasetMetadata;
+import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.IngestResult;
 import io.trainyard.datasets.SplitConfig;
-import io.trainyard.datasets.SplitFile;
 import io.trainyard.datasets.SplitRatios;
 import io.trainyard.local.examples.CardFraud;
 import io.trainyard.models.ModelBundle;
 import io.trainyard.objectstore.Layout;
 import io.trainyard.objectstore.Manifest;
 import io.trainyard.objectstore.ObjectStore;
-import io.trainyard.objectstore.StagedWrite;
+import io.trainyard.platform.WorkDir;
 import io.trainyard.testing.EventLog;
 import io.trainyard.testing.TestEvents;
 import io.trainyard.testing.TestTokens;
 import io.trainyard.testing.TestTopics;
 import io.trainyard.testing.TrainyardStackResource;
-import io.trainyard.testing.UniqueNames;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,38 +47,24 @@ class TrainingRunsTest {
 
   /** Publishes a small-but-real spec, as the console would. */
   static String applySpec(String prefix) {
-    String name = UniqueNames.of(prefix);
-    TestEvents.publish(
-        TestTopics.of(Topic.PIPELINES),
-        Topic.PIPELINES,
-        EventIds.of(Topic.PIPELINES, name, 1),
-        Sources.CONSOLE,
-        name,
-        PipelineSpecs.parse(
-            "{\"name\":\""
-                + name
-                + "\",\"task\":\"binary-classification\",\"target\":\"fraud\","
-                + "\"training\":{\"epochs\":6,\"batchSize\":64,\"learningRate\":0.01,"
-                + "\"earlyStopping\":{\"patience\":3}}}"));
-    return name;
+    return TestEvents.applyCardFraudSpec(
+        prefix,
+        "\"training\": {\"epochs\": 6, \"batchSize\": 64, \"learningRate\": 0.01,"
+            + " \"earlyStopping\": {\"patience\": 3}}");
   }
 
   /** Writes dataset version {@code version} of {@code pipeline} as ingestion does. */
   void writeDataset(String pipeline, int version, String csv) throws Exception {
-    Path dir = Files.createTempDirectory("training-test-");
-    Path input = dir.resolve("input.csv");
-    Files.writeString(input, csv);
-    IngestResult result =
-        CsvSplitter.split(
-            input,
-            new SplitConfig(
-                CardFraud.TARGET, List.of(), new SplitRatios(0.7, 0.15, 0.15), true, 42, true),
-            dir.resolve("out"));
-    try (StagedWrite staged = store.stage(Layout.dataset(pipeline, version))) {
-      for (SplitFile split : result.splits()) {
-        staged.put(split.name() + ".parquet", split.file(), "application/vnd.apache.parquet");
-      }
-      staged.commit(DatasetMetadata.of(pipeline, version, contentHash(version), result).toMap());
+    try (WorkDir dir = WorkDir.create("training-test-")) {
+      Path input = dir.resolve("input.csv");
+      Files.writeString(input, csv);
+      IngestResult result =
+          CsvSplitter.split(
+              input,
+              new SplitConfig(
+                  CardFraud.TARGET, List.of(), new SplitRatios(0.7, 0.15, 0.15), true, 42, true),
+              dir.resolve("out"));
+      DatasetVersions.write(store, pipeline, version, contentHash(version), result);
     }
   }
 

@@ -1,0 +1,64 @@
+package io.trainyard.datasets;
+
+import io.trainyard.objectstore.Layout;
+import io.trainyard.objectstore.Manifest;
+import io.trainyard.objectstore.ManifestConflictException;
+import io.trainyard.objectstore.ObjectStore;
+import io.trainyard.objectstore.StagedWrite;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * Dataset versions in the object store: {@code datasets/{pipeline}/v{n}/} holds one Parquet file
+ * per split ({@code train.parquet}, ...) and {@code manifest.json}, whose metadata is a {@link
+ * DatasetMetadata}. Ingestion writes versions; every other reader goes through the manifest.
+ */
+public final class DatasetVersions {
+
+  /** The media type of the split files. */
+  public static final String PARQUET = "application/vnd.apache.parquet";
+
+  private DatasetVersions() {}
+
+  /**
+   * Writes the splits of {@code result} as version {@code version} of {@code pipeline}: a staged
+   * write committed by its manifest, so readers see all of it or nothing.
+   *
+   * @throws ManifestConflictException when that version is already committed with other content
+   */
+  public static Manifest write(
+      ObjectStore store, String pipeline, int version, String contentHash, IngestResult result) {
+    try (StagedWrite staged = store.stage(Layout.dataset(pipeline, version))) {
+      for (SplitFile split : result.splits()) {
+        staged.put(fileName(split.name()), split.file(), PARQUET);
+      }
+      return staged.commit(DatasetMetadata.of(pipeline, version, contentHash, result).toMap());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write dataset v" + version + " of " + pipeline, e);
+    }
+  }
+
+  /** The file name of a split: {@code train.parquet}. */
+  public static String fileName(String split) {
+    return split + ".parquet";
+  }
+
+  /**
+   * Downloads one split of a committed version into {@code dir} (verified against the manifest's
+   * hash) and reads its features and target.
+   *
+   * @throws IllegalArgumentException when the version has no such split
+   */
+  public static NumericTable readSplit(ObjectStore store, Manifest version, String split, Path dir)
+      throws IOException {
+    String name = fileName(split);
+    if (version.objects().stream().noneMatch(e -> e.name().equals(name))) {
+      throw new IllegalArgumentException(
+          "dataset " + version.prefix() + " has no " + split + " split");
+    }
+    DatasetMetadata metadata = DatasetMetadata.from(version.metadata());
+    return ParquetTables.read(
+        store.download(version, name, dir), metadata.features(), metadata.target());
+  }
+}
