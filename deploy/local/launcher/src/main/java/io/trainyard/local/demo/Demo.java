@@ -255,7 +255,7 @@ public final class Demo {
    * waits for the two windows they close; returns the last.
    */
   private JsonNode traffic(String api, int modelVersion, int window) throws Exception {
-    Set<Long> before = windowIndexes(api);
+    Set<String> before = windowKeys(api);
     stage(
         "traffic",
         "publishing %d inference events like the training data, then %d shifted ones," + " on %s",
@@ -266,14 +266,14 @@ public final class Demo {
     publish(CardFraud.transactions(window, seed, 0.0), modelVersion);
     publish(CardFraud.transactions(window, seed + 1, 1.0), modelVersion);
     long deadline = System.nanoTime() + DRIFT_TIMEOUT.toNanos();
-    Set<Long> reported = new HashSet<>(before);
+    Set<String> reported = new HashSet<>(before);
     JsonNode last = null;
     while (System.nanoTime() < deadline && reported.size() < before.size() + 2) {
       JsonNode windows =
           JSON.readTree(require(send("GET", api + "/drift", null, null), 200).body())
               .path("windows");
       for (JsonNode w : windows) {
-        if (reported.add(w.path("index").asLong())) {
+        if (reported.add(key(w))) {
           StringBuilder drifted = new StringBuilder();
           int count = 0;
           for (JsonNode f : w.path("features")) {
@@ -310,12 +310,17 @@ public final class Demo {
     return last;
   }
 
-  private Set<Long> windowIndexes(String api) throws Exception {
-    Set<Long> indexes = new HashSet<>();
+  /** The windows already closed: model version and index (indexes restart for each model). */
+  private Set<String> windowKeys(String api) throws Exception {
+    Set<String> keys = new HashSet<>();
     JsonNode windows =
         JSON.readTree(require(send("GET", api + "/drift", null, null), 200).body()).path("windows");
-    windows.forEach(w -> indexes.add(w.path("index").asLong()));
-    return indexes;
+    windows.forEach(w -> keys.add(key(w)));
+    return keys;
+  }
+
+  private static String key(JsonNode window) {
+    return window.path("modelVersion").asText() + "/" + window.path("index").asText();
   }
 
   private void publish(List<CardFraud.Transaction> transactions, int modelVersion)
