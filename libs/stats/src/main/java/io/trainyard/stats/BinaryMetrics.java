@@ -97,29 +97,54 @@ public final class BinaryMetrics {
     if (positives == 0 || negatives == 0) {
       throw new IllegalArgumentException("roc_auc is undefined: only one class present in y_true");
     }
-    Integer[] order = new Integer[n];
+    // Sort a primitive copy of the scores; a positive's tie-averaged 1-based rank is then
+    // (first + last + 2) / 2 over the run of equal scores in the sorted copy (binary search).
+    // Adding 0.0 turns -0.0 into 0.0: the two are one tie, as in scikit-learn.
+    double[] sorted = new double[n];
     for (int i = 0; i < n; i++) {
-      order[i] = i;
+      sorted[i] = scores[i] + 0.0;
     }
-    Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
-    // Sum of twice the (1-based, tie-averaged) ranks of the positives: integers, so exact.
+    Arrays.sort(sorted);
+    // Sum of twice the ranks of the positives: integers, so exact.
     long twiceRankSum = 0;
-    int i = 0;
-    while (i < n) {
-      int j = i;
-      while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) {
-        j++;
+    for (int i = 0; i < n; i++) {
+      if (yTrue[i] == 1) {
+        double score = scores[i] + 0.0;
+        twiceRankSum += (long) firstIndex(sorted, score) + lastIndex(sorted, score) + 2;
       }
-      long twiceAverageRank = (long) (i + 1) + (j + 1);
-      for (int k = i; k <= j; k++) {
-        if (yTrue[order[k]] == 1) {
-          twiceRankSum += twiceAverageRank;
-        }
-      }
-      i = j + 1;
     }
     long twiceU = twiceRankSum - positives * (positives + 1);
     return twiceU / (2.0 * positives * negatives);
+  }
+
+  /** The first index of {@code value} in the ascending {@code sorted}, which holds it. */
+  private static int firstIndex(double[] sorted, double value) {
+    int low = 0;
+    int high = sorted.length - 1;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (Double.compare(sorted[mid], value) < 0) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
+  }
+
+  /** The last index of {@code value} in the ascending {@code sorted}, which holds it. */
+  private static int lastIndex(double[] sorted, double value) {
+    int low = 0;
+    int high = sorted.length - 1;
+    while (low < high) {
+      int mid = (low + high + 1) >>> 1;
+      if (Double.compare(sorted[mid], value) > 0) {
+        high = mid - 1;
+      } else {
+        low = mid;
+      }
+    }
+    return low;
   }
 
   /**
