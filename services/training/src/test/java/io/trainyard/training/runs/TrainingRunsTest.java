@@ -55,6 +55,12 @@ class TrainingRunsTest {
 
   /** Writes dataset version {@code version} of {@code pipeline} as ingestion does. */
   void writeDataset(String pipeline, int version, String csv) throws Exception {
+    writeDatasetWith(store, pipeline, version, csv);
+  }
+
+  /** Writes dataset version {@code version} of {@code pipeline} to {@code store}. */
+  void writeDatasetWith(ObjectStore store, String pipeline, int version, String csv)
+      throws Exception {
     try (WorkDir dir = WorkDir.create("training-test-")) {
       Path input = dir.resolve("input.csv");
       Files.writeString(input, csv);
