@@ -8,11 +8,15 @@ import io.trainyard.objectstore.StagedWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Dataset versions in the object store: {@code datasets/{pipeline}/v{n}/} holds one Parquet file
- * per split ({@code train.parquet}, ...) and {@code manifest.json}, whose metadata is a {@link
+ * per split ({@code train.parquet}, ...), the column profile {@code profile.json} (a {@link
+ * DatasetProfile}, see {@link Profiler}) and {@code manifest.json}, whose metadata is a {@link
  * DatasetMetadata}. Ingestion writes versions; every other reader goes through the manifest.
+ * Versions written before profiles existed have no {@code profile.json}.
  */
 public final class DatasetVersions {
 
@@ -22,21 +26,64 @@ public final class DatasetVersions {
   private DatasetVersions() {}
 
   /**
-   * Writes the splits of {@code result} as version {@code version} of {@code pipeline}: a staged
-   * write committed by its manifest, so readers see all of it or nothing.
+   * Writes the splits of {@code result} and their profile (computed here from the split files) as
+   * version {@code version} of {@code pipeline}: a staged write committed by its manifest, so
+   * readers see all of it or nothing.
+   *
+   * @throws ManifestConflictException when that version is already committed with other content
+   * @throws UncheckedIOException when the splits cannot be profiled or written
+   */
+  public static Manifest write(
+      ObjectStore store, String pipeline, int version, String contentHash, IngestResult result) {
+    DatasetProfile profile;
+    try {
+      profile = Profiler.profile(result.splits());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot profile dataset v" + version + " of " + pipeline, e);
+    }
+    return write(store, pipeline, version, contentHash, result, profile);
+  }
+
+  /**
+   * Writes the splits of {@code result} and {@code profile} (as {@value DatasetProfile#FILE_NAME})
+   * as version {@code version} of {@code pipeline}: a staged write committed by its manifest, so
+   * readers see all of it or nothing. Callers that hold a lock while writing profile first, with
+   * {@link Profiler#profile}.
    *
    * @throws ManifestConflictException when that version is already committed with other content
    */
   public static Manifest write(
-      ObjectStore store, String pipeline, int version, String contentHash, IngestResult result) {
+      ObjectStore store,
+      String pipeline,
+      int version,
+      String contentHash,
+      IngestResult result,
+      DatasetProfile profile) {
+    Objects.requireNonNull(profile, "profile");
     try (StagedWrite staged = store.stage(Layout.dataset(pipeline, version))) {
       for (SplitFile split : result.splits()) {
         staged.put(fileName(split.name()), split.file(), PARQUET);
       }
+      staged.put(DatasetProfile.FILE_NAME, profile.toJson(), DatasetProfile.CONTENT_TYPE);
       return staged.commit(DatasetMetadata.of(pipeline, version, contentHash, result).toMap());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write dataset v" + version + " of " + pipeline, e);
     }
+  }
+
+  /**
+   * Reads the profile of a committed version (verified against the manifest's hash); empty for a
+   * version written before profiles existed.
+   *
+   * @throws IOException when the object cannot be read or is not a profile
+   */
+  public static Optional<DatasetProfile> readProfile(ObjectStore store, Manifest version)
+      throws IOException {
+    if (version.object(DatasetProfile.FILE_NAME).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        DatasetProfile.fromJson(store.readAllBytes(version, DatasetProfile.FILE_NAME)));
   }
 
   /** The file name of a split: {@code train.parquet}. */
