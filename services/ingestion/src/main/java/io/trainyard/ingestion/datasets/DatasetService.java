@@ -11,9 +11,11 @@ import io.trainyard.contracts.events.Trigger;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.Task;
 import io.trainyard.datasets.CsvSplitter;
+import io.trainyard.datasets.DatasetProfile;
 import io.trainyard.datasets.DatasetValidationException;
 import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.IngestResult;
+import io.trainyard.datasets.Profiler;
 import io.trainyard.datasets.SplitConfig;
 import io.trainyard.datasets.SplitFile;
 import io.trainyard.datasets.SplitRatios;
@@ -113,9 +115,10 @@ public class DatasetService {
     try (WorkDir work = WorkDir.create("trainyard-ingest-")) {
       IngestResult result = split(csv, config, work.path());
       requireTaskFits(spec, result);
+      DatasetProfile profile = profile(result); // before the transaction and the lock
       return QuarkusTransaction.requiringNew()
           .timeout(TRANSACTION_TIMEOUT_SECONDS)
-          .call(() -> publish(spec, contentHash, result));
+          .call(() -> publish(spec, contentHash, result, profile));
     }
   }
 
@@ -132,7 +135,28 @@ public class DatasetService {
         .call(() -> DatasetVersion.byVersion(pipeline, version).map(DatasetService::view));
   }
 
-  private Ingested publish(PipelineSpec spec, String contentHash, IngestResult result) {
+  /**
+   * The bytes of one version's {@code profile.json}, verified against its manifest; empty when the
+   * version is unknown or has no profile (written before profiles existed).
+   */
+  public Optional<byte[]> profile(String pipeline, int version) {
+    if (find(pipeline, version).isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Manifest> manifest = store.manifest(Layout.dataset(pipeline, version));
+    if (manifest.isEmpty() || manifest.get().object(DatasetProfile.FILE_NAME).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(store.readAllBytes(manifest.get(), DatasetProfile.FILE_NAME));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read the profile of dataset v" + version + " of " + pipeline, e);
+    }
+  }
+
+  private Ingested publish(
+      PipelineSpec spec, String contentHash, IngestResult result, DatasetProfile profile) {
     String pipeline = spec.name();
     lockPipeline(pipeline);
     Optional<DatasetVersion> raced = DatasetVersion.byContent(pipeline, contentHash);
@@ -142,7 +166,7 @@ public class DatasetService {
     int version = DatasetVersion.latestVersion(pipeline) + 1;
     Manifest manifest;
     while (true) {
-      Optional<Manifest> written = write(pipeline, version, contentHash, result);
+      Optional<Manifest> written = write(pipeline, version, contentHash, result, profile);
       if (written.isPresent()) {
         manifest = written.get();
         break;
@@ -159,12 +183,18 @@ public class DatasetService {
     List<DatasetView.ColumnView> schema =
         result.schema().stream().map(c -> new DatasetView.ColumnView(c.name(), c.type())).toList();
     String manifestUri = store.manifestUri(manifest.location());
+    String profileUri =
+        manifest
+            .object(DatasetProfile.FILE_NAME)
+            .map(entry -> store.uri(entry.objectKey()))
+            .orElse(null);
     DatasetView view =
         new DatasetView(
             pipeline,
             version,
             contentHash,
             manifestUri,
+            profileUri,
             splits,
             schema,
             result.target(),
@@ -191,7 +221,7 @@ public class DatasetService {
             result.schema().stream()
                 .map(c -> new DatasetIngested.Column(c.name(), c.type()))
                 .toList(),
-            null);
+            profileUri);
     OutboxEvent announced = outbox.publish(Topic.DATASETS_INGESTED, ingested, pipeline, version);
     if (spec.training().auto() && !ingested.hasUnlabeledRows()) {
       String runId = runId(pipeline, version);
@@ -223,10 +253,15 @@ public class DatasetService {
    * already committed with other content.
    */
   private Optional<Manifest> write(
-      String pipeline, int version, String contentHash, IngestResult result) {
+      String pipeline,
+      int version,
+      String contentHash,
+      IngestResult result,
+      DatasetProfile profile) {
     Prefix prefix = Layout.dataset(pipeline, version);
     try {
-      return Optional.of(DatasetVersions.write(store, pipeline, version, contentHash, result));
+      return Optional.of(
+          DatasetVersions.write(store, pipeline, version, contentHash, result, profile));
     } catch (ManifestConflictException e) {
       Manifest existing = e.existing();
       JsonNode hash = existing == null ? null : existing.metadata().get("contentHash");
@@ -249,11 +284,24 @@ public class DatasetService {
     try {
       return CsvSplitter.split(csv, config, work);
     } catch (DatasetValidationException e) {
-      throw ProblemException.validation(
-          e.getMessage(),
-          List.of(
-              new Problem.FieldError(
-                  e.column() == null ? "body" : e.column(), null, e.getMessage())));
+      throw invalid(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The 400 problem of a table that breaks a rule, naming the column when there is one. */
+  static ProblemException invalid(DatasetValidationException e) {
+    return ProblemException.validation(
+        e.getMessage(),
+        List.of(
+            new Problem.FieldError(
+                e.column() == null ? "body" : e.column(), null, e.getMessage())));
+  }
+
+  private static DatasetProfile profile(IngestResult result) {
+    try {
+      return Profiler.profile(result.splits());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -12,6 +12,9 @@ import java.util.Map;
  * @param contentHash SHA-256 of the input and of the split settings it was cut with: the same
  *     content posted again is the same version
  * @param manifestUri {@code s3://bucket/datasets/{pipeline}/v{version}/manifest.json}
+ * @param profileUri {@code s3://bucket/datasets/{pipeline}/v{version}/profile.json}, the per-column
+ *     profile (also at {@code GET .../datasets/{version}/profile}); null for a version ingested
+ *     before profiles existed
  * @param splits rows per split
  * @param schema the input columns, in order, with their logical types
  * @param target the target column
@@ -25,6 +28,7 @@ public record DatasetView(
     int version,
     String contentHash,
     String manifestUri,
+    String profileUri,
     Map<String, SplitRows> splits,
     List<ColumnView> schema,
     String target,

@@ -1,22 +1,30 @@
 package io.trainyard.ingestion.datasets;
 
+import io.trainyard.datasets.DatasetValidationException;
+import io.trainyard.datasets.TableFormat;
+import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.auth.Roles;
 import io.trainyard.platform.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * {@code /api/v1/pipelines/{name}/datasets}: upload a table as a new dataset version, and read the
@@ -35,18 +43,43 @@ public class DatasetsResource {
   }
 
   /**
-   * Ingests a CSV body (a header row, then data rows): 201 with the new version, or 200 with the
-   * existing version when the same content was ingested before (nothing is published then).
+   * Ingests a table — CSV with a header row, JSON Lines ({@code application/x-ndjson}) or Parquet
+   * ({@code application/vnd.apache.parquet}); JSON Lines and Parquet are turned into the same CSV
+   * first, so every format follows the same rules: 201 with the new version, or 200 with the
+   * existing version when the same content was ingested before (nothing is published then). With
+   * {@code Content-Encoding: gzip} the body is decompressed first; the content hash is the
+   * decompressed table's, so the same table plain or compressed is the same version.
    */
   @POST
   @RolesAllowed(Roles.OPS)
-  @Consumes(CSV)
-  public Response upload(@PathParam("name") String name, InputStream body) {
-    java.nio.file.Path file = null;
-    try {
-      file = Files.createTempFile("trainyard-upload-", ".csv");
-      Files.copy(body, file, StandardCopyOption.REPLACE_EXISTING);
-      DatasetService.Ingested ingested = datasets.ingestCsv(name, file);
+  @Consumes({
+    CSV,
+    "application/x-ndjson",
+    "application/jsonl",
+    "application/jsonlines",
+    "application/vnd.apache.parquet"
+  })
+  public Response upload(
+      @PathParam("name") String name,
+      @HeaderParam("Content-Type") String contentType,
+      @HeaderParam("Content-Encoding") String encoding,
+      InputStream body) {
+    TableFormat format =
+        TableFormat.ofMediaType(contentType)
+            .orElseThrow(() -> ProblemException.of(415, "Unsupported content type " + contentType));
+    try (WorkDir work = WorkDir.create("trainyard-upload-")) {
+      java.nio.file.Path file = work.resolve("upload");
+      buffer(encoding, body, file);
+      java.nio.file.Path csv = file;
+      if (format != TableFormat.CSV) {
+        csv = work.resolve("upload.csv");
+        try {
+          format.toCsv(file, csv);
+        } catch (DatasetValidationException e) {
+          throw DatasetService.invalid(e);
+        }
+      }
+      DatasetService.Ingested ingested = datasets.ingestCsv(name, csv);
       return Response.status(ingested.created() ? Response.Status.CREATED : Response.Status.OK)
           .header(
               "Location", "/api/v1/pipelines/" + name + "/datasets/" + ingested.dataset().version())
@@ -54,14 +87,33 @@ public class DatasetsResource {
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot buffer the upload", e);
-    } finally {
-      if (file != null) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-          // a temp file; the OS cleans it
+    }
+  }
+
+  /** Copies the body to {@code file}, decompressing it when it is gzip-encoded. */
+  static void buffer(String encoding, InputStream body, java.nio.file.Path file)
+      throws IOException {
+    String coding = encoding == null ? "identity" : encoding.trim().toLowerCase(Locale.ROOT);
+    switch (coding) {
+      case "", "identity" -> Files.copy(body, file, StandardCopyOption.REPLACE_EXISTING);
+      case "gzip", "x-gzip" -> {
+        try (InputStream in = new GZIPInputStream(body, 1 << 16)) {
+          Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (ZipException | EOFException e) {
+          throw ProblemException.badRequest(
+              "The body is declared gzip (Content-Encoding: "
+                  + encoding
+                  + ") but is not valid gzip: "
+                  + e.getMessage());
         }
       }
+      default ->
+          throw ProblemException.of(
+              415,
+              "Content-Encoding '"
+                  + encoding
+                  + "' is not supported: send the CSV as is, or gzip-compressed with"
+                  + " Content-Encoding: gzip");
     }
   }
 
@@ -77,18 +129,47 @@ public class DatasetsResource {
   @Path("{version}")
   @RolesAllowed(Roles.VIEWER)
   public DatasetView get(@PathParam("name") String name, @PathParam("version") String version) {
-    int number;
-    try {
-      number = Integer.parseInt(version);
-    } catch (NumberFormatException e) {
-      throw ProblemException.badRequest(
-          "A dataset version is a positive integer, not '" + version + "'");
-    }
+    int number = versionNumber(version);
     return datasets
         .find(name, number)
         .orElseThrow(
             () ->
                 ProblemException.notFound(
                     "Pipeline '" + name + "' has no dataset version " + number));
+  }
+
+  /**
+   * The per-column profile of one version: its {@code profile.json} as stored (see {@code
+   * io.trainyard.datasets.DatasetProfile}).
+   */
+  @GET
+  @Path("{version}/profile")
+  @RolesAllowed(Roles.VIEWER)
+  public Response profile(@PathParam("name") String name, @PathParam("version") String version) {
+    int number = versionNumber(version);
+    if (datasets.find(name, number).isEmpty()) {
+      throw ProblemException.notFound("Pipeline '" + name + "' has no dataset version " + number);
+    }
+    byte[] profile =
+        datasets
+            .profile(name, number)
+            .orElseThrow(
+                () ->
+                    ProblemException.notFound(
+                        "Dataset version "
+                            + number
+                            + " of pipeline '"
+                            + name
+                            + "' has no profile (it was ingested before profiles existed)"));
+    return Response.ok(profile, MediaType.APPLICATION_JSON).build();
+  }
+
+  private static int versionNumber(String version) {
+    try {
+      return Integer.parseInt(version);
+    } catch (NumberFormatException e) {
+      throw ProblemException.badRequest(
+          "A dataset version is a positive integer, not '" + version + "'");
+    }
   }
 }

@@ -81,7 +81,8 @@ class DatasetsApiTest {
     Manifest manifest = store.manifest(Layout.dataset(name, 1)).orElseThrow();
     assertThat(manifest.objects())
         .extracting(Manifest.Entry::name)
-        .containsExactlyInAnyOrder("train.parquet", "validation.parquet", "test.parquet");
+        .containsExactlyInAnyOrder(
+            "train.parquet", "validation.parquet", "test.parquet", "profile.json");
     store.verify(manifest);
     assertThat(manifest.metadata().get("contentHash").asText())
         .isEqualTo(body.get("contentHash").asText());
@@ -127,6 +128,128 @@ class DatasetsApiTest {
     Response one = get("/api/v1/pipelines/" + name + "/datasets/1");
     one.then().statusCode(200);
     assertThat(Json.readTree(one.asByteArray())).isEqualTo(body);
+  }
+
+  static Response postEncoded(String pipeline, byte[] body, String encoding) {
+    return given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .header("Content-Encoding", encoding)
+        .contentType("text/csv")
+        .body(body)
+        .post("/api/v1/pipelines/" + pipeline + "/datasets");
+  }
+
+  static byte[] gzip(String text) throws java.io.IOException {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.GZIPOutputStream(bytes)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void aGzipBodyIsTheSameTableAsThePlainOne() throws Exception {
+    String name = applySpec("gzip", "");
+    String csv = CardFraud.csv(400, 12);
+    Response plain = post(name, csv);
+    plain.then().statusCode(201).body("version", equalTo(1));
+    Response compressed = postEncoded(name, gzip(csv), "gzip");
+    compressed.then().statusCode(200).body("version", equalTo(1));
+    assertThat(compressed.jsonPath().getString("contentHash"))
+        .isEqualTo(plain.jsonPath().getString("contentHash"));
+    postEncoded(name, gzip(CardFraud.csv(400, 13)), "gzip")
+        .then()
+        .statusCode(201)
+        .body("version", equalTo(2));
+
+    postEncoded(name, "not gzip at all".getBytes(StandardCharsets.UTF_8), "gzip")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", containsString("not valid gzip"));
+    postEncoded(name, csv.getBytes(StandardCharsets.UTF_8), "br")
+        .then()
+        .statusCode(415)
+        .body("detail", containsString("Content-Encoding 'br'"));
+    get("/api/v1/pipelines/" + name + "/datasets").then().body("size()", equalTo(2));
+  }
+
+  /** The CardFraud table as JSON Lines. */
+  static String jsonLines(String csv) {
+    String[] lines = csv.split("\n");
+    String[] header = lines[0].split(",");
+    StringBuilder out = new StringBuilder();
+    for (int i = 1; i < lines.length; i++) {
+      String[] cells = lines[i].split(",");
+      out.append('{');
+      for (int c = 0; c < header.length; c++) {
+        out.append(c == 0 ? "" : ", ")
+            .append('"')
+            .append(header[c])
+            .append("\": ")
+            .append(cells[c]);
+      }
+      out.append("}\n");
+    }
+    return out.toString();
+  }
+
+  @Test
+  void jsonLinesAndParquetUploadsBecomeVersionsToo() throws Exception {
+    String name = applySpec("formats", "");
+    String csv = CardFraud.csv(300, 31);
+    Response fromJson =
+        given()
+            .header("Authorization", TestTokens.bearer("ops"))
+            .contentType("application/x-ndjson")
+            .body(jsonLines(csv).getBytes(StandardCharsets.UTF_8))
+            .post("/api/v1/pipelines/" + name + "/datasets");
+    fromJson.then().statusCode(201).body("version", equalTo(1));
+    assertThat(fromJson.jsonPath().getList("schema.name")).hasSize(10);
+    assertThat(
+            fromJson.jsonPath().getLong("splits.train.rows")
+                + fromJson.jsonPath().getLong("splits.validation.rows")
+                + fromJson.jsonPath().getLong("splits.test.rows"))
+        .isEqualTo(300 - fromJson.jsonPath().getLong("duplicatesDropped"));
+
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("parquet-upload-");
+    java.nio.file.Path input =
+        java.nio.file.Files.writeString(dir.resolve("t.csv"), CardFraud.csv(250, 32));
+    java.nio.file.Path parquet = dir.resolve("t.parquet");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        var st = c.createStatement()) {
+      st.execute(
+          "COPY (SELECT * FROM read_csv('" + input + "')) TO '" + parquet + "' (FORMAT parquet)");
+    }
+    given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .contentType("application/vnd.apache.parquet")
+        .body(java.nio.file.Files.readAllBytes(parquet))
+        .post("/api/v1/pipelines/" + name + "/datasets")
+        .then()
+        .statusCode(201)
+        .body("version", equalTo(2))
+        .body("inputRows", equalTo(250));
+
+    given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .contentType("application/x-ndjson")
+        .body(
+            "{\"amount\": 1, \"extra\": {\"k\": 1}, \"fraud\": 0}\n"
+                .getBytes(StandardCharsets.UTF_8))
+        .post("/api/v1/pipelines/" + name + "/datasets")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("column 'extra' holds nested values"));
+    given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .contentType("application/vnd.apache.parquet")
+        .body("not parquet".getBytes(StandardCharsets.UTF_8))
+        .post("/api/v1/pipelines/" + name + "/datasets")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("not valid Parquet"));
+    get("/api/v1/pipelines/" + name + "/datasets").then().body("size()", equalTo(2));
   }
 
   @Test
