@@ -1,6 +1,7 @@
 package io.trainyard.contracts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.trainyard.contracts.events.DatasetIngestRequested;
 import io.trainyard.contracts.events.DatasetIngested;
 import io.trainyard.contracts.events.DriftDetected;
 import io.trainyard.contracts.events.InferenceObserved;
@@ -93,6 +94,11 @@ public final class Catalogue {
 
   static {
     add(Topic.PIPELINES, PipelineSpec.class, List.of("console"), List.of("all services"));
+    add(
+        Topic.DATASETS_INGEST_REQUESTED,
+        DatasetIngestRequested.class,
+        List.of("other systems", "labeling", "drift-monitor"),
+        List.of("ingestion"));
     add(
         Topic.DATASETS_INGESTED,
         DatasetIngested.class,

@@ -24,6 +24,7 @@ class CatalogueTest {
   static final List<Topic> FIRST_ISSUE_TOPICS =
       List.of(
           Topic.PIPELINES,
+          Topic.DATASETS_INGEST_REQUESTED,
           Topic.DATASETS_INGESTED,
           Topic.TRAINING_REQUESTED,
           Topic.TRAINING_PROGRESS,

@@ -1,0 +1,36 @@
+package io.trainyard.contracts.events;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code io.trainyard.datasets.ingest-requested.v1} on {@code trainyard.datasets.ingest-requested},
+ * keyed by pipeline: another system (or labeling) asks ingestion to make a dataset version of a
+ * table, given as an object in the store or as rows carried inline.
+ *
+ * @param pipeline the pipeline name
+ * @param objectUri the table in the object store ({@code s3://bucket/key}); or
+ * @param rows the table inline, one map per row (at most 10,000 rows)
+ * @param format optional: {@code csv}, {@code jsonl} or {@code parquet}; default from the key
+ * @param parentVersion optional: the version this table derives from
+ * @param trigger optional: passed on to the training request of the new version
+ * @param reason optional: why, for the record
+ */
+public record DatasetIngestRequested(
+    String pipeline,
+    String objectUri,
+    List<Map<String, Object>> rows,
+    String format,
+    Integer parentVersion,
+    Trigger trigger,
+    String reason)
+    implements PipelineEvent {
+
+  public DatasetIngestRequested {
+    Copies.required(pipeline, "pipeline");
+    if (objectUri == null && rows == null) {
+      throw new IllegalArgumentException("give objectUri or rows");
+    }
+    rows = rows == null ? null : List.copyOf(rows);
+  }
+}
