@@ -91,6 +91,14 @@ public class DatasetService {
    *     not acceptable (the message names the column)
    */
   public Ingested ingestCsv(String pipeline, Path csv) {
+    return ingestCsv(pipeline, csv, Trigger.DATA);
+  }
+
+  /**
+   * As {@link #ingestCsv(String, Path)}; a training request for the new version carries {@code
+   * trigger} (an ingest request passes its own on).
+   */
+  public Ingested ingestCsv(String pipeline, Path csv, Trigger trigger) {
     PipelineSpec spec =
         catalog
             .find(pipeline)
@@ -118,7 +126,7 @@ public class DatasetService {
       DatasetProfile profile = profile(result); // before the transaction and the lock
       return QuarkusTransaction.requiringNew()
           .timeout(TRANSACTION_TIMEOUT_SECONDS)
-          .call(() -> publish(spec, contentHash, result, profile));
+          .call(() -> publish(spec, contentHash, result, profile, trigger));
     }
   }
 
@@ -156,7 +164,11 @@ public class DatasetService {
   }
 
   private Ingested publish(
-      PipelineSpec spec, String contentHash, IngestResult result, DatasetProfile profile) {
+      PipelineSpec spec,
+      String contentHash,
+      IngestResult result,
+      DatasetProfile profile,
+      Trigger trigger) {
     String pipeline = spec.name();
     lockPipeline(pipeline);
     Optional<DatasetVersion> raced = DatasetVersion.byContent(pipeline, contentHash);
@@ -224,7 +236,7 @@ public class DatasetService {
             profileUri);
     OutboxEvent announced = outbox.publish(Topic.DATASETS_INGESTED, ingested, pipeline, version);
     if (spec.training().auto() && !ingested.hasUnlabeledRows()) {
-      String runId = runId(pipeline, version);
+      String runId = runId(pipeline, version, trigger);
       // A child of the announcement: one correlation id follows the version to its champion.
       outbox.publishChildOf(
           announced.envelope(),
@@ -233,7 +245,7 @@ public class DatasetService {
               runId,
               pipeline,
               version,
-              Trigger.DATA,
+              trigger,
               "dataset version " + version + " was ingested (training.auto)",
               null),
           runId);
@@ -245,7 +257,12 @@ public class DatasetService {
 
   /** The run id of the data-triggered run of a version: one version, one automatic run. */
   static String runId(String pipeline, int version) {
-    return EventIds.of(Topic.TRAINING_REQUESTED, pipeline, version, Trigger.DATA.wire());
+    return runId(pipeline, version, Trigger.DATA);
+  }
+
+  /** The run id of the automatic run of a version, requested with {@code trigger}. */
+  static String runId(String pipeline, int version, Trigger trigger) {
+    return EventIds.of(Topic.TRAINING_REQUESTED, pipeline, version, trigger.wire());
   }
 
   /**

@@ -1,0 +1,172 @@
+package io.trainyard.ingestion.requests;
+
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.errors.ErrorResponseException;
+import io.trainyard.contracts.Json;
+import io.trainyard.contracts.events.DatasetIngestRequested;
+import io.trainyard.contracts.events.Trigger;
+import io.trainyard.datasets.DatasetValidationException;
+import io.trainyard.datasets.TableFormat;
+import io.trainyard.eventing.PoisonEventException;
+import io.trainyard.eventing.TransientEventException;
+import io.trainyard.ingestion.datasets.DatasetService;
+import io.trainyard.platform.WorkDir;
+import io.trainyard.platform.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns a {@code datasets.ingest-requested} event into a dataset version: the table is read from
+ * the object store ({@code objectUri}) or from the event ({@code rows}), turned into CSV, and
+ * ingested as an upload is. A request that can never succeed (unknown pipeline, a missing object, a
+ * table that breaks a rule) is dead-lettered with the reason; an unreachable object store is
+ * transient.
+ */
+@ApplicationScoped
+public class IngestRequests {
+
+  private static final Logger LOG = Logger.getLogger(IngestRequests.class);
+
+  /** A table's location in the object store. */
+  record ObjectRef(String bucket, String key) {}
+
+  private final MinioClient client;
+  private final DatasetService datasets;
+
+  public IngestRequests(MinioClient client, DatasetService datasets) {
+    this.client = client;
+    this.datasets = datasets;
+  }
+
+  /** Ingests the requested table (in the request event's transaction). */
+  public void ingest(DatasetIngestRequested request) {
+    Trigger trigger = request.trigger() == null ? Trigger.DATA : request.trigger();
+    try (WorkDir work = WorkDir.create("trainyard-request-")) {
+      Path csv = work.resolve("table.csv");
+      String source;
+      if (request.rows() != null) {
+        Path jsonl = work.resolve("rows.jsonl");
+        try (OutputStream out = Files.newOutputStream(jsonl)) {
+          for (Map<String, Object> row : request.rows()) {
+            out.write(Json.writeBytes(row));
+            out.write('\n');
+          }
+        }
+        TableFormat.JSON_LINES.toCsv(jsonl, csv);
+        source = request.rows().size() + " inline rows";
+      } else {
+        ObjectRef ref = parse(request.objectUri());
+        TableFormat format = format(request.format(), ref.key());
+        Path object = download(ref, work.resolve("object"));
+        format.toCsv(object, csv);
+        source = request.objectUri();
+      }
+      DatasetService.Ingested ingested = datasets.ingestCsv(request.pipeline(), csv, trigger);
+      LOG.infof(
+          "%s: ingest request (%s) -> dataset v%d%s",
+          request.pipeline(),
+          source,
+          ingested.dataset().version(),
+          ingested.created() ? "" : " (the same content as before: nothing new)");
+    } catch (DatasetValidationException e) {
+      throw new PoisonEventException(e.getMessage(), e);
+    } catch (ProblemException e) {
+      if (e.status() < 500) {
+        throw new PoisonEventException(e.getMessage(), e);
+      }
+      throw e;
+    } catch (IOException e) {
+      throw new TransientEventException("cannot read the requested table: " + e, e);
+    }
+  }
+
+  /** {@code s3://bucket/key}, with a key that stays inside its bucket. */
+  static ObjectRef parse(String uri) {
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (URISyntaxException e) {
+      throw new PoisonEventException("objectUri '" + uri + "' is not a URI: " + e.getMessage());
+    }
+    String key = parsed.getPath() == null ? "" : parsed.getPath().replaceFirst("^/", "");
+    if (!"s3".equalsIgnoreCase(parsed.getScheme())
+        || parsed.getHost() == null
+        || key.isEmpty()
+        || key.endsWith("/")) {
+      throw new PoisonEventException(
+          "objectUri '" + uri + "' must name an object as s3://bucket/key");
+    }
+    for (String segment : key.split("/")) {
+      if (segment.equals("..") || segment.equals(".") || segment.isEmpty()) {
+        throw new PoisonEventException(
+            "objectUri '" + uri + "' has a key with an empty, '.' or '..' segment");
+      }
+    }
+    return new ObjectRef(parsed.getHost(), key);
+  }
+
+  /** The format named by the request, else by the key's extension (a trailing .gz aside). */
+  static TableFormat format(String declared, String key) {
+    String name = declared;
+    if (name == null) {
+      String lower = key.toLowerCase(Locale.ROOT).replaceFirst("\\.gz$", "");
+      name = lower.contains(".") ? lower.substring(lower.lastIndexOf('.') + 1) : "";
+    }
+    return switch (name) {
+      case "csv" -> TableFormat.CSV;
+      case "jsonl", "ndjson" -> TableFormat.JSON_LINES;
+      case "parquet" -> TableFormat.PARQUET;
+      default ->
+          throw new PoisonEventException(
+              "cannot tell the format of '"
+                  + key
+                  + "': name it in format (csv, jsonl or parquet) or use such an extension");
+    };
+  }
+
+  /** Downloads the object to {@code file}, decompressing a {@code .gz} key. */
+  private Path download(ObjectRef ref, Path file) throws IOException {
+    try (InputStream object =
+        client.getObject(GetObjectArgs.builder().bucket(ref.bucket()).object(ref.key()).build())) {
+      InputStream in =
+          ref.key().toLowerCase(Locale.ROOT).endsWith(".gz")
+              ? new GZIPInputStream(object, 1 << 16)
+              : object;
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      return file;
+    } catch (ErrorResponseException e) {
+      String code = e.errorResponse() == null ? "" : e.errorResponse().code();
+      if (code.equals("NoSuchKey") || code.equals("NoSuchBucket") || code.equals("AccessDenied")) {
+        throw new PoisonEventException(
+            "cannot read s3://" + ref.bucket() + "/" + ref.key() + ": " + code, e);
+      }
+      throw new TransientEventException("the object store refused the read: " + code, e);
+    } catch (ZipException e) {
+      throw new PoisonEventException(
+          "s3://"
+              + ref.bucket()
+              + "/"
+              + ref.key()
+              + " ends in .gz but is not gzip: "
+              + e.getMessage(),
+          e);
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new TransientEventException("cannot read s3://" + ref.bucket() + "/" + ref.key(), e);
+    }
+  }
+}
