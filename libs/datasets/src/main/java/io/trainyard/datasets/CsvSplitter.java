@@ -1,11 +1,18 @@
 package io.trainyard.datasets;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -27,12 +34,13 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * Turns an uploaded CSV file into validated, deterministic train / validation / test Parquet
- * splits. Used by the ingestion service; training and evaluation read the splits back with {@link
- * ParquetTables}.
+ * splits, plus an {@code unlabeled} split of the rows without a target value. Used by the ingestion
+ * service; training and evaluation read the splits back with {@link ParquetTables}.
  *
  * <h2>Reading and validation</h2>
  *
- * The file is parsed by an in-memory DuckDB ({@code read_csv(path, header = true, auto_detect =
+ * The file must be valid UTF-8 (checked by streaming it through a strict decoder before DuckDB sees
+ * it). It is parsed by an in-memory DuckDB ({@code read_csv(path, header = true, auto_detect =
  * true, sample_size = -1)}, so column types are detected over the whole file; the dialect is fixed
  * to RFC 4180: comma delimiter, double-quote quoting, no skipped lines, strict mode, so a ragged
  * row is an error instead of being silently re-interpreted). Type detection is limited to BIGINT,
@@ -41,9 +49,18 @@ import org.duckdb.DuckDBConnection;
  * data row gets {@code row_id}, its 0-based position in the file. A {@link
  * DatasetValidationException} naming the column reports: an unreadable or ragged file, no data
  * rows, an empty, duplicate (compared ignoring case) or reserved ({@code row_id}) column name, a
- * missing target or excluded column, a feature that is not numeric, and missing target values.
- * Missing feature values (empty cells) are allowed; a feature whose cells are all empty is a {@code
- * number} column of NULLs.
+ * missing target or excluded column, a feature that is not numeric, a target with no value in any
+ * row, more than {@link #MAX_COLUMNS} columns, and a text cell longer than {@link #MAX_CELL_BYTES}
+ * bytes. Missing feature values (empty cells) are allowed; a feature whose cells are all empty is a
+ * {@code number} column of NULLs.
+ *
+ * <h2>Unlabeled rows</h2>
+ *
+ * A row whose target is empty (NULL, or blank text: blank target cells become NULL, and a text
+ * target is then typed BIGINT or DOUBLE when all its other values are) goes to the {@value
+ * #UNLABELED} split, for the labeling service; only labeled rows take part in the train /
+ * validation / test split below, so their split is the same as for the file without the unlabeled
+ * rows.
  *
  * <h2>Duplicates</h2>
  *
@@ -62,27 +79,44 @@ import org.duckdb.DuckDBConnection;
  *       DuckDB's VARCHAR cast), joined by {@code U+001F}, NULL written as {@code U+0000}.
  *   <li>Its key is the first 8 bytes (big-endian, unsigned) of the SHA-256, computed in Java, of
  *       the UTF-8 bytes of {@code seed + "\u001f" + canonical row text}, with the seed in decimal.
- *   <li>Rows are ordered by (key, row_id). With {@link SplitConfig#stratify()} each target value is
- *       taken separately, otherwise all rows together: of its {@code n} rows in that order, the
- *       first {@code round(n * train)} go to train, the next {@code round(n * validation)} (at most
- *       what is left; all that is left when the test ratio is 0, none when the validation ratio is
- *       0) to validation, the rest to test. {@code round} is {@link Math#round(double)} (half up).
+ *   <li>Labeled rows are ordered by (key, row_id). With {@link SplitConfig#stratify()} each target
+ *       value is taken separately, otherwise all rows together: of its {@code n} rows in that
+ *       order, the first {@code round(n * train)} go to train, the next {@code round(n *
+ *       validation)} (at most what is left; all that is left when the test ratio is 0, none when
+ *       the validation ratio is 0) to validation, the rest to test. {@code round} is {@link
+ *       Math#round(double)} (half up).
  * </ol>
  *
- * A split whose ratio is &gt; 0 but which would get no rows is an error ("too few rows").
+ * A split whose ratio is &gt; 0 but which would get no (labeled) rows is an error ("too few rows").
  *
  * <h2>Output</h2>
  *
- * {@code train.parquet}, {@code validation.parquet} and {@code test.parquet} (always all three,
- * written with DuckDB {@code COPY ... (FORMAT parquet)} and moved into place) hold {@code row_id}
- * BIGINT, then the input columns in input order: integer features as BIGINT, other numeric features
- * as DOUBLE, the target and the excluded columns with their detected type. Rows are ordered by
- * {@code row_id}.
+ * {@code train.parquet}, {@code validation.parquet} and {@code test.parquet} (always all three) and
+ * {@code unlabeled.parquet} (only when there are unlabeled rows; a stale one is deleted otherwise),
+ * each written with DuckDB {@code COPY ... (FORMAT parquet)} and moved into place, hold {@code
+ * row_id} BIGINT, then the input columns in input order: integer features as BIGINT, other numeric
+ * features as DOUBLE, the target and the excluded columns with their detected type. Rows are
+ * ordered by {@code row_id}.
  */
 public final class CsvSplitter {
 
-  /** The split names, in the order of {@link IngestResult#splits()}. */
+  /**
+   * The names of the three splits of the labeled rows, in the order of {@link
+   * IngestResult#splits()}.
+   */
   public static final List<String> SPLIT_NAMES = List.of("train", "validation", "test");
+
+  /**
+   * The name of the fourth split: the rows whose target is empty (NULL or blank), for the labeling
+   * service. Listed last in {@link IngestResult#splits()}, and only when there are such rows.
+   */
+  public static final String UNLABELED = "unlabeled";
+
+  /** The most columns a file may have. */
+  public static final int MAX_COLUMNS = 1_000;
+
+  /** The longest text cell accepted, in UTF-8 bytes. */
+  public static final int MAX_CELL_BYTES = 65_536;
 
   /** The column added to every split: the row's 0-based position among the file's data rows. */
   public static final String ROW_ID = "row_id";
@@ -94,17 +128,19 @@ public final class CsvSplitter {
   private static final String SEPARATOR = "\u001f";
   private static final String NULL_TEXT = "\u0000";
   private static final int MAX_VALUE_CHARS = 60;
+  private static final int UNLABELED_SPLIT = 3;
 
   private CsvSplitter() {}
 
   /**
    * Reads a CSV file with a header row, validates it, splits it deterministically and writes
-   * train.parquet, validation.parquet and test.parquet into outDir.
+   * train.parquet, validation.parquet and test.parquet, and unlabeled.parquet when some rows have
+   * no target value, into outDir.
    *
    * @param csv the CSV file (UTF-8, comma-separated, header row)
    * @param config target, excluded columns, ratios, stratification, seed and de-duplication
-   * @param outDir the directory for the three Parquet files (created if missing; existing split
-   *     files are replaced)
+   * @param outDir the directory for the Parquet files (created if missing; existing split files are
+   *     replaced)
    * @return the schema, features, split files and counts
    * @throws DatasetValidationException when the file breaks a rule; the message names the column
    * @throws IOException when the file cannot be found or the Parquet files cannot be written
@@ -117,6 +153,8 @@ public final class CsvSplitter {
     if (!Files.isRegularFile(csv)) {
       throw new NoSuchFileException(csv.toString(), null, "CSV file not found");
     }
+    checkUtf8(csv);
+    checkColumnCount(headerFields(csv));
     Files.createDirectories(outDir);
     try (Connection c = DuckDb.open()) {
       return new Run(c, csv, config, outDir).run();
@@ -153,6 +191,7 @@ public final class CsvSplitter {
 
     IngestResult run() throws DatasetValidationException, IOException, SQLException {
       names = readHeader();
+      checkColumnCount(names.size());
       checkNames();
       load();
       long inputRows = DuckDb.queryLong(c, "SELECT count(*) FROM t");
@@ -188,7 +227,7 @@ public final class CsvSplitter {
             };
         schema.add(new Column(names.get(i), logical));
       }
-      checkTargetComplete();
+      checkTargetHasValues();
       long duplicates = 0;
       if (config.dedupe()) {
         duplicates = dedupe();
@@ -197,6 +236,11 @@ public final class CsvSplitter {
       List<SplitFile> splits = new ArrayList<>();
       for (int s = 0; s < SPLIT_NAMES.size(); s++) {
         splits.add(write(s, assignment.counts[s]));
+      }
+      if (assignment.counts[UNLABELED_SPLIT] > 0) {
+        splits.add(write(UNLABELED_SPLIT, assignment.counts[UNLABELED_SPLIT]));
+      } else {
+        Files.deleteIfExists(outDir.resolve(UNLABELED + ".parquet"));
       }
       return new IngestResult(
           schema,
@@ -290,6 +334,10 @@ public final class CsvSplitter {
           }
         }
       }
+      if (types.size() == names.size()) {
+        checkCellSizes();
+        normalizeTarget(names.indexOf(config.target()));
+      }
       for (int i = 0; i < types.size(); i++) {
         String col = "c" + i;
         if (types.get(i).equals("VARCHAR")
@@ -377,29 +425,115 @@ public final class CsvSplitter {
       }
     }
 
-    private void checkTargetComplete() throws DatasetValidationException, SQLException {
-      String col = "c" + targetIndex;
+    /** Rejects a text cell longer than {@link #MAX_CELL_BYTES} (the first such, by column). */
+    private void checkCellSizes() throws DatasetValidationException, SQLException {
+      List<Integer> text = new ArrayList<>();
+      for (int i = 0; i < types.size(); i++) {
+        if (types.get(i).equals("VARCHAR")) {
+          text.add(i);
+        }
+      }
+      if (text.isEmpty()) {
+        return;
+      }
       String sql =
-          "SELECT count(*), min(row_id) FROM t WHERE "
-              + col
-              + " IS NULL OR trim(CAST("
-              + col
-              + " AS VARCHAR)) = ''";
+          text.stream()
+              .map(i -> "coalesce(max(strlen(c" + i + ")), 0)")
+              .collect(Collectors.joining(", ", "SELECT ", " FROM t"));
+      int offending = -1;
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery(sql)) {
         rs.next();
-        long missing = rs.getLong(1);
-        if (missing > 0) {
-          String what =
-              (missing == 1 ? "1 missing value" : missing + " missing values")
-                  + "; the first at row "
-                  + (rs.getLong(2) + 1);
-          throw new DatasetValidationException(
-              config.target(),
-              "the target has " + what,
-              "column '" + config.target() + "' (the target) has " + what,
-              null);
+        for (int k = 0; k < text.size() && offending < 0; k++) {
+          if (rs.getLong(k + 1) > MAX_CELL_BYTES) {
+            offending = text.get(k);
+          }
         }
+      }
+      if (offending < 0) {
+        return;
+      }
+      String col = "c" + offending;
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT row_id, strlen("
+                      + col
+                      + ") FROM t WHERE strlen("
+                      + col
+                      + ") > "
+                      + MAX_CELL_BYTES
+                      + " ORDER BY row_id LIMIT 1")) {
+        rs.next();
+        throw new DatasetValidationException(
+            names.get(offending),
+            "has a value of "
+                + rs.getLong(2)
+                + " bytes in row "
+                + (rs.getLong(1) + 1)
+                + "; at most "
+                + MAX_CELL_BYTES
+                + " are accepted");
+      }
+    }
+
+    /**
+     * Makes blank (whitespace-only) cells of a text target NULL, so they count as unlabeled, and
+     * then types the target by its other values like the CSV reader would have (BIGINT, else
+     * DOUBLE), so a blank cell does not change the labeled rows' values.
+     */
+    private void normalizeTarget(int target) throws SQLException {
+      if (target < 0 || !types.get(target).equals("VARCHAR")) {
+        return;
+      }
+      String col = "c" + target;
+      long blank;
+      try (Statement s = c.createStatement()) {
+        blank = s.executeUpdate("UPDATE t SET " + col + " = NULL WHERE trim(" + col + ") = ''");
+      }
+      if (blank == 0 || DuckDb.queryLong(c, "SELECT count(" + col + ") FROM t") == 0) {
+        return;
+      }
+      String type = null;
+      if (DuckDb.queryLong(
+              c,
+              "SELECT count(*) FROM t WHERE "
+                  + col
+                  + " IS NOT NULL AND NOT (regexp_full_match("
+                  + col
+                  + ", '\\s*[+-]?[0-9]+\\s*') AND TRY_CAST("
+                  + col
+                  + " AS BIGINT) IS NOT NULL)")
+          == 0) {
+        type = "BIGINT";
+      } else if (DuckDb.queryLong(
+              c,
+              "SELECT count(*) FROM t WHERE "
+                  + col
+                  + " IS NOT NULL AND TRY_CAST("
+                  + col
+                  + " AS DOUBLE) IS NULL")
+          == 0) {
+        type = "DOUBLE";
+      }
+      if (type != null) {
+        DuckDb.execute(c, "ALTER TABLE t ALTER COLUMN " + col + " TYPE " + type);
+        types.set(target, type);
+      }
+    }
+
+    /** Rejects a file in which no row has a target value (NULL means unlabeled). */
+    private void checkTargetHasValues() throws DatasetValidationException, SQLException {
+      if (DuckDb.queryLong(c, "SELECT count(c" + targetIndex + ") FROM t") == 0) {
+        String reason =
+            "has no value in any row; at least one row needs a label (rows without one go to the "
+                + UNLABELED
+                + " split)";
+        throw new DatasetValidationException(
+            config.target(),
+            reason,
+            "column '" + config.target() + "' (the target) " + reason,
+            null);
       }
     }
 
@@ -442,6 +576,9 @@ public final class CsvSplitter {
         StringBuilder row = new StringBuilder();
         for (int r = 0; r < n && rs.next(); r++) {
           rowIds[r] = rs.getLong(1);
+          if (rs.getObject(targetIndex + 2) == null) {
+            continue; // unlabeled: labels[r] stays null, not part of the split
+          }
           row.setLength(0);
           for (int i = 0; i < names.size(); i++) {
             if (i > 0) {
@@ -466,11 +603,18 @@ public final class CsvSplitter {
       }
 
       Map<String, List<Integer>> groups = new LinkedHashMap<>();
+      byte[] split = new byte[n];
+      long[] counts = new long[4];
+      int labeled = 0;
       for (int r = 0; r < n; r++) {
+        if (labels[r] == null) {
+          split[r] = UNLABELED_SPLIT;
+          counts[UNLABELED_SPLIT]++;
+          continue;
+        }
+        labeled++;
         groups.computeIfAbsent(config.stratify() ? labels[r] : "", k -> new ArrayList<>()).add(r);
       }
-      byte[] split = new byte[n];
-      long[] counts = new long[3];
       SplitRatios ratios = config.ratios();
       for (List<Integer> group : groups.values()) {
         group.sort(
@@ -504,8 +648,8 @@ public final class CsvSplitter {
                   + " split (ratio "
                   + ratio[sp]
                   + ") would be empty; there are "
-                  + n
-                  + " rows"
+                  + labeled
+                  + (counts[UNLABELED_SPLIT] > 0 ? " labeled rows" : " rows")
                   + (config.dedupe() ? " after dropping duplicates" : "")
                   + (config.stratify()
                       ? ", split separately for each of the "
@@ -524,11 +668,13 @@ public final class CsvSplitter {
           appender.beginRow().append(rowIds[r]).append(split[r]).endRow();
         }
       }
-      return new Assignment(counts, new HashSet<>(Arrays.asList(labels)));
+      Set<String> values = new HashSet<>(Arrays.asList(labels));
+      values.remove(null);
+      return new Assignment(counts, values);
     }
 
     private SplitFile write(int sp, long rows) throws IOException, SQLException {
-      String name = SPLIT_NAMES.get(sp);
+      String name = sp == UNLABELED_SPLIT ? UNLABELED : SPLIT_NAMES.get(sp);
       Path file = outDir.resolve(name + ".parquet");
       Path tmp = outDir.resolve("." + name + ".parquet.tmp");
       StringBuilder select = new StringBuilder("SELECT t.row_id");
@@ -562,6 +708,74 @@ public final class CsvSplitter {
               + " fields on every row): "
               + DuckDb.shortMessage(e),
           e);
+    }
+  }
+
+  /**
+   * Streams the file through a strict UTF-8 decoder (malformed and unmappable input reported), so
+   * DuckDB only ever sees valid UTF-8 text.
+   */
+  private static void checkUtf8(Path csv) throws DatasetValidationException, IOException {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.allocate(1 << 16);
+    CharBuffer out = CharBuffer.allocate(1 << 16);
+    long consumed = 0; // file offset of in's index 0
+    try (FileChannel channel = FileChannel.open(csv, StandardOpenOption.READ)) {
+      while (true) {
+        boolean eof = channel.read(in) < 0;
+        in.flip();
+        while (true) {
+          CoderResult result = decoder.decode(in, out, eof);
+          out.clear();
+          if (result.isError()) {
+            throw new DatasetValidationException(
+                null,
+                "the file is not valid UTF-8 text (first bad byte at offset "
+                    + (consumed + in.position())
+                    + ")");
+          }
+          if (result.isUnderflow()) {
+            break;
+          }
+        }
+        if (eof) {
+          return;
+        }
+        consumed += in.position();
+        in.compact();
+      }
+    }
+  }
+
+  private static void checkColumnCount(long columns) throws DatasetValidationException {
+    if (columns > MAX_COLUMNS) {
+      throw new DatasetValidationException(
+          null, "the file has " + columns + " columns; at most " + MAX_COLUMNS + " are accepted");
+    }
+  }
+
+  /**
+   * The fields of the header record, counted cheaply in Java (commas outside double quotes, up to
+   * the first line break outside quotes), so a very wide file is rejected before DuckDB sniffs it.
+   */
+  private static long headerFields(Path csv) throws IOException {
+    try (java.io.Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+      long fields = 1;
+      boolean quoted = false;
+      for (int ch = reader.read(); ch >= 0; ch = reader.read()) {
+        if (ch == '"') {
+          quoted = !quoted; // an escaped quote ("") toggles twice
+        } else if (!quoted && ch == ',') {
+          fields++;
+        } else if (!quoted && (ch == '\n' || ch == '\r')) {
+          break;
+        }
+      }
+      return fields;
     }
   }
 

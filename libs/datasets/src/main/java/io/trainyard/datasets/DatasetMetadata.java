@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param target the target column
  * @param features the feature columns, in order
  * @param schema every input column with its logical type, in order
- * @param splits rows per split file ({@code train}, {@code validation}, {@code test}), by name
+ * @param splits rows per split file ({@code train}, {@code validation}, {@code test}, and {@code
+ *     unlabeled} when some rows have no target value), by name
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DatasetMetadata(

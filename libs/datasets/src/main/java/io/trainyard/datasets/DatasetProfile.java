@@ -28,7 +28,7 @@ import java.util.Map;
  * @param rows the rows of the whole version (all splits)
  * @param columns one profile per column, in the file's column order ({@code row_id} not included)
  * @param splits the same per split, by split name in split order ({@code train}, {@code
- *     validation}, {@code test})
+ *     validation}, {@code test}, then {@code unlabeled} when the version has unlabeled rows)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DatasetProfile(

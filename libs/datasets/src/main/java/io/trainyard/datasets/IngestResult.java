@@ -10,11 +10,13 @@ import java.util.List;
  *     listed)
  * @param features the feature columns in file order: every column but the target and the excluded
  * @param target the target column
- * @param splits train, validation and test, in that order
- * @param inputRows the data rows in the file (header not counted)
+ * @param splits train, validation and test, in that order, then {@value CsvSplitter#UNLABELED} (the
+ *     rows without a target value) only when there are such rows
+ * @param inputRows the data rows in the file (header not counted), labeled or not
  * @param duplicatesDropped exact duplicate rows dropped before splitting (0 unless dedupe)
- * @param targetValues the distinct target values as {@linkplain DatasetLabels#canonical canonical
- *     text}, in {@link DatasetLabels} order (numeric when all values are numbers, else text)
+ * @param targetValues the distinct target values of the labeled rows as {@linkplain
+ *     DatasetLabels#canonical canonical text}, in {@link DatasetLabels} order (numeric when all
+ *     values are numbers, else text)
  */
 public record IngestResult(
     List<Column> schema,
@@ -30,5 +32,13 @@ public record IngestResult(
     features = List.copyOf(features);
     splits = List.copyOf(splits);
     targetValues = List.copyOf(targetValues);
+  }
+
+  /** The rows of the {@value CsvSplitter#UNLABELED} split; 0 when there is none. */
+  public long unlabeledRows() {
+    return splits.stream()
+        .filter(s -> s.name().equals(CsvSplitter.UNLABELED))
+        .mapToLong(SplitFile::rows)
+        .sum();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +64,10 @@ class CsvSplitterTest {
 
   private static SplitConfig config(boolean stratify, long seed, boolean dedupe) {
     return new SplitConfig("is_fraud", List.of("id"), RATIOS, stratify, seed, dedupe);
+  }
+
+  private static SplitConfig textTarget(String target) {
+    return new SplitConfig(target, List.of(), new SplitRatios(1, 0, 0), false, 1, false);
   }
 
   private static List<List<Object>> query(String sql) throws SQLException {
@@ -402,6 +409,151 @@ class CsvSplitterTest {
     assertThat(second.splits().get(0).rows()).isEqualTo(28);
   }
 
+  // ---------------------------------------------------------------- unlabeled rows
+
+  /** transactions() with unlabeled rows (empty or blank target) mixed in, one duplicated. */
+  private static List<String> withUnlabeled(List<String> labeled) {
+    List<String> rows = new ArrayList<>(labeled);
+    for (int i = 0; i < 30; i++) {
+      String row = (1000 + i) + "," + (i * 3 + 0.25) + "," + i + "," + (100 + i % 7) + ",";
+      rows.add(i * 7, i % 3 == 0 ? row + " " : row);
+    }
+    rows.add(rows.get(14)); // a duplicate unlabeled row
+    return rows;
+  }
+
+  @Test
+  void unlabeledRowsGoToTheUnlabeledSplitWithTheirRowIds() throws Exception {
+    List<String> rows = withUnlabeled(transactions());
+    Path file = csv("tx.csv", HEADER, rows);
+    List<Long> expected = new ArrayList<>();
+    for (int r = 0; r < rows.size(); r++) {
+      if (rows.get(r).endsWith(",") || rows.get(r).endsWith(", ")) {
+        expected.add((long) r);
+      }
+    }
+    expected.remove(expected.size() - 1); // the duplicate is dropped
+
+    IngestResult result = CsvSplitter.split(file, config(true, 42, true), dir.resolve("out"));
+
+    assertThat(result.splits())
+        .extracting(SplitFile::name)
+        .containsExactly("train", "validation", "test", CsvSplitter.UNLABELED);
+    SplitFile unlabeled = result.splits().get(3);
+    assertThat(unlabeled.file()).isEqualTo(dir.resolve("out").resolve("unlabeled.parquet"));
+    assertThat(unlabeled.rows()).isEqualTo(30).isEqualTo(result.unlabeledRows());
+    assertThat(rowIds(unlabeled)).isEqualTo(expected);
+    assertThat(result.inputRows()).isEqualTo(241);
+    assertThat(result.duplicatesDropped()).isEqualTo(11);
+    assertThat(result.targetValues()).containsExactly("0", "1");
+    assertThat(result.schema()).contains(new Column("is_fraud", "integer"));
+    assertThat(result.splits().subList(0, 3).stream().mapToLong(SplitFile::rows).sum())
+        .isEqualTo(200);
+    // Same columns as the other splits; the target is NULL (blank cells too).
+    assertThat(
+            query(
+                "SELECT count(*), count(is_fraud), min(id), max(id) FROM read_parquet("
+                    + lit(unlabeled.file())
+                    + ")"))
+        .containsExactly(List.of(30L, 0L, 1000L, 1029L));
+    assertThat(query("DESCRIBE SELECT * FROM read_parquet(" + lit(unlabeled.file()) + ")"))
+        .isEqualTo(
+            query(
+                "DESCRIBE SELECT * FROM read_parquet(" + lit(result.splits().get(0).file()) + ")"));
+
+    DatasetMetadata metadata = DatasetMetadata.of("fraud", 1, "abc", result);
+    assertThat(metadata.splits())
+        .containsEntry("unlabeled", 30L)
+        .containsEntry("train", result.splits().get(0).rows())
+        .hasSize(4);
+  }
+
+  @Test
+  void labeledRowsSplitAsIfTheUnlabeledRowsWereNotThere() throws Exception {
+    for (boolean stratify : new boolean[] {false, true}) {
+      Path mixed = csv("mixed.csv", HEADER, withUnlabeled(transactions()));
+      Path labeled = csv("labeled.csv", HEADER, transactions());
+
+      IngestResult a = CsvSplitter.split(mixed, config(stratify, 7, true), dir.resolve("a"));
+      IngestResult b = CsvSplitter.split(labeled, config(stratify, 7, true), dir.resolve("b"));
+
+      assertThat(a.splits()).hasSize(4);
+      assertThat(b.splits()).hasSize(3);
+      assertThat(b.unlabeledRows()).isZero();
+      assertThat(a.schema()).isEqualTo(b.schema());
+      assertThat(a.targetValues()).isEqualTo(b.targetValues());
+      for (int s = 0; s < 3; s++) {
+        assertThat(a.splits().get(s).rows()).isEqualTo(b.splits().get(s).rows());
+        assertThat(content(a.splits().get(s))).isEqualTo(content(b.splits().get(s)));
+      }
+    }
+  }
+
+  @Test
+  void blankTextTargetIsUnlabeled() throws Exception {
+    Path file = csv("blank.csv", "x,label\n1,a\n2,\" \"\n3,b\n4,\n");
+    SplitConfig config =
+        new SplitConfig("label", List.of(), new SplitRatios(1, 0, 0), false, 1, false);
+
+    IngestResult result = CsvSplitter.split(file, config, dir.resolve("out"));
+
+    assertThat(result.targetValues()).containsExactly("a", "b");
+    assertThat(rowIds(result.splits().get(0))).containsExactly(0L, 2L);
+    assertThat(rowIds(result.splits().get(3))).containsExactly(1L, 3L);
+    assertThat(
+            query("SELECT x, label FROM read_parquet(" + lit(result.splits().get(3).file()) + ")"))
+        .containsExactly(Arrays.asList(2L, null), Arrays.asList(4L, null));
+  }
+
+  @Test
+  void blankCellsDoNotTurnABooleanTargetIntoText() throws Exception {
+    Path file = csv("bool.csv", "x,ok\n1,true\n2, \n3,FALSE\n");
+    SplitConfig config =
+        new SplitConfig("ok", List.of(), new SplitRatios(1, 0, 0), false, 1, false);
+
+    IngestResult result = CsvSplitter.split(file, config, dir.resolve("out"));
+
+    assertThat(result.schema()).contains(new Column("ok", "boolean"));
+    assertThat(result.targetValues()).containsExactly("false", "true");
+    assertThat(result.unlabeledRows()).isEqualTo(1);
+  }
+
+  @Test
+  void withoutUnlabeledRowsAStaleUnlabeledFileIsRemoved() throws Exception {
+    Path out = dir.resolve("out");
+    CsvSplitter.split(
+        csv("mixed.csv", HEADER, withUnlabeled(transactions())), config(false, 1, false), out);
+    assertThat(out.resolve("unlabeled.parquet")).exists();
+
+    IngestResult result =
+        CsvSplitter.split(csv("tx.csv", HEADER, transactions()), config(false, 1, false), out);
+
+    assertThat(result.splits()).extracting(SplitFile::name).isEqualTo(CsvSplitter.SPLIT_NAMES);
+    assertThat(out.resolve("unlabeled.parquet")).doesNotExist();
+  }
+
+  @Test
+  void profileAndMetadataCoverTheUnlabeledSplit() throws Exception {
+    Path file = csv("mixed.csv", HEADER, withUnlabeled(transactions()));
+    IngestResult result = CsvSplitter.split(file, config(true, 3, true), dir.resolve("out"));
+
+    DatasetProfile profile = Profiler.profile(result.splits());
+
+    assertThat(profile.splits().keySet())
+        .containsExactly("train", "validation", "test", "unlabeled");
+    assertThat(profile.rows()).isEqualTo(230);
+    DatasetProfile.SplitProfile unlabeled = profile.split("unlabeled");
+    assertThat(unlabeled.rows()).isEqualTo(30);
+    DatasetProfile.ColumnProfile target =
+        unlabeled.columns().stream().filter(c -> c.name().equals("is_fraud")).findFirst().get();
+    assertThat(target.missing()).isEqualTo(30);
+    assertThat(target.count()).isZero();
+    DatasetProfile.ColumnProfile amount =
+        unlabeled.columns().stream().filter(c -> c.name().equals("amount")).findFirst().get();
+    assertThat(amount.count()).isEqualTo(30);
+    assertThat(DatasetProfile.fromJson(profile.toJson())).isEqualTo(profile);
+  }
+
   // ---------------------------------------------------------------- validation errors
 
   @Test
@@ -525,26 +677,142 @@ class CsvSplitterTest {
   }
 
   @Test
-  void missingTargetValuesAreCountedWithTheFirstRow() throws Exception {
-    Path file = csv("gaps.csv", "id,x,is_fraud\n1,1,0\n2,2,\n3,3,1\n4,4,\n5,5,\n");
+  void targetWithNoValueInAnyRowIsRejected() throws Exception {
+    Path file = csv("nolabels.csv", "x,y\n1,\n2, \n3,\n");
+    SplitConfig config = new SplitConfig("y", List.of(), new SplitRatios(1, 0, 0), false, 1, false);
 
-    DatasetValidationException e = invalid(file, config(false, 1, false), dir.resolve("out"));
+    DatasetValidationException e = invalid(file, config, dir.resolve("out"));
 
-    assertThat(e.column()).isEqualTo("is_fraud");
-    assertThat(e.getMessage())
-        .isEqualTo("column 'is_fraud' (the target) has 3 missing values; the first at row 2");
+    assertThat(e.column()).isEqualTo("y");
+    assertThat(e.getMessage()).startsWith("column 'y' (the target) has no value in any row; ");
   }
 
   @Test
-  void blankTextTargetIsMissing() throws Exception {
-    Path file = csv("blank.csv", "x,label\n1,a\n2,\" \"\n");
+  void tooFewRowsCountsOnlyLabeledRows() throws Exception {
+    Path file = csv("few.csv", "x,y\n1,0\n2,1\n3,0\n4,\n5,\n6,\n7,\n8,\n9,\n10,\n");
     SplitConfig config =
-        new SplitConfig("label", List.of(), new SplitRatios(1, 0, 0), false, 1, false);
+        new SplitConfig("y", List.of(), new SplitRatios(0.8, 0.1, 0.1), false, 1, false);
 
     DatasetValidationException e = invalid(file, config, dir.resolve("out"));
 
     assertThat(e.getMessage())
-        .isEqualTo("column 'label' (the target) has 1 missing value; the first at row 2");
+        .startsWith(
+            "too few rows: the validation split (ratio 0.1) would be empty; there are 3 labeled"
+                + " rows");
+  }
+
+  // ---------------------------------------------------------------- bad input limits
+
+  @Test
+  void invalidUtf8IsRejectedWithTheOffsetOfTheFirstBadByte() throws Exception {
+    byte[] head = "x,y\ncaf".getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = Arrays.copyOf(head, head.length + 4);
+    bytes[head.length] = (byte) 0xE9; // Latin-1 'é'
+    bytes[head.length + 1] = ',';
+    bytes[head.length + 2] = '1';
+    bytes[head.length + 3] = '\n';
+    Path file = Files.write(dir.resolve("latin1.csv"), bytes);
+
+    DatasetValidationException e = invalid(file, textTarget("y"), dir.resolve("out"));
+
+    assertThat(e.column()).isNull();
+    assertThat(e.getMessage())
+        .isEqualTo("the file is not valid UTF-8 text (first bad byte at offset 7)");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void invalidUtf8FarIntoTheFileAndATruncatedLastCharacterAreFound() throws Exception {
+    StringBuilder text = new StringBuilder("x,label\n");
+    for (int i = 0; text.length() < 200_000; i++) {
+      text.append(i).append(",caf\u00e9\n"); // multi-byte characters across buffer boundaries
+    }
+    byte[] valid = text.toString().getBytes(StandardCharsets.UTF_8);
+    Path ok = Files.write(dir.resolve("ok.csv"), valid);
+    assertThat(CsvSplitter.split(ok, textTarget("label"), dir.resolve("ok")).inputRows())
+        .isGreaterThan(10_000);
+
+    byte[] bad = valid.clone();
+    int at = 150_000;
+    while (bad[at] != '\n') {
+      at++;
+    }
+    assertThat(at).isLessThan(150_020);
+    bad[at] = (byte) 0xC0; // never valid in UTF-8
+    DatasetValidationException e =
+        invalid(Files.write(dir.resolve("bad.csv"), bad), textTarget("label"), dir.resolve("o"));
+    assertThat(e.getMessage())
+        .isEqualTo("the file is not valid UTF-8 text (first bad byte at offset " + at + ")");
+
+    byte[] truncated = Arrays.copyOf(valid, valid.length + 1);
+    truncated[valid.length] = (byte) 0xE2; // first byte of a 3-byte sequence, then end of file
+    e =
+        invalid(
+            Files.write(dir.resolve("cut.csv"), truncated), textTarget("label"), dir.resolve("c"));
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "the file is not valid UTF-8 text (first bad byte at offset " + valid.length + ")");
+  }
+
+  @Test
+  void tooManyColumnsAreRejected() throws Exception {
+    String header =
+        IntStream.range(0, 10_000).mapToObj(i -> "c" + i).collect(Collectors.joining(","));
+    String row = IntStream.range(0, 10_000).mapToObj(i -> "1").collect(Collectors.joining(","));
+    Path file = csv("wide.csv", header + "\n" + row + "\n");
+
+    DatasetValidationException e = invalid(file, textTarget("c0"), dir.resolve("out"));
+
+    assertThat(e.column()).isNull();
+    assertThat(e.getMessage()).isEqualTo("the file has 10000 columns; at most 1000 are accepted");
+  }
+
+  @Test
+  void exactlyMaxColumnsAreAccepted() throws Exception {
+    int n = CsvSplitter.MAX_COLUMNS;
+    String header = IntStream.range(0, n).mapToObj(i -> "c" + i).collect(Collectors.joining(","));
+    List<String> rows = new ArrayList<>();
+    for (int r = 0; r < 4; r++) {
+      int v = r;
+      rows.add(IntStream.range(0, n).mapToObj(i -> "" + (i + v)).collect(Collectors.joining(",")));
+    }
+    Path file = csv("wide.csv", header, rows);
+    SplitConfig config =
+        new SplitConfig("c0", List.of(), new SplitRatios(1, 0, 0), false, 1, false);
+
+    IngestResult result = CsvSplitter.split(file, config, dir.resolve("out"));
+
+    assertThat(result.schema()).hasSize(n);
+    assertThat(result.features()).hasSize(n - 1);
+  }
+
+  @Test
+  void tooLongCellIsRejectedWithColumnSizeAndRow() throws Exception {
+    String big = "a".repeat(1 << 20);
+    Path file = csv("big.csv", "id,x,y\n1,a,0\n2,b,1\n3," + big + ",0\n4," + big + ",1\n");
+    SplitConfig config =
+        new SplitConfig("y", List.of("x"), new SplitRatios(1, 0, 0), false, 1, false);
+
+    DatasetValidationException e = invalid(file, config, dir.resolve("out"));
+
+    assertThat(e.column()).isEqualTo("x");
+    assertThat(e.getMessage())
+        .isEqualTo("column 'x' has a value of 1048576 bytes in row 3; at most 65536 are accepted");
+  }
+
+  @Test
+  void cellLimitCountsUtf8BytesAndAcceptsTheMaximum() throws Exception {
+    SplitConfig config =
+        new SplitConfig("y", List.of("x"), new SplitRatios(1, 0, 0), false, 1, false);
+    String max = "a".repeat(CsvSplitter.MAX_CELL_BYTES);
+    Path ok = csv("max.csv", "x,y\n" + max + ",0\nb,1\n");
+    assertThat(CsvSplitter.split(ok, config, dir.resolve("ok")).inputRows()).isEqualTo(2);
+
+    String wide = "\u00e9".repeat(CsvSplitter.MAX_CELL_BYTES / 2 + 1); // 65538 bytes, 32769 chars
+    Path file = csv("wide.csv", "x,y\nb,1\n" + wide + ",0\n");
+    DatasetValidationException e = invalid(file, config, dir.resolve("out"));
+    assertThat(e.getMessage())
+        .isEqualTo("column 'x' has a value of 65538 bytes in row 2; at most 65536 are accepted");
   }
 
   @Test

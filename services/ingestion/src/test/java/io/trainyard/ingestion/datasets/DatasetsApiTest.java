@@ -253,6 +253,35 @@ class DatasetsApiTest {
   }
 
   @Test
+  void rowsWithoutATargetGoToTheUnlabeledSplitAndNoRunIsRequested() {
+    String name = applySpec("unlabeled", "");
+    String[] lines = CardFraud.csv(400, 14).split("\n");
+    StringBuilder csv = new StringBuilder(lines[0]).append('\n');
+    for (int i = 1; i < lines.length; i++) {
+      String line = lines[i];
+      // Every fifth row has lost its label.
+      csv.append(i % 5 == 0 ? line.substring(0, line.lastIndexOf(',') + 1) : line).append('\n');
+    }
+    Response created = post(name, csv.toString());
+    created.then().statusCode(201).body("splits.unlabeled.rows", equalTo(80));
+    assertThat(
+            created.jsonPath().getLong("splits.train.rows")
+                + created.jsonPath().getLong("splits.validation.rows")
+                + created.jsonPath().getLong("splits.test.rows"))
+        .isEqualTo(320 - created.jsonPath().getLong("duplicatesDropped"));
+    var ingested =
+        EventLog.awaitAtLeast(TestTopics.of(Topic.DATASETS_INGESTED), r -> name.equals(r.key()), 1);
+    assertThat(Json.readTree(ingested.get(0).value()).at("/splits/unlabeled/rows").asLong())
+        .isEqualTo(80);
+    assertThat(
+            EventLog.matching(
+                TestTopics.of(Topic.TRAINING_REQUESTED),
+                r -> Json.readTree(r.value()).get("pipeline").asText().equals(name)))
+        .as("a version with unlabeled rows waits for its labels")
+        .isEmpty();
+  }
+
+  @Test
   void withoutTrainingAutoNoRunIsRequested() {
     String name = applySpec("manual", "\"training\": {\"auto\": false}");
     post(name, CardFraud.csv(300, 3)).then().statusCode(201);
