@@ -585,7 +585,12 @@ public final class CsvSplitter {
               row.append(SEPARATOR);
             }
             Object v = rs.getObject(i + 2);
-            String text = v == null ? NULL_TEXT : DatasetLabels.canonical(v);
+            String text =
+                v == null
+                    ? NULL_TEXT
+                    : v instanceof Double d && !Double.isFinite(d)
+                        ? d.toString() // NaN, Infinity, -Infinity: not labels, but valid cells
+                        : DatasetLabels.canonical(v);
             row.append(text);
             if (i == targetIndex) {
               labels[r] = text;

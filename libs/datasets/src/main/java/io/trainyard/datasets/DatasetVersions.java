@@ -14,9 +14,11 @@ import java.util.Optional;
 /**
  * Dataset versions in the object store: {@code datasets/{pipeline}/v{n}/} holds one Parquet file
  * per split ({@code train.parquet}, ...), the column profile {@code profile.json} (a {@link
- * DatasetProfile}, see {@link Profiler}) and {@code manifest.json}, whose metadata is a {@link
- * DatasetMetadata}. Ingestion writes versions; every other reader goes through the manifest.
- * Versions written before profiles existed have no {@code profile.json}.
+ * DatasetProfile}, see {@link Profiler}), the validation report {@code validation.json} (a {@link
+ * ValidationReport}, see {@link Validator}; versions written by ingestion only) and {@code
+ * manifest.json}, whose metadata is a {@link DatasetMetadata}. Ingestion writes versions; every
+ * other reader goes through the manifest. Versions written before profiles existed have no {@code
+ * profile.json}.
  */
 public final class DatasetVersions {
 
@@ -59,12 +61,34 @@ public final class DatasetVersions {
       String contentHash,
       IngestResult result,
       DatasetProfile profile) {
+    return write(store, pipeline, version, contentHash, result, profile, null);
+  }
+
+  /**
+   * Writes the splits of {@code result}, {@code profile} (as {@value DatasetProfile#FILE_NAME})
+   * and, when not null, {@code validation} (as {@value ValidationReport#FILE_NAME}, see {@link
+   * Validator}) as version {@code version} of {@code pipeline}: a staged write committed by its
+   * manifest, so readers see all of it or nothing.
+   *
+   * @throws ManifestConflictException when that version is already committed with other content
+   */
+  public static Manifest write(
+      ObjectStore store,
+      String pipeline,
+      int version,
+      String contentHash,
+      IngestResult result,
+      DatasetProfile profile,
+      ValidationReport validation) {
     Objects.requireNonNull(profile, "profile");
     try (StagedWrite staged = store.stage(Layout.dataset(pipeline, version))) {
       for (SplitFile split : result.splits()) {
         staged.put(fileName(split.name()), split.file(), PARQUET);
       }
       staged.put(DatasetProfile.FILE_NAME, profile.toJson(), DatasetProfile.CONTENT_TYPE);
+      if (validation != null) {
+        staged.put(ValidationReport.FILE_NAME, validation.toJson(), ValidationReport.CONTENT_TYPE);
+      }
       return staged.commit(DatasetMetadata.of(pipeline, version, contentHash, result).toMap());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write dataset v" + version + " of " + pipeline, e);
@@ -84,6 +108,21 @@ public final class DatasetVersions {
     }
     return Optional.of(
         DatasetProfile.fromJson(store.readAllBytes(version, DatasetProfile.FILE_NAME)));
+  }
+
+  /**
+   * Reads the validation report of a committed version (verified against the manifest's hash);
+   * empty for a version written without one.
+   *
+   * @throws IOException when the object cannot be read or is not a validation report
+   */
+  public static Optional<ValidationReport> readValidation(ObjectStore store, Manifest version)
+      throws IOException {
+    if (version.object(ValidationReport.FILE_NAME).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        ValidationReport.fromJson(store.readAllBytes(version, ValidationReport.FILE_NAME)));
   }
 
   /** The file name of a split: {@code train.parquet}. */

@@ -19,6 +19,8 @@ import io.trainyard.datasets.Profiler;
 import io.trainyard.datasets.SplitConfig;
 import io.trainyard.datasets.SplitFile;
 import io.trainyard.datasets.SplitRatios;
+import io.trainyard.datasets.ValidationReport;
+import io.trainyard.datasets.Validator;
 import io.trainyard.eventing.OutboxEvent;
 import io.trainyard.eventing.quarkus.Outbox;
 import io.trainyard.objectstore.Layout;
@@ -88,7 +90,8 @@ public class DatasetService {
    * pipeline}, or answers the existing version with the same content.
    *
    * @throws ProblemException 404 when the pipeline's spec is unknown here, 400 when the table is
-   *     not acceptable (the message names the column)
+   *     not acceptable (the message names the column), 422 ({@link DatasetRejectedException}) when
+   *     its validation report has an error (nothing is written or published then)
    */
   public Ingested ingestCsv(String pipeline, Path csv) {
     return ingestCsv(pipeline, csv, Trigger.DATA);
@@ -124,9 +127,10 @@ public class DatasetService {
       IngestResult result = split(csv, config, work.path());
       requireTaskFits(spec, result);
       DatasetProfile profile = profile(result); // before the transaction and the lock
+      ValidationReport validation = validate(spec, result, profile);
       return QuarkusTransaction.requiringNew()
           .timeout(TRANSACTION_TIMEOUT_SECONDS)
-          .call(() -> publish(spec, contentHash, result, profile, trigger));
+          .call(() -> publish(spec, contentHash, result, profile, validation, trigger));
     }
   }
 
@@ -163,11 +167,56 @@ public class DatasetService {
     }
   }
 
+  /**
+   * The bytes of one version's {@code validation.json}, verified against its manifest; empty when
+   * the version is unknown or has no report (ingested before validation reports existed).
+   */
+  public Optional<byte[]> validation(String pipeline, int version) {
+    if (find(pipeline, version).isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Manifest> manifest = store.manifest(Layout.dataset(pipeline, version));
+    if (manifest.isEmpty() || manifest.get().object(ValidationReport.FILE_NAME).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(store.readAllBytes(manifest.get(), ValidationReport.FILE_NAME));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read the validation report of dataset v" + version + " of " + pipeline, e);
+    }
+  }
+
+  /**
+   * Validates the split table; a report with an error rejects the upload (422 with the report),
+   * logged with the full report, before anything is written.
+   */
+  private static ValidationReport validate(
+      PipelineSpec spec, IngestResult result, DatasetProfile profile) {
+    ValidationReport report;
+    try {
+      report = Validator.validate(result, profile, spec.task());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (!report.passed()) {
+      LOG.warnf(
+          "%s: upload rejected by validation (%d errors, %d warnings): %s",
+          spec.name(),
+          report.errors(),
+          report.warnings(),
+          new String(report.toJson(), StandardCharsets.UTF_8).replaceAll("\\s*\n\\s*", " "));
+      throw new DatasetRejectedException(spec.name(), report);
+    }
+    return report;
+  }
+
   private Ingested publish(
       PipelineSpec spec,
       String contentHash,
       IngestResult result,
       DatasetProfile profile,
+      ValidationReport validation,
       Trigger trigger) {
     String pipeline = spec.name();
     lockPipeline(pipeline);
@@ -178,7 +227,8 @@ public class DatasetService {
     int version = DatasetVersion.latestVersion(pipeline) + 1;
     Manifest manifest;
     while (true) {
-      Optional<Manifest> written = write(pipeline, version, contentHash, result, profile);
+      Optional<Manifest> written =
+          write(pipeline, version, contentHash, result, profile, validation);
       if (written.isPresent()) {
         manifest = written.get();
         break;
@@ -200,6 +250,11 @@ public class DatasetService {
             .object(DatasetProfile.FILE_NAME)
             .map(entry -> store.uri(entry.objectKey()))
             .orElse(null);
+    String validationUri =
+        manifest
+            .object(ValidationReport.FILE_NAME)
+            .map(entry -> store.uri(entry.objectKey()))
+            .orElse(null);
     DatasetView view =
         new DatasetView(
             pipeline,
@@ -207,6 +262,11 @@ public class DatasetService {
             contentHash,
             manifestUri,
             profileUri,
+            validationUri,
+            validationUri == null
+                ? null
+                : new DatasetView.ValidationSummary(
+                    validation.passed(), validation.errors(), validation.warnings()),
             splits,
             schema,
             result.target(),
@@ -274,11 +334,13 @@ public class DatasetService {
       int version,
       String contentHash,
       IngestResult result,
-      DatasetProfile profile) {
+      DatasetProfile profile,
+      ValidationReport validation) {
     Prefix prefix = Layout.dataset(pipeline, version);
     try {
       return Optional.of(
-          DatasetVersions.write(store, pipeline, version, contentHash, result, profile));
+          DatasetVersions.write(
+              store, pipeline, version, contentHash, result, profile, validation));
     } catch (ManifestConflictException e) {
       Manifest existing = e.existing();
       JsonNode hash = existing == null ? null : existing.metadata().get("contentHash");

@@ -15,6 +15,10 @@ import java.util.Map;
  * @param profileUri {@code s3://bucket/datasets/{pipeline}/v{version}/profile.json}, the per-column
  *     profile (also at {@code GET .../datasets/{version}/profile}); null for a version ingested
  *     before profiles existed
+ * @param validationUri {@code s3://bucket/datasets/{pipeline}/v{version}/validation.json}, the
+ *     validation report (also at {@code GET .../datasets/{version}/validation}); null for a version
+ *     ingested before validation reports existed
+ * @param validation the report's summary; null when there is no report
  * @param splits rows per split
  * @param schema the input columns, in order, with their logical types
  * @param target the target column
@@ -29,6 +33,8 @@ public record DatasetView(
     String contentHash,
     String manifestUri,
     String profileUri,
+    String validationUri,
+    ValidationSummary validation,
     Map<String, SplitRows> splits,
     List<ColumnView> schema,
     String target,
@@ -36,6 +42,15 @@ public record DatasetView(
     long inputRows,
     long duplicatesDropped,
     Instant createdAt) {
+
+  /**
+   * The summary of a version's validation report.
+   *
+   * @param passed no anomaly is an error (always true for a published version)
+   * @param errors error anomalies
+   * @param warnings warning anomalies
+   */
+  public record ValidationSummary(boolean passed, int errors, int warnings) {}
 
   /** Rows of one split. */
   public record SplitRows(long rows) {}

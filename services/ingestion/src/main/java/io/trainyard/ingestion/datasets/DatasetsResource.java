@@ -164,6 +164,33 @@ public class DatasetsResource {
     return Response.ok(profile, MediaType.APPLICATION_JSON).build();
   }
 
+  /**
+   * The validation report of one version: its {@code validation.json} as stored (see {@code
+   * io.trainyard.datasets.ValidationReport}).
+   */
+  @GET
+  @Path("{version}/validation")
+  @RolesAllowed(Roles.VIEWER)
+  public Response validation(@PathParam("name") String name, @PathParam("version") String version) {
+    int number = versionNumber(version);
+    if (datasets.find(name, number).isEmpty()) {
+      throw ProblemException.notFound("Pipeline '" + name + "' has no dataset version " + number);
+    }
+    byte[] report =
+        datasets
+            .validation(name, number)
+            .orElseThrow(
+                () ->
+                    ProblemException.notFound(
+                        "Dataset version "
+                            + number
+                            + " of pipeline '"
+                            + name
+                            + "' has no validation report (it was ingested before validation"
+                            + " reports existed)"));
+    return Response.ok(report, MediaType.APPLICATION_JSON).build();
+  }
+
   private static int versionNumber(String version) {
     try {
       return Integer.parseInt(version);

@@ -82,7 +82,11 @@ class DatasetsApiTest {
     assertThat(manifest.objects())
         .extracting(Manifest.Entry::name)
         .containsExactlyInAnyOrder(
-            "train.parquet", "validation.parquet", "test.parquet", "profile.json");
+            "train.parquet",
+            "validation.parquet",
+            "test.parquet",
+            "profile.json",
+            "validation.json");
     store.verify(manifest);
     assertThat(manifest.metadata().get("contentHash").asText())
         .isEqualTo(body.get("contentHash").asText());
