@@ -62,8 +62,9 @@ final class KafkaBroker {
   }
 
   /**
-   * Every catalogue topic and the dead-letter topic of each topic that carries CloudEvents, with
-   * {@link Topic#PARTITIONS} partitions, replication factor 1, {@code cleanup.policy} and {@code
+   * Every catalogue topic and its dead-letter topic (every topic is consumed by some service, the
+   * S3 notifications included, and a consumer dead-letters what it cannot process), with {@link
+   * Topic#PARTITIONS} partitions, replication factor 1, {@code cleanup.policy} and {@code
    * retention.ms}.
    */
   static List<NewTopic> catalogueTopics() {
@@ -74,9 +75,7 @@ final class KafkaBroker {
               topic.topicName(), topic.retention().compacted(), topic.retention().retentionMs()));
     }
     for (Topic topic : Topic.values()) {
-      if (topic.carriesCloudEvents()) {
-        topics.add(newTopic(topic.dlqName(), false, Topic.DLQ_RETENTION.toMillis()));
-      }
+      topics.add(newTopic(topic.dlqName(), false, Topic.DLQ_RETENTION.toMillis()));
     }
     return topics;
   }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -80,13 +79,11 @@ class KafkaBrokerTest {
   }
 
   @Test
-  void catalogueTopicsCoverEveryTopicAndADlqPerCloudEventsTopic() {
+  void catalogueTopicsCoverEveryTopicAndItsDlq() {
     Map<String, NewTopic> topics =
         KafkaBroker.catalogueTopics().stream()
             .collect(Collectors.toMap(NewTopic::name, Function.identity()));
-    long cloudEventTopics = Arrays.stream(Topic.values()).filter(Topic::carriesCloudEvents).count();
-
-    assertThat(topics).hasSize((int) (Topic.values().length + cloudEventTopics));
+    assertThat(topics).hasSize(2 * Topic.values().length);
     for (Topic topic : Topic.values()) {
       NewTopic t = topics.get(topic.topicName());
       assertThat(t).as(topic.topicName()).isNotNull();
@@ -95,16 +92,12 @@ class KafkaBrokerTest {
       assertThat(t.configs())
           .containsEntry("cleanup.policy", topic.retention().compacted() ? "compact" : "delete")
           .containsEntry("retention.ms", Long.toString(topic.retention().retentionMs()));
-      if (topic.carriesCloudEvents()) {
-        NewTopic dlq = topics.get(topic.dlqName());
-        assertThat(dlq).as(topic.dlqName()).isNotNull();
-        assertThat(dlq.numPartitions()).isEqualTo(6);
-        assertThat(dlq.configs())
-            .containsEntry("cleanup.policy", "delete")
-            .containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis()));
-      } else {
-        assertThat(topics).doesNotContainKey(topic.dlqName());
-      }
+      NewTopic dlq = topics.get(topic.dlqName());
+      assertThat(dlq).as(topic.dlqName()).isNotNull();
+      assertThat(dlq.numPartitions()).isEqualTo(6);
+      assertThat(dlq.configs())
+          .containsEntry("cleanup.policy", "delete")
+          .containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis()));
     }
     assertThat(topics.get("trainyard.pipelines").configs())
         .containsEntry("cleanup.policy", "compact");

@@ -152,11 +152,8 @@ class LocalStackIT {
             Long.toString(topic.retention().retentionMs())
           });
       byName.put(topic.topicName(), topic);
-      if (topic.carriesCloudEvents()) {
-        expected.put(
-            topic.dlqName(),
-            new String[] {"delete", Long.toString(Topic.DLQ_RETENTION.toMillis())});
-      }
+      expected.put(
+          topic.dlqName(), new String[] {"delete", Long.toString(Topic.DLQ_RETENTION.toMillis())});
     }
     try (Admin admin = stack.admin(Duration.ofSeconds(30))) {
       Map<String, TopicDescription> descriptions =
@@ -189,7 +186,7 @@ class LocalStackIT {
       assertThat(expected.get("trainyard.pipelines")[0]).isEqualTo("compact");
       assertThat(expected.get("trainyard.inference.observed")[1]).isEqualTo("604800000");
       assertThat(expected).containsKey("trainyard.training.requested.dlq");
-      assertThat(expected).doesNotContainKey("trainyard.storage.notifications.dlq");
+      assertThat(expected).containsKey("trainyard.storage.notifications.dlq");
     }
   }
 
@@ -272,7 +269,7 @@ class LocalStackIT {
     assertThat(progress)
         .contains(
             "kafka: already running on 127.0.0.1:" + KAFKA_PORT + " (pid " + kafkaPid + ")",
-            "kafka: all 33 catalogue and dead-letter topics exist",
+            "kafka: all 34 catalogue and dead-letter topics exist",
             "s3: bucket trainyard exists",
             "postgresql: database trainyard_test exists");
   }
@@ -422,7 +419,7 @@ class LocalStackIT {
         (System.nanoTime() - start) / 1e9);
 
     assertThat(progress).noneSatisfy(l -> assertThat(l).contains("formatting"));
-    assertThat(progress).contains("kafka: all 33 catalogue and dead-letter topics exist");
+    assertThat(progress).contains("kafka: all 34 catalogue and dead-letter topics exist");
     assertThat(progress).contains("s3: bucket trainyard exists");
     long newKafkaPid = Long.parseLong(Files.readString(home.resolve("pids/kafka.pid")).trim());
     assertThat(newKafkaPid).isNotEqualTo(kafkaPid);

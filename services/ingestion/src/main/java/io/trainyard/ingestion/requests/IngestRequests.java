@@ -54,33 +54,81 @@ public class IngestRequests {
   /** Ingests the requested table (in the request event's transaction). */
   public void ingest(DatasetIngestRequested request) {
     Trigger trigger = request.trigger() == null ? Trigger.DATA : request.trigger();
+    if (request.rows() != null) {
+      ingestTable(
+          request.pipeline(),
+          trigger,
+          "ingest request (" + request.rows().size() + " inline rows)",
+          (work, csv) -> {
+            Path jsonl = work.resolve("rows.jsonl");
+            try (OutputStream out = Files.newOutputStream(jsonl)) {
+              for (Map<String, Object> row : request.rows()) {
+                out.write(Json.writeBytes(row));
+                out.write('\n');
+              }
+            }
+            TableFormat.JSON_LINES.toCsv(jsonl, csv);
+          });
+    } else {
+      ObjectRef ref = parse(request.objectUri());
+      ingestObject(
+          request.pipeline(),
+          ref,
+          format(request.format(), ref.key()),
+          trigger,
+          "ingest request (" + request.objectUri() + ")");
+    }
+  }
+
+  /**
+   * Ingests the object {@code key} of {@code bucket} as the next version of {@code pipeline}, as an
+   * ingest request with that {@code objectUri} does: the format comes from the key's extension
+   * ({@code .csv}, {@code .jsonl}/{@code .ndjson}, {@code .parquet}, each optionally {@code .gz}).
+   * The same table again is the same version (nothing is published then).
+   *
+   * @param source what asked for it, for the log
+   * @throws PoisonEventException when it can never succeed: a key with an empty, {@code .} or
+   *     {@code ..} segment, an unknown format or pipeline, a missing object, a table that breaks a
+   *     rule
+   * @throws TransientEventException when the object store cannot be read now
+   */
+  public DatasetService.Ingested ingestObject(
+      String pipeline, String bucket, String key, Trigger trigger, String source) {
+    ObjectRef ref = new ObjectRef(bucket, checkKey("s3://" + bucket + "/" + key, key));
+    return ingestObject(pipeline, ref, format(null, key), trigger, source);
+  }
+
+  private DatasetService.Ingested ingestObject(
+      String pipeline, ObjectRef ref, TableFormat format, Trigger trigger, String source) {
+    return ingestTable(
+        pipeline,
+        trigger,
+        source,
+        (work, csv) -> {
+          Path object = download(ref, work.resolve("object"));
+          format.toCsv(object, csv);
+        });
+  }
+
+  /** How a table is turned into {@code csv}, in a work directory of its own. */
+  @FunctionalInterface
+  private interface TableSource {
+    void writeCsv(Path work, Path csv) throws DatasetValidationException, IOException;
+  }
+
+  private DatasetService.Ingested ingestTable(
+      String pipeline, Trigger trigger, String source, TableSource table) {
     try (WorkDir work = WorkDir.create("trainyard-request-")) {
       Path csv = work.resolve("table.csv");
-      String source;
-      if (request.rows() != null) {
-        Path jsonl = work.resolve("rows.jsonl");
-        try (OutputStream out = Files.newOutputStream(jsonl)) {
-          for (Map<String, Object> row : request.rows()) {
-            out.write(Json.writeBytes(row));
-            out.write('\n');
-          }
-        }
-        TableFormat.JSON_LINES.toCsv(jsonl, csv);
-        source = request.rows().size() + " inline rows";
-      } else {
-        ObjectRef ref = parse(request.objectUri());
-        TableFormat format = format(request.format(), ref.key());
-        Path object = download(ref, work.resolve("object"));
-        format.toCsv(object, csv);
-        source = request.objectUri();
-      }
-      DatasetService.Ingested ingested = datasets.ingestCsv(request.pipeline(), csv, trigger);
+      table.writeCsv(work.path(), csv);
+      DatasetService.Ingested ingested = datasets.ingestCsv(pipeline, csv, trigger);
       LOG.infof(
-          "%s: ingest request (%s) -> dataset v%d%s",
-          request.pipeline(),
+          "%s: %s -> dataset v%d%s",
+          pipeline,
           source,
           ingested.dataset().version(),
           ingested.created() ? "" : " (the same content as before: nothing new)");
+      return ingested;
     } catch (DatasetValidationException e) {
       throw new PoisonEventException(e.getMessage(), e);
     } catch (ProblemException e) {
@@ -109,13 +157,20 @@ public class IngestRequests {
       throw new PoisonEventException(
           "objectUri '" + uri + "' must name an object as s3://bucket/key");
     }
+    return new ObjectRef(parsed.getHost(), checkKey("objectUri '" + uri + "'", key));
+  }
+
+  /** {@code key}, unless it has an empty, '.' or '..' segment (or ends with '/'). */
+  static String checkKey(String what, String key) {
+    if (key.isEmpty() || key.endsWith("/")) {
+      throw new PoisonEventException(what + " must name an object as s3://bucket/key");
+    }
     for (String segment : key.split("/")) {
       if (segment.equals("..") || segment.equals(".") || segment.isEmpty()) {
-        throw new PoisonEventException(
-            "objectUri '" + uri + "' has a key with an empty, '.' or '..' segment");
+        throw new PoisonEventException(what + " has a key with an empty, '.' or '..' segment");
       }
     }
-    return new ObjectRef(parsed.getHost(), key);
+    return key;
   }
 
   /** The format named by the request, else by the key's extension (a trailing .gz aside). */
