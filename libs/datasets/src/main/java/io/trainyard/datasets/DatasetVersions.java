@@ -8,6 +8,7 @@ import io.trainyard.objectstore.StagedWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -80,6 +81,24 @@ public final class DatasetVersions {
       IngestResult result,
       DatasetProfile profile,
       ValidationReport validation) {
+    return write(store, pipeline, version, contentHash, result, profile, validation, Map.of());
+  }
+
+  /**
+   * As {@link #write(ObjectStore, String, int, String, IngestResult, DatasetProfile,
+   * ValidationReport)}, with {@code extraMetadata} added to the manifest's metadata next to the
+   * {@link DatasetMetadata} members (ingestion adds the version's lineage); {@link
+   * DatasetMetadata#from} ignores members it does not know.
+   */
+  public static Manifest write(
+      ObjectStore store,
+      String pipeline,
+      int version,
+      String contentHash,
+      IngestResult result,
+      DatasetProfile profile,
+      ValidationReport validation,
+      Map<String, ?> extraMetadata) {
     Objects.requireNonNull(profile, "profile");
     try (StagedWrite staged = store.stage(Layout.dataset(pipeline, version))) {
       for (SplitFile split : result.splits()) {
@@ -89,7 +108,11 @@ public final class DatasetVersions {
       if (validation != null) {
         staged.put(ValidationReport.FILE_NAME, validation.toJson(), ValidationReport.CONTENT_TYPE);
       }
-      return staged.commit(DatasetMetadata.of(pipeline, version, contentHash, result).toMap());
+      Map<String, Object> metadata =
+          new java.util.LinkedHashMap<>(
+              DatasetMetadata.of(pipeline, version, contentHash, result).toMap());
+      extraMetadata.forEach(metadata::put);
+      return staged.commit(metadata);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write dataset v" + version + " of " + pipeline, e);
     }

@@ -26,8 +26,10 @@ import io.trainyard.eventing.quarkus.Outbox;
 import io.trainyard.objectstore.Layout;
 import io.trainyard.objectstore.Manifest;
 import io.trainyard.objectstore.ManifestConflictException;
+import io.trainyard.objectstore.ObjectKey;
 import io.trainyard.objectstore.ObjectStore;
 import io.trainyard.objectstore.Prefix;
+import io.trainyard.objectstore.StagedWrite;
 import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.problem.Problem;
 import io.trainyard.platform.problem.ProblemException;
@@ -48,7 +50,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,6 +72,9 @@ public class DatasetService {
 
   /** Seconds one ingestion may hold its transaction (upload of the splits included). */
   static final int TRANSACTION_TIMEOUT_SECONDS = 900;
+
+  /** The member of a version's manifest metadata that holds its lineage. */
+  public static final String LINEAGE = "lineage";
 
   /** The outcome: the version, and whether this call created it. */
   public record Ingested(DatasetView dataset, boolean created) {}
@@ -102,6 +109,17 @@ public class DatasetService {
    * trigger} (an ingest request passes its own on).
    */
   public Ingested ingestCsv(String pipeline, Path csv, Trigger trigger) {
+    return ingestCsv(pipeline, csv, trigger, Origin.unknown());
+  }
+
+  /**
+   * As {@link #ingestCsv(String, Path, Trigger)}, recording {@code origin} as the new version's
+   * lineage: the attempt gets a new upload id (a UUID) and, when {@code origin} carries the raw
+   * upload, it is kept under {@code raw/{pipeline}/{uploadId}/} once the version is created (not
+   * for an existing version, not for a rejected table).
+   */
+  public Ingested ingestCsv(String pipeline, Path csv, Trigger trigger, Origin origin) {
+    Objects.requireNonNull(origin, "origin");
     PipelineSpec spec =
         catalog
             .find(pipeline)
@@ -123,6 +141,7 @@ public class DatasetService {
     if (known.isPresent()) {
       return new Ingested(view(known.get()), false);
     }
+    String uploadId = UUID.randomUUID().toString();
     try (WorkDir work = WorkDir.create("trainyard-ingest-")) {
       IngestResult result = split(csv, config, work.path());
       requireTaskFits(spec, result);
@@ -130,7 +149,10 @@ public class DatasetService {
       ValidationReport validation = validate(spec, result, profile);
       return QuarkusTransaction.requiringNew()
           .timeout(TRANSACTION_TIMEOUT_SECONDS)
-          .call(() -> publish(spec, contentHash, result, profile, validation, trigger));
+          .call(
+              () ->
+                  publish(
+                      spec, contentHash, result, profile, validation, trigger, origin, uploadId));
     }
   }
 
@@ -217,7 +239,9 @@ public class DatasetService {
       IngestResult result,
       DatasetProfile profile,
       ValidationReport validation,
-      Trigger trigger) {
+      Trigger trigger,
+      Origin origin,
+      String uploadId) {
     String pipeline = spec.name();
     lockPipeline(pipeline);
     Optional<DatasetVersion> raced = DatasetVersion.byContent(pipeline, contentHash);
@@ -225,15 +249,27 @@ public class DatasetService {
       return new Ingested(view(raced.get()), false);
     }
     int version = DatasetVersion.latestVersion(pipeline) + 1;
+    ObjectKey rawKey =
+        origin.raw() == null ? null : Layout.raw(pipeline, uploadId).resolve(origin.rawName());
+    DatasetView.Lineage lineage =
+        new DatasetView.Lineage(
+            origin.source(),
+            origin.contentType(),
+            uploadId,
+            origin.parentVersion(),
+            rawKey == null ? null : store.uri(rawKey));
     Manifest manifest;
     while (true) {
       Optional<Manifest> written =
-          write(pipeline, version, contentHash, result, profile, validation);
+          write(pipeline, version, contentHash, result, profile, validation, lineage);
       if (written.isPresent()) {
         manifest = written.get();
         break;
       }
       version++; // the prefix holds other content (left by a failed attempt): skip it
+    }
+    if (rawKey != null) {
+      writeRaw(pipeline, version, contentHash, uploadId, origin);
     }
     Instant now = Instant.now();
     Map<String, DatasetView.SplitRows> splits = new LinkedHashMap<>();
@@ -273,13 +309,16 @@ public class DatasetService {
             result.features(),
             result.inputRows(),
             result.duplicatesDropped(),
-            now);
+            now,
+            lineage,
+            null);
     DatasetVersion row = new DatasetVersion();
     row.pipeline = pipeline;
     row.version = version;
     row.contentHash = contentHash;
     row.manifestUri = manifestUri;
-    row.descriptionJson = Json.write(view);
+    row.descriptionJson = Json.write(view); // files are derived when read
+    view = view.withFiles();
     row.createdAt = now;
     row.persist();
 
@@ -335,12 +374,22 @@ public class DatasetService {
       String contentHash,
       IngestResult result,
       DatasetProfile profile,
-      ValidationReport validation) {
+      ValidationReport validation,
+      DatasetView.Lineage lineage) {
     Prefix prefix = Layout.dataset(pipeline, version);
+    // The lineage goes into the manifest metadata's "lineage" member (DatasetMetadata.from
+    // ignores it; readers that want it read the member).
     try {
       return Optional.of(
           DatasetVersions.write(
-              store, pipeline, version, contentHash, result, profile, validation));
+              store,
+              pipeline,
+              version,
+              contentHash,
+              result,
+              profile,
+              validation,
+              Map.of(LINEAGE, lineageMap(lineage))));
     } catch (ManifestConflictException e) {
       Manifest existing = e.existing();
       JsonNode hash = existing == null ? null : existing.metadata().get("contentHash");
@@ -349,6 +398,48 @@ public class DatasetService {
       }
       LOG.warnf("%s is committed with other content; allocating the next version", prefix);
       return Optional.empty();
+    }
+  }
+
+  /** The lineage as manifest metadata: its non-null members. */
+  private static Map<String, Object> lineageMap(DatasetView.Lineage lineage) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("source", lineage.source());
+    if (lineage.contentType() != null) {
+      map.put("contentType", lineage.contentType());
+    }
+    map.put("uploadId", lineage.uploadId());
+    if (lineage.parentVersion() != null) {
+      map.put("parentVersion", lineage.parentVersion());
+    }
+    if (lineage.rawUri() != null) {
+      map.put("rawUri", lineage.rawUri());
+    }
+    return map;
+  }
+
+  /**
+   * Keeps the uploaded table under {@code raw/{pipeline}/{uploadId}/} (a staged write with a
+   * manifest whose metadata names the version it became).
+   */
+  private void writeRaw(
+      String pipeline, int version, String contentHash, String uploadId, Origin origin) {
+    try (StagedWrite staged = store.stage(Layout.raw(pipeline, uploadId))) {
+      staged.put(origin.rawName(), origin.raw(), origin.rawContentType());
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("kind", "raw-upload");
+      metadata.put("pipeline", pipeline);
+      metadata.put("uploadId", uploadId);
+      metadata.put("version", version);
+      metadata.put("contentHash", contentHash);
+      metadata.put("source", origin.source());
+      if (origin.contentType() != null) {
+        metadata.put("contentType", origin.contentType());
+      }
+      staged.commit(metadata);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot keep the upload " + uploadId + " of " + pipeline + " under raw/", e);
     }
   }
 
@@ -437,6 +528,25 @@ public class DatasetService {
   }
 
   static DatasetView view(DatasetVersion row) {
-    return Json.convert(Json.readTree(row.descriptionJson), DatasetView.class);
+    return Json.convert(Json.readTree(row.descriptionJson), DatasetView.class).withFiles();
+  }
+
+  /**
+   * The committed manifest of one version holding the Parquet file of {@code split}; empty when the
+   * version is unknown or has no such split.
+   */
+  public Optional<Manifest> splitFile(String pipeline, int version, String split) {
+    Optional<DatasetView> view = find(pipeline, version);
+    if (view.isEmpty() || view.get().splits() == null || !view.get().splits().containsKey(split)) {
+      return Optional.empty();
+    }
+    return store
+        .manifest(Layout.dataset(pipeline, version))
+        .filter(m -> m.object(DatasetVersions.fileName(split)).isPresent());
+  }
+
+  /** Opens a verified stream of an object of a committed version. */
+  public InputStream open(Manifest manifest, String name) throws IOException {
+    return store.open(manifest, name);
   }
 }

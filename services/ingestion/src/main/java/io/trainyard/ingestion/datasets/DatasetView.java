@@ -26,6 +26,11 @@ import java.util.Map;
  * @param inputRows data rows in the input
  * @param duplicatesDropped exact duplicate rows dropped
  * @param createdAt when the version was published
+ * @param lineage where the version's table came from; null for a version ingested before lineage
+ *     was recorded
+ * @param files per split present, the API path that downloads its Parquet file ({@code
+ *     /api/v1/pipelines/{pipeline}/datasets/{version}/files/{split}}); derived when read, not
+ *     stored
  */
 public record DatasetView(
     String pipeline,
@@ -41,7 +46,52 @@ public record DatasetView(
     List<String> features,
     long inputRows,
     long duplicatesDropped,
-    Instant createdAt) {
+    Instant createdAt,
+    Lineage lineage,
+    Map<String, String> files) {
+
+  /**
+   * A version's lineage.
+   *
+   * @param source {@code upload} (an HTTP upload), the {@code s3://bucket/key} of the object an
+   *     ingest request or S3 drop named, or {@code inline rows} (an ingest request's rows)
+   * @param contentType the upload's {@code Content-Type} as sent; null for other sources
+   * @param uploadId a UUID, new for each accepted ingestion attempt
+   * @param parentVersion the version the table derives from, as an ingest request named it; null
+   *     when none was named
+   * @param rawUri {@code s3://bucket/raw/{pipeline}/{uploadId}/upload.{csv|jsonl|parquet}}: the
+   *     uploaded table as received (after gzip decoding), kept for uploads only; null otherwise
+   */
+  public record Lineage(
+      String source, String contentType, String uploadId, Integer parentVersion, String rawUri) {}
+
+  /** This view with {@link #files} listing a download link per split. */
+  public DatasetView withFiles() {
+    Map<String, String> links = new java.util.LinkedHashMap<>();
+    if (splits != null) {
+      for (String split : splits.keySet()) {
+        links.put(
+            split, "/api/v1/pipelines/" + pipeline + "/datasets/" + version + "/files/" + split);
+      }
+    }
+    return new DatasetView(
+        pipeline,
+        version,
+        contentHash,
+        manifestUri,
+        profileUri,
+        validationUri,
+        validation,
+        splits,
+        schema,
+        target,
+        features,
+        inputRows,
+        duplicatesDropped,
+        createdAt,
+        lineage,
+        links);
+  }
 
   /**
    * The summary of a version's validation report.

@@ -1,7 +1,10 @@
 package io.trainyard.ingestion.datasets;
 
+import io.trainyard.contracts.events.Trigger;
 import io.trainyard.datasets.DatasetValidationException;
+import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.TableFormat;
+import io.trainyard.objectstore.Manifest;
 import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.auth.Roles;
 import io.trainyard.platform.problem.ProblemException;
@@ -15,6 +18,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,7 +83,8 @@ public class DatasetsResource {
           throw DatasetService.invalid(e);
         }
       }
-      DatasetService.Ingested ingested = datasets.ingestCsv(name, csv);
+      Origin origin = Origin.upload(contentType.trim(), file, rawName(format), format.mediaType());
+      DatasetService.Ingested ingested = datasets.ingestCsv(name, csv, Trigger.DATA, origin);
       return Response.status(ingested.created() ? Response.Status.CREATED : Response.Status.OK)
           .header(
               "Location", "/api/v1/pipelines/" + name + "/datasets/" + ingested.dataset().version())
@@ -88,6 +93,15 @@ public class DatasetsResource {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot buffer the upload", e);
     }
+  }
+
+  /** The name the raw upload is kept under: {@code upload.csv}, {@code upload.jsonl}, ... */
+  static String rawName(TableFormat format) {
+    return switch (format) {
+      case CSV -> "upload.csv";
+      case JSON_LINES -> "upload.jsonl";
+      case PARQUET -> "upload.parquet";
+    };
   }
 
   /** Copies the body to {@code file}, decompressing it when it is gzip-encoded. */
@@ -189,6 +203,51 @@ public class DatasetsResource {
                             + "' has no validation report (it was ingested before validation"
                             + " reports existed)"));
     return Response.ok(report, MediaType.APPLICATION_JSON).build();
+  }
+
+  /**
+   * The Parquet file of one split of a version ({@code train}, {@code validation}, {@code test},
+   * {@code unlabeled}), streamed from the store and verified against the manifest while read.
+   */
+  @GET
+  @Path("{version}/files/{split}")
+  @Produces({DatasetVersions.PARQUET, "application/problem+json", MediaType.APPLICATION_JSON})
+  @RolesAllowed(Roles.VIEWER)
+  public Response file(
+      @PathParam("name") String name,
+      @PathParam("version") String version,
+      @PathParam("split") String split) {
+    int number = versionNumber(version);
+    if (datasets.find(name, number).isEmpty()) {
+      throw ProblemException.notFound("Pipeline '" + name + "' has no dataset version " + number);
+    }
+    Manifest manifest =
+        datasets
+            .splitFile(name, number, split)
+            .orElseThrow(
+                () ->
+                    ProblemException.notFound(
+                        "Dataset version "
+                            + number
+                            + " of pipeline '"
+                            + name
+                            + "' has no split '"
+                            + split
+                            + "'"));
+    String fileName = DatasetVersions.fileName(split);
+    long size = manifest.require(fileName).size();
+    StreamingOutput body =
+        out -> {
+          try (InputStream in = datasets.open(manifest, fileName)) {
+            in.transferTo(out);
+          }
+        };
+    return Response.ok(body, DatasetVersions.PARQUET)
+        .header(
+            "Content-Disposition",
+            "attachment; filename=\"" + name + "-v" + number + "-" + fileName + "\"")
+        .header("Content-Length", size)
+        .build();
   }
 
   private static int versionNumber(String version) {

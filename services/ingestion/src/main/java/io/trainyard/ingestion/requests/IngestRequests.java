@@ -11,6 +11,7 @@ import io.trainyard.datasets.TableFormat;
 import io.trainyard.eventing.PoisonEventException;
 import io.trainyard.eventing.TransientEventException;
 import io.trainyard.ingestion.datasets.DatasetService;
+import io.trainyard.ingestion.datasets.Origin;
 import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,6 +60,7 @@ public class IngestRequests {
           request.pipeline(),
           trigger,
           "ingest request (" + request.rows().size() + " inline rows)",
+          Origin.inlineRows(request.parentVersion()),
           (work, csv) -> {
             Path jsonl = work.resolve("rows.jsonl");
             try (OutputStream out = Files.newOutputStream(jsonl)) {
@@ -76,7 +78,8 @@ public class IngestRequests {
           ref,
           format(request.format(), ref.key()),
           trigger,
-          "ingest request (" + request.objectUri() + ")");
+          "ingest request (" + request.objectUri() + ")",
+          request.parentVersion());
     }
   }
 
@@ -95,15 +98,21 @@ public class IngestRequests {
   public DatasetService.Ingested ingestObject(
       String pipeline, String bucket, String key, Trigger trigger, String source) {
     ObjectRef ref = new ObjectRef(bucket, checkKey("s3://" + bucket + "/" + key, key));
-    return ingestObject(pipeline, ref, format(null, key), trigger, source);
+    return ingestObject(pipeline, ref, format(null, key), trigger, source, null);
   }
 
   private DatasetService.Ingested ingestObject(
-      String pipeline, ObjectRef ref, TableFormat format, Trigger trigger, String source) {
+      String pipeline,
+      ObjectRef ref,
+      TableFormat format,
+      Trigger trigger,
+      String source,
+      Integer parentVersion) {
     return ingestTable(
         pipeline,
         trigger,
         source,
+        Origin.object("s3://" + ref.bucket() + "/" + ref.key(), parentVersion),
         (work, csv) -> {
           Path object = download(ref, work.resolve("object"));
           format.toCsv(object, csv);
@@ -117,11 +126,11 @@ public class IngestRequests {
   }
 
   private DatasetService.Ingested ingestTable(
-      String pipeline, Trigger trigger, String source, TableSource table) {
+      String pipeline, Trigger trigger, String source, Origin origin, TableSource table) {
     try (WorkDir work = WorkDir.create("trainyard-request-")) {
       Path csv = work.resolve("table.csv");
       table.writeCsv(work.path(), csv);
-      DatasetService.Ingested ingested = datasets.ingestCsv(pipeline, csv, trigger);
+      DatasetService.Ingested ingested = datasets.ingestCsv(pipeline, csv, trigger, origin);
       LOG.infof(
           "%s: %s -> dataset v%d%s",
           pipeline,

@@ -38,10 +38,10 @@ class DatasetsApiTest {
   static String applySpec(String prefix, String extraFields) {
     String name = TestEvents.applyCardFraudSpec(prefix, extraFields);
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(90))
         .until(() -> get("/api/v1/pipelines/" + name + "/datasets").statusCode() == 200);
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(90))
         .until(
             () -> post(name, "a,fraud\n").statusCode() != 404); // 400 once the spec is known here
     return name;

@@ -58,7 +58,7 @@ class IngestRequestsTest {
   static String awaitSpec(String name) {
     // The spec reaches ingestion a moment after it is published: an upload answers 404 till then.
     Awaitility.await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(90))
         .until(
             () ->
                 given()
