@@ -255,6 +255,19 @@ public final class Demo {
    * waits for the two windows they close; returns the last.
    */
   private JsonNode traffic(String api, int modelVersion, int window) throws Exception {
+    // The drift monitor learns of the champion from models.promoted, a moment after evaluation
+    // answers; traffic sent before it has the champion's reference would be dead-lettered.
+    long ready = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (JSON.readTree(require(send("GET", api + "/drift", null, null), 200).body())
+            .path("modelVersion")
+            .asInt(-1)
+        != modelVersion) {
+      if (System.nanoTime() > ready) {
+        stage("drift", "the drift monitor has no reference for model v%d yet", modelVersion);
+        return null;
+      }
+      TimeUnit.MILLISECONDS.sleep(500);
+    }
     Set<String> before = windowKeys(api);
     stage(
         "traffic",
