@@ -30,24 +30,25 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(TrainyardStackResource.class)
-class DatasetsApiTest {
+public class DatasetsApiTest {
 
   @Inject ObjectStore store;
 
   /** Publishes a spec as the console would, and waits until ingestion has taken it. */
   static String applySpec(String prefix, String extraFields) {
-    String name = TestEvents.applyCardFraudSpec(prefix, extraFields);
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(() -> get("/api/v1/pipelines/" + name + "/datasets").statusCode() == 200);
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(
-            () -> post(name, "a,fraud\n").statusCode() != 404); // 400 once the spec is known here
+    return awaitSpec(TestEvents.applyCardFraudSpec(prefix, extraFields));
+  }
+
+  /**
+   * Waits until ingestion knows the spec of {@code name}, which reaches it a moment after it is
+   * published: until then an upload answers 404 (after, this header-only table answers 400).
+   */
+  public static String awaitSpec(String name) {
+    await().atMost(Duration.ofSeconds(90)).until(() -> post(name, "a,fraud\n").statusCode() != 404);
     return name;
   }
 
-  static Response post(String pipeline, String csv) {
+  public static Response post(String pipeline, String csv) {
     return given()
         .header("Authorization", TestTokens.bearer("ops"))
         .contentType("text/csv")

@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** {@code trainyard.storage.notifications} (MinIO's bucket notifications) over the real stack. */
@@ -37,19 +36,7 @@ class NotificationsTest {
   @Inject ObjectStore store;
 
   static String awaitSpec(String name) {
-    // The spec reaches ingestion a moment after it is published: an upload answers 404 till then.
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(90))
-        .until(
-            () ->
-                given()
-                        .header("Authorization", TestTokens.bearer("ops"))
-                        .contentType("text/csv")
-                        .body("a,fraud\n".getBytes(StandardCharsets.UTF_8))
-                        .post("/api/v1/pipelines/" + name + "/datasets")
-                        .statusCode()
-                    != 404);
-    return name;
+    return io.trainyard.ingestion.datasets.DatasetsApiTest.awaitSpec(name);
   }
 
   /** A notification as MinIO's Kafka target publishes it: the key URL-encoded in the record. */

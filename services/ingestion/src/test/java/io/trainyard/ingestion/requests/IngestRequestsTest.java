@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** {@code trainyard.datasets.ingest-requested} over the real stack. */
@@ -56,19 +55,7 @@ class IngestRequestsTest {
   }
 
   static String awaitSpec(String name) {
-    // The spec reaches ingestion a moment after it is published: an upload answers 404 till then.
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(90))
-        .until(
-            () ->
-                given()
-                        .header("Authorization", TestTokens.bearer("ops"))
-                        .contentType("text/csv")
-                        .body("a,fraud\n".getBytes(StandardCharsets.UTF_8))
-                        .post("/api/v1/pipelines/" + name + "/datasets")
-                        .statusCode()
-                    != 404);
-    return name;
+    return io.trainyard.ingestion.datasets.DatasetsApiTest.awaitSpec(name);
   }
 
   static byte[] gzip(String text) throws Exception {
