@@ -29,9 +29,17 @@ public final class EventLog {
   /** Every record of {@code topic} that {@code filter} accepts. */
   public static List<ConsumerRecord<String, byte[]>> matching(
       String topic, Predicate<ConsumerRecord<String, byte[]>> filter) {
+    return matching(TestStacks.current().kafkaBootstrapServers(), topic, filter);
+  }
+
+  /**
+   * Every record of {@code topic} on the broker at {@code bootstrapServers} that {@code filter}
+   * accepts (for a stack other than the test stack, such as one {@code ./trainyard up} started).
+   */
+  public static List<ConsumerRecord<String, byte[]>> matching(
+      String bootstrapServers, String topic, Predicate<ConsumerRecord<String, byte[]>> filter) {
     Properties props = new Properties();
-    props.put(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStacks.current().kafkaBootstrapServers());
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
