@@ -91,8 +91,9 @@ public record PipelineSpec(
     public static final double SPLIT_TEST = 0.15;
     public static final long SEED = 42;
     public static final boolean DEDUPE = true;
-    public static final String MISSING_NUMERIC = "median";
-    public static final String MISSING_CATEGORICAL = "__missing__";
+    public static final String MISSING_NUMERIC = "keep";
+    public static final String MISSING_CATEGORICAL = "keep";
+    public static final boolean ALLOW_BREAKING_CHANGES = false;
     public static final int ANNOTATORS_PER_ITEM = 2;
     public static final String AGREEMENT_METRIC = "krippendorff_alpha";
     public static final double AGREEMENT_VALUE = 0.667;
@@ -151,17 +152,37 @@ public record PipelineSpec(
   }
 
   /**
-   * How ingestion splits and cleans a dataset version.
+   * How ingestion splits, checks and cleans a dataset version.
    *
    * @param split split ratios; default 0.7 / 0.15 / 0.15
    * @param stratify stratify by the target; default true for classification, false for regression
    * @param seed split seed; default 42
    * @param dedupe drop exact duplicate rows; default true
-   * @param missing how missing values are filled
+   * @param missing how missing feature values are handled; default: kept as missing
+   * @param groupBy a column whose rows must stay in one split (a user, a patient, a session);
+   *     default none (rows are split one by one)
+   * @param columns declared columns: their type, nullability, range and categories are checked;
+   *     default none (every column's schema is inferred)
+   * @param allowBreakingChanges accept a version whose schema breaks the previous version's
+   *     (removed column, changed type); default false
+   * @param categories how categorical feature values are normalised
    */
   public record Ingestion(
-      Split split, Boolean stratify, Long seed, Boolean dedupe, Missing missing) {
-    static final Ingestion EMPTY = new Ingestion(null, null, null, null, null);
+      Split split,
+      Boolean stratify,
+      Long seed,
+      Boolean dedupe,
+      Missing missing,
+      String groupBy,
+      List<ColumnSpec> columns,
+      Boolean allowBreakingChanges,
+      Categories categories) {
+    static final Ingestion EMPTY =
+        new Ingestion(null, null, null, null, null, null, null, null, null);
+
+    public Ingestion {
+      columns = copy(columns);
+    }
 
     Ingestion withDefaults(Task task) {
       return new Ingestion(
@@ -169,7 +190,16 @@ public record PipelineSpec(
           stratify == null ? Defaults.stratify(task) : stratify,
           seed == null ? Defaults.SEED : seed,
           dedupe == null ? Defaults.DEDUPE : dedupe,
-          (missing == null ? Missing.EMPTY : missing).withDefaults());
+          (missing == null ? Missing.EMPTY : missing).withDefaults(),
+          groupBy,
+          columns == null ? List.of() : columns,
+          allowBreakingChanges == null ? Defaults.ALLOW_BREAKING_CHANGES : allowBreakingChanges,
+          (categories == null ? Categories.EMPTY : categories).withDefaults());
+    }
+
+    /** The group column, when the spec names one. */
+    public Optional<String> groupByIfSet() {
+      return Optional.ofNullable(groupBy);
     }
   }
 
@@ -187,18 +217,59 @@ public record PipelineSpec(
   }
 
   /**
-   * How missing values are filled.
+   * How missing feature values are handled. Fill values (median, mean, mode) are computed on the
+   * train split only and applied to every split; the target is never filled.
    *
-   * @param numeric median, mean, zero or drop (the row); default median
-   * @param categorical the category standing for a missing value; default {@code __missing__}
+   * @param numeric keep (leave missing; the model imputes), drop (the row), median, mean, mode,
+   *     zero, or constant ({@link #numericValue()}); default keep
+   * @param categorical keep, drop (the row), mode, or any other text: the category that replaces a
+   *     missing value (for example {@code __missing__}); default keep
+   * @param numericValue the value of the numeric constant strategy; default 0
    */
-  public record Missing(String numeric, String categorical) {
-    static final Missing EMPTY = new Missing(null, null);
+  public record Missing(String numeric, String categorical, Double numericValue) {
+    static final Missing EMPTY = new Missing(null, null, null);
 
     Missing withDefaults() {
       return new Missing(
           numeric == null ? Defaults.MISSING_NUMERIC : numeric,
-          categorical == null ? Defaults.MISSING_CATEGORICAL : categorical);
+          categorical == null ? Defaults.MISSING_CATEGORICAL : categorical,
+          numericValue == null ? 0.0 : numericValue);
+    }
+  }
+
+  /**
+   * A declared column.
+   *
+   * @param name the column's name in the file
+   * @param type integer, number, boolean, categorical or text; default: as inferred
+   * @param nullable whether a value may be missing; default true
+   * @param min the smallest allowed value (integer and number columns)
+   * @param max the greatest allowed value (integer and number columns)
+   * @param categories the allowed values (categorical columns); a value outside them is an anomaly
+   */
+  public record ColumnSpec(
+      String name, String type, Boolean nullable, Double min, Double max, List<String> categories) {
+    public ColumnSpec {
+      Objects.requireNonNull(name, "a declared column needs a name");
+      categories = copy(categories);
+    }
+
+    public boolean nullableOrDefault() {
+      return nullable == null || nullable;
+    }
+  }
+
+  /**
+   * How categorical feature values are normalised before splitting and profiling.
+   *
+   * @param trim strip leading and trailing whitespace; default true
+   * @param foldCase fold to lower case; default false
+   */
+  public record Categories(Boolean trim, Boolean foldCase) {
+    static final Categories EMPTY = new Categories(null, null);
+
+    Categories withDefaults() {
+      return new Categories(trim == null || trim, foldCase != null && foldCase);
     }
   }
 

@@ -7,8 +7,10 @@ import io.trainyard.contracts.Json;
 import io.trainyard.contracts.Schemas;
 import io.trainyard.contracts.Topic;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Parses, validates, prints and hashes {@link PipelineSpec}s.
@@ -135,6 +137,27 @@ public final class PipelineSpecs {
                   + " + "
                   + split.test()
                   + ")");
+        }
+      }
+    }
+    if (ingestion != null && spec.target().equals(ingestion.groupBy())) {
+      reasons.add("$.ingestion.groupBy: must not be the target '" + spec.target() + "'");
+    }
+    if (ingestion != null && ingestion.columns() != null) {
+      Set<String> declared = new HashSet<>();
+      for (int i = 0; i < ingestion.columns().size(); i++) {
+        PipelineSpec.ColumnSpec column = ingestion.columns().get(i);
+        if (column.min() != null && column.max() != null && column.min() > column.max()) {
+          reasons.add(
+              "$.ingestion.columns["
+                  + i
+                  + "]: min "
+                  + column.min()
+                  + " is greater than max "
+                  + column.max());
+        }
+        if (!declared.add(column.name())) {
+          reasons.add("$.ingestion.columns[" + i + "]: '" + column.name() + "' is declared twice");
         }
       }
     }

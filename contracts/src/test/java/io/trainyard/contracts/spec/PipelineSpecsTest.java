@@ -74,7 +74,7 @@ class PipelineSpecsTest {
     assertThat(spec.ingestion().seed()).isEqualTo(42L);
     assertThat(spec.ingestion().dedupe()).isTrue();
     assertThat(spec.ingestion().missing())
-        .isEqualTo(new PipelineSpec.Missing("median", "__missing__"));
+        .isEqualTo(new PipelineSpec.Missing("keep", "__missing__", null));
     assertThat(spec.labeling().annotatorsPerItem()).isEqualTo(2);
     assertThat(spec.labeling().minAgreement())
         .isEqualTo(new PipelineSpec.MinAgreement("krippendorff_alpha", 0.67));
@@ -300,8 +300,11 @@ class PipelineSpecsTest {
     assertThat(spec.ingestion().stratify()).isTrue();
     assertThat(spec.ingestion().seed()).isEqualTo(42L);
     assertThat(spec.ingestion().dedupe()).isTrue();
-    assertThat(spec.ingestion().missing())
-        .isEqualTo(new PipelineSpec.Missing("median", "__missing__"));
+    assertThat(spec.ingestion().missing()).isEqualTo(new PipelineSpec.Missing("keep", "keep", 0.0));
+    assertThat(spec.ingestion().groupByIfSet()).isEmpty();
+    assertThat(spec.ingestion().columns()).isEmpty();
+    assertThat(spec.ingestion().allowBreakingChanges()).isFalse();
+    assertThat(spec.ingestion().categories()).isEqualTo(new PipelineSpec.Categories(true, false));
     assertThat(spec.labeling())
         .isEqualTo(
             new PipelineSpec.Labeling(
@@ -373,7 +376,8 @@ class PipelineSpecsTest {
     assertThat(documented).hasSizeGreaterThan(25);
 
     // The other way: every property of the schema is set after withDefaults(), except these.
-    Set<String> mayStayUnset = Set.of("positiveClass", "monitoring.retrain.schedule");
+    Set<String> mayStayUnset =
+        Set.of("positiveClass", "monitoring.retrain.schedule", "ingestion.groupBy");
     List<String> unset = new ArrayList<>();
     collectUnset(schema, "", defaulted, unset);
     assertThat(unset).containsExactlyInAnyOrderElementsOf(mayStayUnset);
@@ -433,5 +437,29 @@ class PipelineSpecsTest {
     assertThat(Metrics.lowerIsBetter("rmse")).isTrue();
     assertThat(Metrics.lowerIsBetter("roc_auc")).isFalse();
     assertThat(Metrics.lowerIsBetter("accuracy")).isFalse();
+  }
+
+  @Test
+  void declaredColumnsAndGroupsAreChecked() {
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    MINIMAL
+                        + "ingestion:\n  groupBy: is_fraud\n  columns:\n"
+                        + "    - {name: age, type: integer, min: 10, max: 5}\n"
+                        + "    - {name: age}\n"))
+        .hasMessageContaining("$.ingestion.groupBy: must not be the target 'is_fraud'")
+        .hasMessageContaining("$.ingestion.columns[0]: min 10.0 is greater than max 5.0")
+        .hasMessageContaining("$.ingestion.columns[1]: 'age' is declared twice");
+    PipelineSpec ok =
+        PipelineSpecs.parse(
+            MINIMAL
+                + "ingestion:\n  groupBy: user\n  columns:\n"
+                + "    - {name: country, type: categorical, nullable: false, categories: [de, fr]}\n");
+    assertThat(ok.ingestion().columns())
+        .containsExactly(
+            new PipelineSpec.ColumnSpec(
+                "country", "categorical", false, null, null, List.of("de", "fr")));
+    assertThat(ok.ingestion().groupByIfSet()).contains("user");
   }
 }
