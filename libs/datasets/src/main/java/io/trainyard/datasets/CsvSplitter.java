@@ -13,14 +13,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Turns an uploaded CSV file into validated, deterministic train / validation / test Parquet
@@ -49,10 +44,24 @@ import org.duckdb.DuckDBConnection;
  * data row gets {@code row_id}, its 0-based position in the file. A {@link
  * DatasetValidationException} naming the column reports: an unreadable or ragged file, no data
  * rows, an empty, duplicate (compared ignoring case) or reserved ({@code row_id}) column name, a
- * missing target or excluded column, a feature that is not numeric, a target with no value in any
- * row, more than {@link #MAX_COLUMNS} columns, and a text cell longer than {@link #MAX_CELL_BYTES}
- * bytes. Missing feature values (empty cells) are allowed; a feature whose cells are all empty is a
- * {@code number} column of NULLs.
+ * missing target, excluded or group column, a target with no value in any row, more than {@link
+ * #MAX_COLUMNS} columns, and a text cell longer than {@link #MAX_CELL_BYTES} bytes. Features may be
+ * numbers, booleans or text (categorical or free text); missing values (empty cells) are allowed; a
+ * feature whose cells are all empty is a {@code number} column of NULLs.
+ *
+ * <h2>Memory</h2>
+ *
+ * The rows never pass through the Java heap: DuckDB loads them into a database file in a work
+ * directory under {@code outDir} (deleted afterwards), keeps at most its memory limit ({@value
+ * DuckDb#DEFAULT_MEMORY_LIMIT} of native memory by default, system property {@value
+ * DuckDb#MEMORY_LIMIT_PROPERTY}) and spills the rest to disk, and computes the split in SQL. A file
+ * many times larger than the heap is split with a heap of a few tens of megabytes.
+ *
+ * <h2>Cleaning</h2>
+ *
+ * Text features are trimmed and case-folded, rows missing a feature are dropped, and missing values
+ * are filled, as {@link Cleaning} describes; each step and its count is in {@link
+ * IngestResult#cleaning()}.
  *
  * <h2>Unlabeled rows</h2>
  *
@@ -73,12 +82,16 @@ import org.duckdb.DuckDBConnection;
  * or the DuckDB version.
  *
  * <ol>
- *   <li>Each row's canonical text is its input values' {@linkplain DatasetLabels#canonical
- *       canonical text} (numbers as typed by DuckDB but formatted by Java: {@code 2.0} is {@code
- *       "2"}; booleans {@code true}/{@code false}; strings as is; other types such as dates as
- *       DuckDB's VARCHAR cast), joined by {@code U+001F}, NULL written as {@code U+0000}.
- *   <li>Its key is the first 8 bytes (big-endian, unsigned) of the SHA-256, computed in Java, of
- *       the UTF-8 bytes of {@code seed + "\u001f" + canonical row text}, with the seed in decimal.
+ *   <li>Each row's canonical text is its input values' text (after cleaning), joined by {@code
+ *       U+001F}, NULL written as {@code U+0000}: integers in decimal; a real number that is a whole
+ *       number below 2<sup>53</sup> in magnitude as that integer ({@code 2.0} is {@code "2"}, so a
+ *       value hashes the same whether its column is integer or real), {@code NaN}, {@code Infinity}
+ *       and {@code -Infinity} as Java writes them, other reals as DuckDB's shortest round-trip text
+ *       ({@code 0.5}, {@code 1e-07}); booleans {@code true}/{@code false}; strings as is; other
+ *       types such as dates as DuckDB's VARCHAR cast.
+ *   <li>Its key is the first 8 bytes (big-endian, unsigned) of the SHA-256 of the UTF-8 bytes of
+ *       {@code seed + "\u001f" + canonical row text}, with the seed in decimal; computed by DuckDB
+ *       ({@code sha256}), compared as its first 16 lowercase hex digits.
  *   <li>Labeled rows are ordered by (key, row_id). With {@link SplitConfig#stratify()} each target
  *       value is taken separately, otherwise all rows together: of its {@code n} rows in that
  *       order, the first {@code round(n * train)} go to train, the next {@code round(n *
@@ -87,7 +100,16 @@ import org.duckdb.DuckDBConnection;
  *       Math#round(double)} (half up).
  * </ol>
  *
- * A split whose ratio is &gt; 0 but which would get no (labeled) rows is an error ("too few rows").
+ * With a group column ({@link SplitConfig#groupBy()}), whole groups are split instead of rows, and
+ * the target does not stratify: a group's key is the SHA-256 key above of {@code seed + "\u001f" +}
+ * the group value's canonical text; groups are ordered by (key, group text); a group goes to train
+ * when fewer than {@code round(n * train)} labeled rows come before it in that order, else to
+ * validation when fewer than that plus the validation count (as above) come before it, else to
+ * test. So the split sizes are within one group of the ratios, and a row with no group value is a
+ * group of its own.
+ *
+ * <p>A split whose ratio is &gt; 0 but which would get no (labeled) rows is an error ("too few
+ * rows").
  *
  * <h2>Output</h2>
  *
@@ -126,8 +148,6 @@ public final class CsvSplitter {
           + " false";
 
   private static final String SEPARATOR = "\u001f";
-  private static final String NULL_TEXT = "\u0000";
-  private static final int MAX_VALUE_CHARS = 60;
   private static final int UNLABELED_SPLIT = 3;
 
   private CsvSplitter() {}
@@ -156,11 +176,25 @@ public final class CsvSplitter {
     checkUtf8(csv);
     checkColumnCount(headerFields(csv));
     Files.createDirectories(outDir);
-    try (Connection c = DuckDb.open()) {
+    Path work = Files.createTempDirectory(outDir, ".duckdb-");
+    try (Connection c = DuckDb.openOnDisk(work)) {
       return new Run(c, csv, config, outDir).run();
     } catch (SQLException e) {
       throw new IOException(
           "DuckDB failed while splitting " + csv + ": " + DuckDb.shortMessage(e), e);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
@@ -181,6 +215,9 @@ public final class CsvSplitter {
     private final List<String> types = new ArrayList<>();
     private final List<Output> outputs = new ArrayList<>();
     private int targetIndex;
+    private int groupIndex = -1;
+    private final List<Boolean> featureColumn = new ArrayList<>();
+    private final List<CleaningStep> steps = new ArrayList<>();
 
     Run(Connection c, Path csv, SplitConfig config, Path outDir) {
       this.c = c;
@@ -210,6 +247,7 @@ public final class CsvSplitter {
             null);
       }
       Set<String> excluded = checkExcluded();
+      groupIndex = checkGroup();
       List<String> features = new ArrayList<>();
       List<Column> schema = new ArrayList<>();
       for (int i = 0; i < names.size(); i++) {
@@ -228,11 +266,18 @@ public final class CsvSplitter {
         schema.add(new Column(names.get(i), logical));
       }
       checkTargetHasValues();
+      for (int i = 0; i < names.size(); i++) {
+        featureColumn.add(i != targetIndex && !excluded.contains(names.get(i)));
+      }
+      normalizeText();
+      dropMissing();
       long duplicates = 0;
       if (config.dedupe()) {
         duplicates = dedupe();
+        steps.add(new CleaningStep(CleaningStep.DEDUPE, null, null, null, duplicates));
       }
       Assignment assignment = assign();
+      fillMissing(schema);
       List<SplitFile> splits = new ArrayList<>();
       for (int s = 0; s < SPLIT_NAMES.size(); s++) {
         splits.add(write(s, assignment.counts[s]));
@@ -249,7 +294,8 @@ public final class CsvSplitter {
           splits,
           inputRows,
           duplicates,
-          DatasetLabels.sorted(assignment.labels));
+          DatasetLabels.sorted(assignment.labels),
+          steps);
     }
 
     /** The header's column names, as written (an empty cell is an empty name). */
@@ -390,8 +436,11 @@ public final class CsvSplitter {
       return excluded;
     }
 
-    /** How feature column i is written, or a validation error when it is not numeric. */
-    private Output featureOutput(int i) throws DatasetValidationException, SQLException {
+    /**
+     * How feature column i is written: integers as BIGINT, other numbers as DOUBLE, a column whose
+     * every cell is empty as DOUBLE (a number column of missing values), booleans and text as read.
+     */
+    private Output featureOutput(int i) throws SQLException {
       String type = types.get(i);
       if (DuckDb.isBigintCompatible(type)) {
         return Output.BIGINT;
@@ -399,29 +448,180 @@ public final class CsvSplitter {
       if (DuckDb.isNumeric(type)) {
         return Output.DOUBLE;
       }
-      String col = "c" + i;
-      if (DuckDb.queryLong(c, "SELECT count(" + col + ") FROM t") == 0) {
-        return Output.DOUBLE; // every cell empty: a numeric column of missing values
+      if (DuckDb.queryLong(c, "SELECT count(c" + i + ") FROM t") == 0) {
+        return Output.DOUBLE;
       }
-      String text = "CAST(" + col + " AS VARCHAR)";
-      String sql =
-          "SELECT row_id, "
-              + text
-              + " FROM t WHERE "
-              + col
-              + " IS NOT NULL ORDER BY (TRY_CAST("
-              + text
-              + " AS DOUBLE) IS NOT NULL), row_id LIMIT 1";
+      return Output.AS_IS;
+    }
+
+    /** The group column's index, or -1 without one; a validation error when it is unknown. */
+    private int checkGroup() throws DatasetValidationException {
+      if (config.groupBy() == null) {
+        return -1;
+      }
+      int i = names.indexOf(config.groupBy());
+      if (i < 0) {
+        throw new DatasetValidationException(
+            config.groupBy(),
+            "is the group column (groupBy) but is not in the file; its columns are " + names,
+            "column '"
+                + config.groupBy()
+                + "' is the group column (groupBy) but is not in the file; its columns are "
+                + names,
+            null);
+      }
+      return i;
+    }
+
+    private boolean isTextFeature(int i) {
+      return featureColumn.get(i) && types.get(i).equals("VARCHAR");
+    }
+
+    private boolean isNumericFeature(int i) {
+      return featureColumn.get(i) && outputs.get(i) != Output.AS_IS;
+    }
+
+    /** Trims and folds the case of text features, per the cleaning settings. */
+    private void normalizeText() throws SQLException {
+      Cleaning cleaning = config.cleaning();
+      for (int i = 0; i < names.size(); i++) {
+        if (!isTextFeature(i)) {
+          continue;
+        }
+        String col = "c" + i;
+        if (cleaning.trim()) {
+          long changed =
+              update(
+                  "UPDATE t SET "
+                      + col
+                      + " = nullif(trim("
+                      + col
+                      + "), '') WHERE "
+                      + col
+                      + " IS DISTINCT FROM nullif(trim("
+                      + col
+                      + "), '')");
+          steps.add(new CleaningStep(CleaningStep.TRIM, names.get(i), null, null, changed));
+        }
+        if (cleaning.foldCase()) {
+          long changed =
+              update(
+                  "UPDATE t SET "
+                      + col
+                      + " = lower("
+                      + col
+                      + ") WHERE "
+                      + col
+                      + " <> lower("
+                      + col
+                      + ")");
+          steps.add(new CleaningStep(CleaningStep.FOLD_CASE, names.get(i), null, null, changed));
+        }
+      }
+    }
+
+    /** Drops the rows missing a feature whose strategy is drop. */
+    private void dropMissing() throws SQLException {
+      Cleaning cleaning = config.cleaning();
+      for (int i = 0; i < names.size(); i++) {
+        boolean drop =
+            (isNumericFeature(i) && cleaning.numeric().equals(Cleaning.DROP))
+                || (isTextFeature(i) && cleaning.categorical().equals(Cleaning.DROP));
+        if (drop) {
+          long dropped = update("DELETE FROM t WHERE c" + i + " IS NULL");
+          steps.add(new CleaningStep(CleaningStep.DROP_MISSING, names.get(i), null, null, dropped));
+        }
+      }
+    }
+
+    /**
+     * Fills missing feature values with a statistic of the train split (or a constant), in every
+     * split; an integer column filled with a fraction becomes a number column.
+     */
+    private void fillMissing(List<Column> schema) throws SQLException {
+      Cleaning cleaning = config.cleaning();
+      for (int i = 0; i < names.size(); i++) {
+        String strategy;
+        if (isNumericFeature(i)) {
+          strategy = cleaning.numeric();
+        } else if (isTextFeature(i)) {
+          strategy = cleaning.categoricalConstant() ? Cleaning.CONSTANT : cleaning.categorical();
+        } else {
+          continue;
+        }
+        if (strategy.equals(Cleaning.KEEP) || strategy.equals(Cleaning.DROP)) {
+          continue;
+        }
+        String col = "c" + i;
+        if (DuckDb.queryLong(c, "SELECT count(*) FROM t WHERE " + col + " IS NULL") == 0) {
+          continue;
+        }
+        boolean text = isTextFeature(i);
+        String train = "SELECT " + col + " AS v FROM t JOIN assign USING (row_id) WHERE split = 0";
+        String finite = text ? " AND v IS NOT NULL" : " AND isfinite(CAST(v AS DOUBLE))";
+        Object value;
+        switch (strategy) {
+          case Cleaning.MEDIAN ->
+              value =
+                  queryObject(
+                      "SELECT median(CAST(v AS DOUBLE)) FROM (" + train + ") WHERE true" + finite);
+          case Cleaning.MEAN ->
+              value =
+                  queryObject(
+                      "SELECT avg(CAST(v AS DOUBLE)) FROM (" + train + ") WHERE true" + finite);
+          case Cleaning.MODE ->
+              value =
+                  queryObject(
+                      "SELECT v FROM ("
+                          + train
+                          + ") WHERE true"
+                          + finite
+                          + " GROUP BY v ORDER BY count(*) DESC, v LIMIT 1");
+          case Cleaning.ZERO -> value = 0.0;
+          case Cleaning.CONSTANT -> value = text ? cleaning.categorical() : cleaning.numericValue();
+          default -> throw new IllegalStateException("unknown strategy " + strategy);
+        }
+        if (value == null) {
+          continue; // no value in the train split: left missing
+        }
+        String literal;
+        if (text) {
+          literal = DuckDb.literal(value.toString());
+        } else {
+          double d = ((Number) value).doubleValue();
+          boolean integral = d == Math.rint(d) && Math.abs(d) < 0x1p53;
+          if (outputs.get(i) == Output.BIGINT && !integral) {
+            outputs.set(i, Output.DOUBLE);
+            schema.set(i, new Column(names.get(i), Column.NUMBER));
+          }
+          value = outputs.get(i) == Output.BIGINT ? (Object) (long) d : (Object) d;
+          literal =
+              "CAST("
+                  + (outputs.get(i) == Output.BIGINT ? (long) d : Double.toString(d))
+                  + " AS "
+                  + (outputs.get(i) == Output.BIGINT ? "BIGINT" : "DOUBLE")
+                  + ")";
+          if (outputs.get(i) == Output.DOUBLE && !types.get(i).equals("DOUBLE")) {
+            DuckDb.execute(c, "ALTER TABLE t ALTER COLUMN " + col + " TYPE DOUBLE");
+            types.set(i, "DOUBLE");
+          }
+        }
+        long filled =
+            update("UPDATE t SET " + col + " = " + literal + " WHERE " + col + " IS NULL");
+        steps.add(new CleaningStep(CleaningStep.FILL, names.get(i), strategy, value, filled));
+      }
+    }
+
+    private long update(String sql) throws SQLException {
+      try (Statement s = c.createStatement()) {
+        return s.executeUpdate(sql);
+      }
+    }
+
+    private Object queryObject(String sql) throws SQLException {
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery(sql)) {
-        rs.next();
-        throw new DatasetValidationException(
-            names.get(i),
-            "must be numeric, but row "
-                + (rs.getLong(1) + 1)
-                + " has '"
-                + abbreviate(rs.getString(2))
-                + "'");
+        return rs.next() ? rs.getObject(1) : null;
       }
     }
 
@@ -554,95 +754,155 @@ public final class CsvSplitter {
 
     private record Assignment(long[] counts, Set<String> labels) {}
 
-    /** Computes every row's split and stores it in table assign(row_id, split). */
-    private Assignment assign() throws DatasetValidationException, SQLException {
-      int n = Math.toIntExact(DuckDb.queryLong(c, "SELECT count(*) FROM t"));
-      long[] rowIds = new long[n];
-      long[] keys = new long[n];
-      String[] labels = new String[n];
-      StringBuilder select = new StringBuilder("SELECT row_id");
-      for (int i = 0; i < names.size(); i++) {
-        String col = "c" + i;
-        select
-            .append(", ")
-            .append(
-                DuckDb.isCanonicalReadable(types.get(i)) ? col : "CAST(" + col + " AS VARCHAR)");
+    /**
+     * The SQL text of column i's value in a row's canonical text (see the class comment); never
+     * NULL.
+     */
+    private String canonical(int i) {
+      String col = "c" + i;
+      String type = types.get(i);
+      String text;
+      if (DuckDb.isReal(type)) {
+        String d = "CAST(" + col + " AS DOUBLE)";
+        text =
+            "CASE WHEN isnan("
+                + d
+                + ") THEN 'NaN' WHEN isinf("
+                + d
+                + ") THEN CASE WHEN "
+                + d
+                + " > 0 THEN 'Infinity' ELSE '-Infinity' END WHEN "
+                + d
+                + " = trunc("
+                + d
+                + ") AND abs("
+                + d
+                + ") < 9007199254740992 THEN CAST(CAST("
+                + d
+                + " AS BIGINT) AS VARCHAR) ELSE CAST("
+                + d
+                + " AS VARCHAR) END";
+      } else {
+        text = "CAST(" + col + " AS VARCHAR)";
       }
-      select.append(" FROM t ORDER BY row_id");
-      MessageDigest sha256 = sha256();
-      byte[] seedPrefix = (config.seed() + SEPARATOR).getBytes(StandardCharsets.UTF_8);
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery(select.toString())) {
-        StringBuilder row = new StringBuilder();
-        for (int r = 0; r < n && rs.next(); r++) {
-          rowIds[r] = rs.getLong(1);
-          if (rs.getObject(targetIndex + 2) == null) {
-            continue; // unlabeled: labels[r] stays null, not part of the split
-          }
-          row.setLength(0);
-          for (int i = 0; i < names.size(); i++) {
-            if (i > 0) {
-              row.append(SEPARATOR);
-            }
-            Object v = rs.getObject(i + 2);
-            String text =
-                v == null
-                    ? NULL_TEXT
-                    : v instanceof Double d && !Double.isFinite(d)
-                        ? d.toString() // NaN, Infinity, -Infinity: not labels, but valid cells
-                        : DatasetLabels.canonical(v);
-            row.append(text);
-            if (i == targetIndex) {
-              labels[r] = text;
-            }
-          }
-          sha256.reset();
-          sha256.update(seedPrefix);
-          byte[] digest = sha256.digest(row.toString().getBytes(StandardCharsets.UTF_8));
-          long key = 0;
-          for (int b = 0; b < 8; b++) {
-            key = (key << 8) | (digest[b] & 0xff);
-          }
-          keys[r] = key;
-        }
-      }
+      return "coalesce(" + text + ", chr(0))";
+    }
 
-      Map<String, List<Integer>> groups = new LinkedHashMap<>();
-      byte[] split = new byte[n];
-      long[] counts = new long[4];
-      int labeled = 0;
-      for (int r = 0; r < n; r++) {
-        if (labels[r] == null) {
-          split[r] = UNLABELED_SPLIT;
-          counts[UNLABELED_SPLIT]++;
-          continue;
-        }
-        labeled++;
-        groups.computeIfAbsent(config.stratify() ? labels[r] : "", k -> new ArrayList<>()).add(r);
+    /**
+     * Computes every row's split in DuckDB and stores it in table assign(row_id, split); nothing
+     * per row is held in the Java heap.
+     */
+    private Assignment assign() throws DatasetValidationException, SQLException {
+      String target = "c" + targetIndex;
+      // concat_ws, not ||: a chain of 1000 || is deeper than DuckDB's expression limit.
+      StringBuilder row = new StringBuilder("concat_ws(chr(31)");
+      for (int i = 0; i < names.size(); i++) {
+        row.append(", ").append(canonical(i));
       }
+      row.append(")");
+      String seed = DuckDb.literal(config.seed() + SEPARATOR);
+      // The key: the first 8 bytes of the SHA-256 as 16 lowercase hex digits, whose text order is
+      // the unsigned order of the 64-bit number.
+      String keyOf = "substr(sha256(" + seed + " || %s), 1, 16)";
       SplitRatios ratios = config.ratios();
-      for (List<Integer> group : groups.values()) {
-        group.sort(
-            (a, b) -> {
-              int byKey = Long.compareUnsigned(keys[a], keys[b]);
-              return byKey != 0 ? byKey : Long.compare(rowIds[a], rowIds[b]);
-            });
-        int size = group.size();
-        int train = (int) Math.min(size, Math.round(size * ratios.train()));
-        int validation;
-        if (ratios.validation() == 0) {
-          validation = 0;
-        } else if (ratios.test() == 0) {
-          validation = size - train;
-        } else {
-          validation = (int) Math.min(size - train, Math.round(size * ratios.validation()));
-        }
-        for (int k = 0; k < size; k++) {
-          byte sp = (byte) (k < train ? 0 : k < train + validation ? 1 : 2);
-          split[group.get(k)] = sp;
-          counts[sp]++;
+      String trainN = "CAST(least(n, floor(n * " + ratios.train() + " + 0.5)) AS BIGINT)";
+      String validationN;
+      if (ratios.validation() == 0) {
+        validationN = "0";
+      } else if (ratios.test() == 0) {
+        validationN = "(n - " + trainN + ")";
+      } else {
+        validationN =
+            "CAST(least(n - "
+                + trainN
+                + ", floor(n * "
+                + ratios.validation()
+                + " + 0.5)) AS BIGINT)";
+      }
+      String partition = config.stratify() && groupIndex < 0 ? "PARTITION BY label" : "";
+      String ranked;
+      if (groupIndex < 0) {
+        // pos: the rows of the partition before this one in (key, row_id) order.
+        ranked =
+            "SELECT row_id, label, row_number() OVER ("
+                + partition
+                + " ORDER BY key, row_id) - 1 AS pos, count(*) OVER ("
+                + partition
+                + ") AS n FROM (SELECT row_id, "
+                + target
+                + " AS label, "
+                + String.format(keyOf, row)
+                + " AS key FROM t WHERE "
+                + target
+                + " IS NOT NULL)";
+      } else {
+        // A group's rows go together: pos is the rows of the groups before it in (key, group)
+        // order; a row without a group id is a group of its own.
+        String group =
+            "CASE WHEN c"
+                + groupIndex
+                + " IS NULL THEN 'r' || row_id ELSE 'g' || "
+                + canonical(groupIndex)
+                + " END";
+        ranked =
+            "SELECT l.row_id, l.label, g.pos, g.n FROM (SELECT row_id, "
+                + target
+                + " AS label, "
+                + group
+                + " AS grp FROM t WHERE "
+                + target
+                + " IS NOT NULL) l JOIN (SELECT grp, sum(size) OVER (ORDER BY key, grp ROWS BETWEEN"
+                + " UNBOUNDED PRECEDING AND CURRENT ROW) - size AS pos, sum(size) OVER () AS n FROM"
+                + " (SELECT grp, count(*) AS size, "
+                + String.format(keyOf, "grp")
+                + " AS key FROM (SELECT "
+                + group
+                + " AS grp FROM t WHERE "
+                + target
+                + " IS NOT NULL) GROUP BY grp)) g USING (grp)";
+      }
+      DuckDb.execute(
+          c,
+          "CREATE TABLE assign AS SELECT row_id, CAST(CASE WHEN pos < "
+              + trainN
+              + " THEN 0 WHEN pos < "
+              + trainN
+              + " + "
+              + validationN
+              + " THEN 1 ELSE 2 END AS TINYINT) AS split FROM ("
+              + ranked
+              + ") UNION ALL SELECT row_id, CAST("
+              + UNLABELED_SPLIT
+              + " AS TINYINT) FROM t WHERE "
+              + target
+              + " IS NULL");
+      long[] counts = new long[4];
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT split, count(*) FROM assign GROUP BY split")) {
+        while (rs.next()) {
+          counts[rs.getInt(1)] = rs.getLong(2);
         }
       }
+      Set<String> values = new HashSet<>();
+      String labelSql =
+          "SELECT DISTINCT "
+              + (DuckDb.isCanonicalReadable(types.get(targetIndex))
+                  ? target
+                  : "CAST(" + target + " AS VARCHAR)")
+              + " FROM t WHERE "
+              + target
+              + " IS NOT NULL";
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(labelSql)) {
+        while (rs.next()) {
+          Object v = rs.getObject(1);
+          values.add(
+              v instanceof Double d && !Double.isFinite(d)
+                  ? d.toString()
+                  : DatasetLabels.canonical(v));
+        }
+      }
+      long labeled = counts[0] + counts[1] + counts[2];
       double[] ratio = {ratios.train(), ratios.validation(), ratios.test()};
       for (int sp = 0; sp < 3; sp++) {
         if (ratio[sp] > 0 && counts[sp] == 0) {
@@ -656,25 +916,16 @@ public final class CsvSplitter {
                   + labeled
                   + (counts[UNLABELED_SPLIT] > 0 ? " labeled rows" : " rows")
                   + (config.dedupe() ? " after dropping duplicates" : "")
-                  + (config.stratify()
-                      ? ", split separately for each of the "
-                          + groups.size()
-                          + " values of the target (stratify)"
-                      : "")
+                  + (groupIndex >= 0
+                      ? ", kept together in groups of '" + config.groupBy() + "'"
+                      : config.stratify()
+                          ? ", split separately for each of the "
+                              + values.size()
+                              + " values of the target (stratify)"
+                          : "")
                   + ".");
         }
       }
-
-      DuckDb.execute(c, "CREATE TABLE assign (row_id BIGINT, split TINYINT)");
-      try (DuckDBAppender appender =
-          c.unwrap(DuckDBConnection.class)
-              .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "assign")) {
-        for (int r = 0; r < n; r++) {
-          appender.beginRow().append(rowIds[r]).append(split[r]).endRow();
-        }
-      }
-      Set<String> values = new HashSet<>(Arrays.asList(labels));
-      values.remove(null);
       return new Assignment(counts, values);
     }
 
@@ -782,17 +1033,5 @@ public final class CsvSplitter {
       }
       return fields;
     }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
-  }
-
-  private static String abbreviate(String value) {
-    return value.length() <= MAX_VALUE_CHARS ? value : value.substring(0, MAX_VALUE_CHARS) + "...";
   }
 }

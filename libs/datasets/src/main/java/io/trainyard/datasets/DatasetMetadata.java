@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param schema every input column with its logical type, in order
  * @param splits rows per split file ({@code train}, {@code validation}, {@code test}, and {@code
  *     unlabeled} when some rows have no target value), by name
+ * @param cleaning the cleaning steps applied, with their counts; empty for versions written before
+ *     cleaning existed
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DatasetMetadata(
@@ -32,7 +34,8 @@ public record DatasetMetadata(
     String target,
     List<String> features,
     List<Column> schema,
-    Map<String, Long> splits) {
+    Map<String, Long> splits,
+    List<CleaningStep> cleaning) {
 
   public static final String KIND = "dataset";
 
@@ -46,6 +49,23 @@ public record DatasetMetadata(
     schema = schema == null ? List.of() : List.copyOf(schema);
     splits = splits == null ? Map.of() : Map.copyOf(splits);
     kind = kind == null ? KIND : kind;
+    cleaning = cleaning == null ? List.of() : List.copyOf(cleaning);
+  }
+
+  /**
+   * The features a numeric model reads: the integer and number features, in order. Text and boolean
+   * features are left out (versions written before the schema was recorded: every feature).
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public List<String> numericFeatures() {
+    if (schema.isEmpty()) {
+      return features;
+    }
+    Map<String, String> types = new java.util.HashMap<>();
+    schema.forEach(c -> types.put(c.name(), c.type()));
+    return features.stream()
+        .filter(f -> Column.INTEGER.equals(types.get(f)) || Column.NUMBER.equals(types.get(f)))
+        .toList();
   }
 
   /** The metadata of a freshly split input. */
@@ -61,7 +81,8 @@ public record DatasetMetadata(
         result.target(),
         result.features(),
         result.schema(),
-        rows);
+        rows,
+        result.cleaning());
   }
 
   /** Reads it from a manifest's {@code metadata} node. */

@@ -19,9 +19,49 @@ final class DuckDb {
 
   private DuckDb() {}
 
+  /**
+   * The memory DuckDB may use for one operation before it spills to disk (DuckDB's {@code
+   * memory_limit}); system property {@value #MEMORY_LIMIT_PROPERTY}, default {@value
+   * #DEFAULT_MEMORY_LIMIT}. It is native memory, outside the Java heap.
+   */
+  static final String MEMORY_LIMIT_PROPERTY = "trainyard.duckdb.memory-limit";
+
+  static final String DEFAULT_MEMORY_LIMIT = "512MB";
+
   /** A new private in-memory database. */
   static Connection open() throws SQLException {
-    Connection c = DRIVER.connect("jdbc:duckdb:", new Properties());
+    return configure(DRIVER.connect("jdbc:duckdb:", new Properties()));
+  }
+
+  /**
+   * A new private database in {@code dir} (created if missing): its tables live in a file there and
+   * what does not fit in the memory limit spills to {@code dir/spill}, so a table larger than the
+   * memory limit can be processed. Delete the directory after closing the connection.
+   */
+  static Connection openOnDisk(Path dir) throws SQLException {
+    try {
+      java.nio.file.Files.createDirectories(dir.resolve("spill"));
+    } catch (java.io.IOException e) {
+      throw new SQLException("cannot create DuckDB work directory " + dir + ": " + e, e);
+    }
+    Connection c =
+        configure(
+            DRIVER.connect(
+                "jdbc:duckdb:" + dir.resolve("work.duckdb").toAbsolutePath(), new Properties()));
+    try {
+      execute(c, "SET temp_directory = " + literal(dir.resolve("spill")));
+      execute(
+          c,
+          "SET memory_limit = "
+              + literal(System.getProperty(MEMORY_LIMIT_PROPERTY, DEFAULT_MEMORY_LIMIT)));
+      return c;
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private static Connection configure(Connection c) throws SQLException {
     try {
       execute(c, "SET autoinstall_known_extensions=false");
       execute(c, "SET autoload_known_extensions=false");

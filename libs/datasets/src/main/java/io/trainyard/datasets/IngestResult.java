@@ -17,6 +17,7 @@ import java.util.List;
  * @param targetValues the distinct target values of the labeled rows as {@linkplain
  *     DatasetLabels#canonical canonical text}, in {@link DatasetLabels} order (numeric when all
  *     values are numbers, else text)
+ * @param cleaning the transformations applied, in order, with their counts
  */
 public record IngestResult(
     List<Column> schema,
@@ -25,13 +26,27 @@ public record IngestResult(
     List<SplitFile> splits,
     long inputRows,
     long duplicatesDropped,
-    List<String> targetValues) {
+    List<String> targetValues,
+    List<CleaningStep> cleaning) {
 
   public IngestResult {
     schema = List.copyOf(schema);
     features = List.copyOf(features);
     splits = List.copyOf(splits);
     targetValues = List.copyOf(targetValues);
+    cleaning = cleaning == null ? List.of() : List.copyOf(cleaning);
+  }
+
+  /** Without cleaning steps. */
+  public IngestResult(
+      List<Column> schema,
+      List<String> features,
+      String target,
+      List<SplitFile> splits,
+      long inputRows,
+      long duplicatesDropped,
+      List<String> targetValues) {
+    this(schema, features, target, splits, inputRows, duplicatesDropped, targetValues, List.of());
   }
 
   /** The rows of the {@value CsvSplitter#UNLABELED} split; 0 when there is none. */

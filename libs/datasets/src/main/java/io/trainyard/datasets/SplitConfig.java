@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param stratify split each target value separately, so every split keeps the class proportions
  * @param seed the split seed: the same file, config and seed always give the same split
  * @param dedupe drop exact duplicate rows (keeping the first) before splitting
+ * @param groupBy a column whose rows stay together in one split; {@code null} for none
+ * @param cleaning how feature values are normalised and missing values handled
  */
 public record SplitConfig(
     String target,
@@ -23,7 +25,9 @@ public record SplitConfig(
     SplitRatios ratios,
     boolean stratify,
     long seed,
-    boolean dedupe) {
+    boolean dedupe,
+    String groupBy,
+    Cleaning cleaning) {
 
   public SplitConfig {
     if (target == null || target.isBlank()) {
@@ -31,5 +35,20 @@ public record SplitConfig(
     }
     exclude = exclude == null ? List.of() : List.copyOf(exclude);
     Objects.requireNonNull(ratios, "ratios");
+    if (groupBy != null && groupBy.equals(target)) {
+      throw new IllegalArgumentException("the group column must not be the target");
+    }
+    cleaning = cleaning == null ? Cleaning.NONE : cleaning;
+  }
+
+  /** Without groups and without cleaning. */
+  public SplitConfig(
+      String target,
+      List<String> exclude,
+      SplitRatios ratios,
+      boolean stratify,
+      long seed,
+      boolean dedupe) {
+    this(target, exclude, ratios, stratify, seed, dedupe, null, Cleaning.NONE);
   }
 }

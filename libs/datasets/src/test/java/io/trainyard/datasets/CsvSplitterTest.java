@@ -657,23 +657,37 @@ class CsvSplitterTest {
   }
 
   @Test
-  void nonNumericFeatureNamesColumnRowAndValue() throws Exception {
-    Path file = csv("text.csv", "id,merchant,is_fraud\n1,12,0\n2,7,1\n3,abc,0\n4,xyz,1\n");
+  void textAndBooleanFeaturesAreKeptAsTheyAre() throws Exception {
+    Path file =
+        csv(
+            "text.csv",
+            "id,merchant,flag,amount,is_fraud\n1,shop a,true,1.5,0\n2,shop b,false,2,1\n"
+                + "3,,true,3,0\n4,shop a,,4,1\n");
 
-    DatasetValidationException e = invalid(file, config(false, 1, false), dir.resolve("out"));
+    IngestResult result =
+        CsvSplitter.split(
+            file,
+            new SplitConfig("is_fraud", List.of("id"), new SplitRatios(1, 0, 0), false, 1, false),
+            dir.resolve("out"));
 
-    assertThat(e.column()).isEqualTo("merchant");
-    assertThat(e.reason()).isEqualTo("must be numeric, but row 3 has 'abc'");
-    assertThat(e.getMessage()).isEqualTo("column 'merchant' must be numeric, but row 3 has 'abc'");
-  }
-
-  @Test
-  void booleanFeatureIsNotNumeric() throws Exception {
-    Path file = csv("bool.csv", "id,flag,is_fraud\n1,true,0\n2,false,1\n");
-
-    DatasetValidationException e = invalid(file, config(false, 1, false), dir.resolve("out"));
-
-    assertThat(e.getMessage()).isEqualTo("column 'flag' must be numeric, but row 1 has 'true'");
+    assertThat(result.features()).containsExactly("merchant", "flag", "amount");
+    assertThat(result.schema())
+        .containsExactly(
+            new Column("id", Column.INTEGER),
+            new Column("merchant", Column.STRING),
+            new Column("flag", Column.BOOLEAN),
+            new Column("amount", Column.NUMBER),
+            new Column("is_fraud", Column.INTEGER));
+    assertThat(
+            query(
+                "SELECT merchant, flag FROM read_parquet("
+                    + lit(result.splits().get(0).file())
+                    + ") ORDER BY row_id"))
+        .containsExactly(
+            java.util.Arrays.asList("shop a", true),
+            java.util.Arrays.asList("shop b", false),
+            java.util.Arrays.asList(null, true),
+            java.util.Arrays.asList("shop a", null));
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.trainyard.contracts.events.TrainingRequested;
 import io.trainyard.contracts.events.Trigger;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.Task;
+import io.trainyard.datasets.Cleaning;
 import io.trainyard.datasets.CsvSplitter;
 import io.trainyard.datasets.DatasetProfile;
 import io.trainyard.datasets.DatasetValidationException;
@@ -506,14 +507,28 @@ public class DatasetService {
         new SplitRatios(ratios.train(), ratios.validation(), ratios.test()),
         ingestion.stratify(),
         ingestion.seed(),
-        ingestion.dedupe());
+        ingestion.dedupe(),
+        ingestion.groupBy(),
+        cleaning(ingestion));
+  }
+
+  /** The spec's missing-value and category settings, as the splitter takes them. */
+  static Cleaning cleaning(PipelineSpec.Ingestion ingestion) {
+    PipelineSpec.Missing missing = ingestion.missing();
+    PipelineSpec.Categories categories = ingestion.categories();
+    return new Cleaning(
+        missing.numeric(),
+        missing.numericValue(),
+        missing.categorical(),
+        categories.trim(),
+        categories.foldCase());
   }
 
   /** SHA-256 over the split settings (canonical JSON) and the input bytes. */
   static String contentHash(Path csv, SplitConfig config) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update("trainyard.dataset.v1\n".getBytes(StandardCharsets.UTF_8));
+      digest.update("trainyard.dataset.v2\n".getBytes(StandardCharsets.UTF_8));
       digest.update(Json.canonical(Json.toTree(config)).getBytes(StandardCharsets.UTF_8));
       digest.update((byte) '\n');
       try (InputStream in = new DigestInputStream(Files.newInputStream(csv), digest)) {

@@ -26,6 +26,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -299,23 +300,34 @@ public class DatasetsApiTest {
   }
 
   @Test
-  void aNonNumericFeatureIsA400ThatNamesTheColumnAndWritesNothing() {
-    String name = applySpec("badcol", "");
+  void textFeaturesAreKeptAndCleanedPerTheSpecWithTheStepsInTheManifest() {
+    String name =
+        applySpec(
+            "cleaned",
+            "\"ingestion\": {\"missing\": {\"numeric\": \"median\", \"categorical\":"
+                + " \"__missing__\"}, \"categories\": {\"foldCase\": true}, \"dedupe\": false}");
     StringBuilder csv = new StringBuilder("amount,merchant,fraud\n");
-    for (int i = 0; i < 50; i++) {
-      csv.append(i).append(',').append(i == 17 ? "acme" : Integer.toString(i)).append(',');
-      csv.append(i % 2).append('\n');
+    String[] merchants = {" Acme", "acme ", "BOLT", ""};
+    for (int i = 0; i < 60; i++) {
+      csv.append(i % 10 == 0 ? "" : Integer.toString(i)).append(',');
+      csv.append(merchants[i % 4]).append(',').append(i % 2).append('\n');
     }
-    post(name, csv.toString())
-        .then()
-        .statusCode(400)
-        .contentType("application/problem+json")
-        .body("detail", containsString("merchant"));
-    assertThat(store.manifest(Layout.dataset(name, 1))).isEmpty();
-    get("/api/v1/pipelines/" + name + "/datasets")
-        .then()
-        .statusCode(200)
-        .body("size()", equalTo(0));
+    post(name, csv.toString()).then().statusCode(201).body("version", equalTo(1));
+
+    Manifest manifest = store.manifest(Layout.dataset(name, 1)).orElseThrow();
+    JsonNode metadata = manifest.metadata();
+    assertThat(metadata.at("/schema/1/type").asText()).isEqualTo("string");
+    assertThat(metadata.get("features").toString()).contains("merchant");
+    Map<String, JsonNode> steps = new java.util.HashMap<>();
+    metadata
+        .get("cleaning")
+        .forEach(st -> steps.put(st.get("step").asText() + ":" + st.path("column").asText(), st));
+    assertThat(steps.get("trim:merchant").get("count").asLong()).isEqualTo(30); // " Acme", "acme "
+    assertThat(steps.get("fold_case:merchant").get("count").asLong()).isEqualTo(30); // Acme, BOLT
+    assertThat(steps.get("fill:amount").get("strategy").asText()).isEqualTo("median");
+    assertThat(steps.get("fill:amount").get("count").asLong()).isEqualTo(6);
+    assertThat(steps.get("fill:merchant").get("value").asText()).isEqualTo("__missing__");
+    assertThat(steps.get("fill:merchant").get("count").asLong()).isEqualTo(15);
   }
 
   @Test

@@ -138,7 +138,15 @@ public class RunExecutor {
     } catch (IllegalArgumentException e) {
       throw new RunFailure("dataset v" + run.datasetVersion + ": " + e.getMessage());
     }
-    List<String> features = meta.features();
+    // Text and boolean features wait for issue 7's encoders; the model reads the numeric ones.
+    List<String> features = meta.numericFeatures();
+    if (features.isEmpty()) {
+      throw new RunFailure(
+          "dataset v"
+              + run.datasetVersion
+              + " has no numeric feature; its features are "
+              + meta.features());
+    }
     String target = meta.target();
     try (WorkDir work = WorkDir.create("trainyard-run-")) {
       NumericTable train = read(dataset, DatasetIngested.TRAIN, work);
