@@ -1,14 +1,17 @@
 package io.trainyard.platform.problem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Problems for what never reaches a REST endpoint: a path no route answers (404) and failures of
@@ -25,10 +28,48 @@ public class ProblemRoutes {
   }
 
   void register(@Observes Router router) {
+    // Just before Quarkus's own check of a declared Content-Length (which answers an empty 413).
+    ConfigProvider.getConfig()
+        .getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
+        .map(MemorySize::asLongValue)
+        .ifPresent(
+            limit ->
+                router
+                    .route()
+                    .order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1)
+                    .handler(ctx -> bodyLimit(ctx, limit)));
     // Last: only requests that no other route (REST, /q/*) handled reach it.
     router.route().order(Integer.MAX_VALUE).handler(this::notFound);
     // First among failure handlers, so that the HTTP layer answers with problems too.
     router.route().order(Integer.MIN_VALUE).failureHandler(this::failure);
+  }
+
+  /** A 413 problem for a body whose declared length is over the limit, before it is read. */
+  void bodyLimit(RoutingContext ctx, long limit) {
+    String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    long length;
+    try {
+      length = declared == null ? -1 : Long.parseLong(declared.trim());
+    } catch (NumberFormatException e) {
+      length = -1; // left to the HTTP layer
+    }
+    if (length <= limit) {
+      ctx.next();
+      return;
+    }
+    String path = ctx.request().path();
+    ctx.response().headers().set(HttpHeaders.CONNECTION, "close");
+    send(
+        ctx,
+        Problem.of(
+            413,
+            "The body of "
+                + length
+                + " bytes is over this service's limit of "
+                + limit
+                + " bytes (quarkus.http.limits.max-body-size).",
+            path),
+        null);
   }
 
   void notFound(RoutingContext ctx) {

@@ -34,7 +34,9 @@ import java.util.zip.ZipException;
  * {@code /api/v1/pipelines/{name}/datasets}: upload a table as a new dataset version, and read the
  * versions. The console forwards these paths here.
  */
-@Path("/api/v1/pipelines/{name}/datasets")
+// Only names that can be pipeline names match: anything else (upper case, '..', NUL...) is a 404
+// before it reaches the database or the object store.
+@Path("/api/v1/pipelines/{name: [a-z0-9][a-z0-9-]*}/datasets")
 @Produces(MediaType.APPLICATION_JSON)
 public class DatasetsResource {
 

@@ -12,6 +12,7 @@ import io.trainyard.eventing.PoisonEventException;
 import io.trainyard.eventing.TransientEventException;
 import io.trainyard.ingestion.datasets.DatasetService;
 import io.trainyard.ingestion.datasets.Origin;
+import io.trainyard.objectstore.ObjectStore;
 import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,10 +46,12 @@ public class IngestRequests {
   record ObjectRef(String bucket, String key) {}
 
   private final MinioClient client;
+  private final String bucket;
   private final DatasetService datasets;
 
-  public IngestRequests(MinioClient client, DatasetService datasets) {
+  public IngestRequests(MinioClient client, ObjectStore store, DatasetService datasets) {
     this.client = client;
+    this.bucket = store.bucket();
     this.datasets = datasets;
   }
 
@@ -91,8 +94,8 @@ public class IngestRequests {
    *
    * @param source what asked for it, for the log
    * @throws PoisonEventException when it can never succeed: a key with an empty, {@code .} or
-   *     {@code ..} segment, an unknown format or pipeline, a missing object, a table that breaks a
-   *     rule
+   *     {@code ..} segment, an object outside the service's bucket, an unknown format or pipeline,
+   *     a missing object, a table that breaks a rule
    * @throws TransientEventException when the object store cannot be read now
    */
   public DatasetService.Ingested ingestObject(
@@ -108,6 +111,16 @@ public class IngestRequests {
       Trigger trigger,
       String source,
       Integer parentVersion) {
+    if (!ref.bucket().equals(bucket)) {
+      throw new PoisonEventException(
+          "s3://"
+              + ref.bucket()
+              + "/"
+              + ref.key()
+              + " is outside the bucket '"
+              + bucket
+              + "' that ingestion reads tables from");
+    }
     return ingestTable(
         pipeline,
         trigger,
