@@ -1,6 +1,7 @@
 package io.trainyard.datasets;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,8 +35,34 @@ import java.util.Map;
 public record DatasetProfile(
     int formatVersion, long rows, List<ColumnProfile> columns, Map<String, SplitProfile> splits) {
 
-  /** The current {@link #formatVersion()}. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The current {@link #formatVersion()}: 2 adds the inferred schema of each whole-version column
+   * ({@code kind}, {@code nullable}, {@code categories}); profiles of format 1 read fine, with
+   * those members null ({@link ColumnProfile#kindOrInferred()} and {@link
+   * ColumnProfile#knownCategories()} derive what they can).
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /** {@link ColumnProfile#kind()} of {@code integer} and {@code number} columns. */
+  public static final String NUMERIC = "numeric";
+
+  /** {@link ColumnProfile#kind()} of text columns with few distinct values. */
+  public static final String CATEGORICAL = "categorical";
+
+  /** {@link ColumnProfile#kind()} of {@code boolean} columns. */
+  public static final String BOOLEAN = "boolean";
+
+  /** {@link ColumnProfile#kind()} of other text columns (free text, identifiers, dates). */
+  public static final String TEXT = "text";
+
+  /** A text column with more distinct values than this is {@link #TEXT}, not categorical. */
+  public static final int MAX_CATEGORIES = 1000;
+
+  /**
+   * A text column whose distinct values exceed this share of its non-missing values is {@link
+   * #TEXT}.
+   */
+  public static final double MAX_CATEGORICAL_SHARE = 0.5;
 
   /** The object name in a dataset version. */
   public static final String FILE_NAME = "profile.json";
@@ -107,9 +134,30 @@ public record DatasetProfile(
   }
 
   /**
+   * The kind of a column of logical type {@code type} with {@code count} non-missing and {@code
+   * distinct} distinct values: {@code integer} and {@code number} are {@value #NUMERIC}, {@code
+   * boolean} is {@value #BOOLEAN}; a {@code string} column is {@value #CATEGORICAL} when it has at
+   * least one value, at most {@value #MAX_CATEGORIES} distinct values and distinct &le; {@value
+   * #MAX_CATEGORICAL_SHARE} &times; count, else {@value #TEXT}.
+   */
+  public static String kindOf(String type, long count, long distinct) {
+    if (Column.INTEGER.equals(type) || Column.NUMBER.equals(type)) {
+      return NUMERIC;
+    }
+    if (Column.BOOLEAN.equals(type)) {
+      return BOOLEAN;
+    }
+    return count > 0 && distinct <= MAX_CATEGORIES && distinct <= MAX_CATEGORICAL_SHARE * count
+        ? CATEGORICAL
+        : TEXT;
+  }
+
+  /**
    * The profile of one column over a set of rows. Numeric statistics ({@code min} to {@code
    * histogram}) are null for string and boolean columns and when the column has no non-missing
-   * value; {@code top} is null for columns it is not computed for.
+   * value; {@code top} is null for columns it is not computed for. The inferred schema ({@code
+   * kind}, {@code nullable}, {@code categories}) is filled for the whole version's columns only
+   * (null in the per-split profiles, and in profiles of format 1).
    *
    * @param name the column name
    * @param type its logical type ({@link Column#INTEGER}, {@link Column#NUMBER}, {@link
@@ -124,6 +172,12 @@ public record DatasetProfile(
    * @param quantiles p1 ... p99, linear interpolation
    * @param histogram 10 equal-width bins from min to max (1 bin when min = max)
    * @param top the most frequent values, at most {@value Profiler#TOP_K}, most frequent first
+   * @param kind {@value #NUMERIC}, {@value #CATEGORICAL}, {@value #BOOLEAN} or {@value #TEXT} (see
+   *     {@link #kindOf})
+   * @param nullable whether the column has a missing value ({@code missing > 0})
+   * @param categories the distinct values of a {@value #CATEGORICAL} column as {@linkplain
+   *     DatasetLabels#canonical canonical text}, sorted ascending (by UTF-16 code units); null for
+   *     other kinds
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record ColumnProfile(
@@ -138,9 +192,76 @@ public record DatasetProfile(
       Double std,
       Quantiles quantiles,
       Histogram histogram,
-      List<TopValue> top) {
+      List<TopValue> top,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String kind,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean nullable,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<String> categories) {
     public ColumnProfile {
       top = top == null ? null : List.copyOf(top);
+      categories = categories == null ? null : List.copyOf(categories);
+    }
+
+    /** A column profile without the inferred schema (format 1, and the per-split profiles). */
+    public ColumnProfile(
+        String name,
+        String type,
+        long count,
+        long missing,
+        long distinct,
+        Double min,
+        Double max,
+        Double mean,
+        Double std,
+        Quantiles quantiles,
+        Histogram histogram,
+        List<TopValue> top) {
+      this(
+          name, type, count, missing, distinct, min, max, mean, std, quantiles, histogram, top,
+          null, null, null);
+    }
+
+    /** This profile with the inferred schema: {@code kind}, {@code nullable} and categories. */
+    public ColumnProfile withSchema(List<String> categories) {
+      String k = kindOf(type, count, distinct);
+      return new ColumnProfile(
+          name,
+          type,
+          count,
+          missing,
+          distinct,
+          min,
+          max,
+          mean,
+          std,
+          quantiles,
+          histogram,
+          top,
+          k,
+          missing > 0,
+          k.equals(CATEGORICAL) ? categories : null);
+    }
+
+    /** {@link #kind()}, or for a profile without it (format 1) the kind {@link #kindOf} infers. */
+    public String kindOrInferred() {
+      return kind != null ? kind : kindOf(type, count, distinct);
+    }
+
+    /**
+     * The column's categories when they are known: {@link #categories()}, or for a profile of
+     * format 1 its {@code top} values when they are all of them ({@code distinct <=} {@value
+     * Profiler#TOP_K}); null otherwise.
+     */
+    public List<String> knownCategories() {
+      if (categories != null) {
+        return categories;
+      }
+      if (kind == null
+          && top != null
+          && top.size() == distinct
+          && kindOrInferred().equals(CATEGORICAL)) {
+        return top.stream().map(TopValue::value).sorted().toList();
+      }
+      return null;
     }
   }
 

@@ -52,12 +52,23 @@ import java.util.stream.Collectors;
  *       frequent first, ties by ascending value, for {@code string} and {@code boolean} columns,
  *       and for {@code integer} columns with at most {@value #TOP_MAX_INTEGER_DISTINCT} distinct
  *       values (null otherwise). Values as {@linkplain DatasetLabels#canonical canonical text}.
+ *   <li><b>The inferred schema</b> (whole version only, not per split): {@code kind} ({@link
+ *       DatasetProfile#kindOf}: {@code integer} and {@code number} are numeric, {@code boolean}
+ *       boolean, a {@code string} column categorical when it has 1 to {@value
+ *       DatasetProfile#MAX_CATEGORIES} distinct values and at most half as many distinct values as
+ *       non-missing ones, else text), {@code nullable} ({@code missing > 0}) and, for categorical
+ *       columns, every distinct value sorted ({@code categories}). The cardinality is {@code
+ *       distinct}.
  * </ul>
  *
- * Aggregates run on one DuckDB thread so that floating-point sums are added in one order: the same
- * files always give the same profile, byte for byte.
+ * The sums (mean, standard deviation) run on one DuckDB thread so that floating-point values are
+ * added in one order: the same files always give the same profile, byte for byte. The other queries
+ * (quantiles, histograms, distinct and top values) give exact results in any order and use every
+ * thread.
  */
 public final class Profiler {
+
+  private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   /** Histogram bins of a numeric column whose min and max differ. */
   public static final int BINS = 10;
@@ -87,11 +98,10 @@ public final class Profiler {
       }
     }
     try (Connection c = DuckDb.open()) {
-      DuckDb.execute(c, "SET threads = 1");
-      SplitProfile whole = profile(c, splits.stream().map(SplitFile::file).toList());
+      SplitProfile whole = profile(c, splits.stream().map(SplitFile::file).toList(), true);
       Map<String, SplitProfile> perSplit = new LinkedHashMap<>();
       for (SplitFile split : splits) {
-        perSplit.put(split.name(), profile(c, List.of(split.file())));
+        perSplit.put(split.name(), profile(c, List.of(split.file()), false));
       }
       return new DatasetProfile(
           DatasetProfile.FORMAT_VERSION, whole.rows(), whole.columns(), perSplit);
@@ -121,8 +131,7 @@ public final class Profiler {
       }
     }
     try (Connection c = DuckDb.open()) {
-      DuckDb.execute(c, "SET threads = 1");
-      return profile(c, files);
+      return profile(c, files, false);
     } catch (SQLException e) {
       throw new IOException("cannot profile " + files + ": " + DuckDb.shortMessage(e), e);
     }
@@ -202,7 +211,9 @@ public final class Profiler {
     }
   }
 
-  private static SplitProfile profile(Connection c, List<Path> files) throws SQLException {
+  /** Profiles {@code files} together; with {@code schema}, adds the inferred schema too. */
+  private static SplitProfile profile(Connection c, List<Path> files, boolean schema)
+      throws SQLException {
     String source =
         "read_parquet("
             + files.stream().map(DuckDb::literal).collect(Collectors.joining(", ", "[", "]"))
@@ -217,7 +228,10 @@ public final class Profiler {
         }
       }
     }
+    DuckDb.execute(c, "SET threads = 1");
     long rows = aggregates(c, source, cols);
+    DuckDb.execute(c, "SET threads = " + THREADS);
+    distinct(c, source, cols);
     for (Col col : cols) {
       if (col.kind != Kind.OTHER && col.count > 0) {
         col.quantiles = quantiles(c, source, col);
@@ -229,7 +243,36 @@ public final class Profiler {
         col.top = top(c, source, col);
       }
     }
-    return new SplitProfile(rows, cols.stream().map(col -> col.toProfile(rows)).toList());
+    List<ColumnProfile> profiles = new ArrayList<>();
+    for (Col col : cols) {
+      ColumnProfile profile = col.toProfile(rows);
+      if (schema) {
+        boolean categorical =
+            DatasetProfile.kindOf(profile.type(), profile.count(), profile.distinct())
+                .equals(DatasetProfile.CATEGORICAL);
+        profile = profile.withSchema(categorical ? categories(c, source, col) : null);
+      }
+      profiles.add(profile);
+    }
+    return new SplitProfile(rows, profiles);
+  }
+
+  /**
+   * The distinct non-missing values of a column as canonical text, sorted (Java string order, so
+   * that the order does not depend on DuckDB's collation).
+   */
+  private static List<String> categories(Connection c, String source, Col col) throws SQLException {
+    String v = col.categorical();
+    String sql = "SELECT DISTINCT " + v + " AS v FROM " + source + " WHERE " + v + " IS NOT NULL";
+    List<String> values = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        values.add(DatasetLabels.canonical(rs.getObject(1)));
+      }
+    }
+    values.sort(null);
+    return values;
   }
 
   /** One pass for counts, moments and quantiles of every column; answers the row count. */
@@ -238,7 +281,6 @@ public final class Profiler {
     for (Col col : cols) {
       String v = col.value();
       sql.append(", count(").append(v).append(')');
-      sql.append(", count(DISTINCT ").append(col.categorical()).append(')');
       if (col.kind != Kind.OTHER) {
         sql.append(", min(").append(v).append(')');
         sql.append(", max(").append(v).append(')');
@@ -254,7 +296,6 @@ public final class Profiler {
       int i = 2;
       for (Col col : cols) {
         col.count = rs.getLong(i++);
-        col.distinct = rs.getLong(i++);
         if (col.kind != Kind.OTHER) {
           col.min = toDouble(rs.getObject(i++));
           col.max = toDouble(rs.getObject(i++));
@@ -263,6 +304,23 @@ public final class Profiler {
         }
       }
       return rows;
+    }
+  }
+
+  /** One pass counting every column's distinct non-missing values (exact; any thread count). */
+  private static void distinct(Connection c, String source, List<Col> cols) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT 0");
+    for (Col col : cols) {
+      sql.append(", count(DISTINCT ").append(col.categorical()).append(')');
+    }
+    sql.append(" FROM ").append(source);
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql.toString())) {
+      rs.next();
+      int i = 2;
+      for (Col col : cols) {
+        col.distinct = rs.getLong(i++);
+      }
     }
   }
 
@@ -295,19 +353,24 @@ public final class Profiler {
       ranks.add(lo[k]);
       ranks.add(hi[k]);
     }
+    // The values at the wanted ranks of the sorted column (1-based list indexes): a sort of one
+    // column in memory, much cheaper than a window over the whole table.
+    List<Long> wanted = new ArrayList<>(ranks);
     String sql =
-        "SELECT r, x FROM (SELECT x, row_number() OVER (ORDER BY x) - 1 AS r FROM (SELECT "
+        "SELECT list_select(list_sort(list(x)), ["
+            + wanted.stream().map(r -> String.valueOf(r + 1)).collect(Collectors.joining(", "))
+            + "]) FROM (SELECT "
             + col.value()
             + " AS x FROM "
             + source
-            + ") WHERE x IS NOT NULL) WHERE r IN ("
-            + ranks.stream().map(String::valueOf).collect(Collectors.joining(", "))
-            + ")";
+            + ") WHERE x IS NOT NULL";
     Map<Long, Double> at = new java.util.HashMap<>();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        at.put(rs.getLong(1), rs.getDouble(2));
+      rs.next();
+      Object[] values = (Object[]) rs.getArray(1).getArray();
+      for (int k = 0; k < wanted.size(); k++) {
+        at.put(wanted.get(k), ((Number) values[k]).doubleValue());
       }
     }
     Double[] q = new Double[fractions.size()];
@@ -334,7 +397,13 @@ public final class Profiler {
     return edges;
   }
 
-  /** One pass counting every numeric column's values per bin. */
+  /**
+   * One pass counting every numeric column's values per bin, with DuckDB's {@code histogram}
+   * aggregate over each value's bin index. The index is {@code floor((x - min) / step)} clamped to
+   * the bins, then moved by one when floating-point rounding put it on the wrong side of an edge,
+   * so that a value falls in bin {@code i} exactly when {@code edges[i] <= x < edges[i + 1]} (the
+   * last bin includes max), as numpy.histogram counts.
+   */
   private static void histograms(Connection c, String source, List<Col> cols) throws SQLException {
     List<Col> binned = new ArrayList<>();
     List<double[]> allEdges = new ArrayList<>();
@@ -354,17 +423,47 @@ public final class Profiler {
       binned.add(col);
       allEdges.add(edges);
       String v = col.value();
-      for (int b = 0; b < BINS; b++) {
-        sql.append(", count(*) FILTER (WHERE ")
-            .append(v)
-            .append(" >= ")
-            .append(doubleLiteral(edges[b]))
-            .append(" AND ")
-            .append(v)
-            .append(b == BINS - 1 ? " <= " : " < ")
-            .append(doubleLiteral(edges[b + 1]))
-            .append(')');
-      }
+      String list =
+          java.util.Arrays.stream(edges)
+              .mapToObj(Profiler::doubleLiteral)
+              .collect(Collectors.joining(", ", "[", "]"));
+      String k =
+          "least("
+              + (BINS - 1)
+              + ", greatest(0, CAST(floor(("
+              + v
+              + " - "
+              + doubleLiteral(edges[0])
+              + ") / "
+              + doubleLiteral((edges[BINS] - edges[0]) / BINS)
+              + ") AS INTEGER)))";
+      // list indexes are 1-based: edges[i] is list[i + 1]
+      sql.append(", histogram(CASE WHEN ")
+          .append(v)
+          .append(" < ")
+          .append(list)
+          .append("[")
+          .append(k)
+          .append(" + 1] THEN ")
+          .append(k)
+          .append(" - 1 WHEN ")
+          .append(k)
+          .append(" < ")
+          .append(BINS - 1)
+          .append(" AND ")
+          .append(v)
+          .append(" >= ")
+          .append(list)
+          .append("[")
+          .append(k)
+          .append(" + 2] THEN ")
+          .append(k)
+          .append(" + 1 ELSE ")
+          .append(k)
+          // greatest/least skip NULLs: without the filter a missing value would count in bin 0
+          .append(" END) FILTER (WHERE ")
+          .append(v)
+          .append(" IS NOT NULL)");
     }
     if (binned.isEmpty()) {
       return;
@@ -373,17 +472,20 @@ public final class Profiler {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql.toString())) {
       rs.next();
-      int i = 2;
       for (int k = 0; k < binned.size(); k++) {
-        List<Long> counts = new ArrayList<>(BINS);
-        for (int b = 0; b < BINS; b++) {
-          counts.add(rs.getLong(i++));
+        long[] counts = new long[BINS];
+        Object map = rs.getObject(k + 2);
+        if (map instanceof Map<?, ?> m) {
+          for (Map.Entry<?, ?> e : m.entrySet()) {
+            counts[((Number) e.getKey()).intValue()] += ((Number) e.getValue()).longValue();
+          }
         }
         List<Double> edges = new ArrayList<>(BINS + 1);
         for (double e : allEdges.get(k)) {
           edges.add(e);
         }
-        binned.get(k).histogram = new Histogram(edges, counts);
+        binned.get(k).histogram =
+            new Histogram(edges, java.util.Arrays.stream(counts).boxed().toList());
       }
     }
   }

@@ -3,6 +3,7 @@ package io.trainyard.datasets;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,10 +24,17 @@ import java.util.Objects;
  * @param passed true when no anomaly is an error
  * @param anomalies the anomalies, errors first, then warnings, then infos (each group in the order
  *     the checks run)
+ * @param schemaDiff how the version's schema and profile differ from the pipeline's previous
+ *     version ({@link SchemaDiff}); absent for a first version, and when there was nothing to
+ *     compare with
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"formatVersion", "passed", "anomalies"})
-public record ValidationReport(int formatVersion, boolean passed, List<Anomaly> anomalies) {
+@JsonPropertyOrder({"formatVersion", "passed", "anomalies", "schemaDiff"})
+public record ValidationReport(
+    int formatVersion,
+    boolean passed,
+    List<Anomaly> anomalies,
+    @JsonInclude(JsonInclude.Include.NON_NULL) SchemaDiff schemaDiff) {
 
   /** The current {@link #formatVersion()}. */
   public static final int FORMAT_VERSION = 1;
@@ -46,14 +54,32 @@ public record ValidationReport(int formatVersion, boolean passed, List<Anomaly> 
     anomalies = anomalies == null ? List.of() : List.copyOf(anomalies);
   }
 
+  /** A report without a schema diff. */
+  public ValidationReport(int formatVersion, boolean passed, List<Anomaly> anomalies) {
+    this(formatVersion, passed, anomalies, null);
+  }
+
   /** A report of {@code anomalies}, ordered by severity; passed when none is an error. */
   public static ValidationReport of(List<Anomaly> anomalies) {
+    return of(anomalies, null);
+  }
+
+  /**
+   * A report of {@code anomalies}, ordered by severity, with {@code schemaDiff} (null: none);
+   * passed when no anomaly is an error.
+   */
+  public static ValidationReport of(List<Anomaly> anomalies, SchemaDiff schemaDiff) {
     List<Anomaly> sorted =
         anomalies.stream()
             .sorted(java.util.Comparator.comparing(Anomaly::severity)) // stable: check order
             .toList();
     boolean passed = sorted.stream().noneMatch(a -> a.severity() == Severity.ERROR);
-    return new ValidationReport(FORMAT_VERSION, passed, sorted);
+    return new ValidationReport(FORMAT_VERSION, passed, sorted, schemaDiff);
+  }
+
+  /** This report with {@code schemaDiff} (the same anomalies). */
+  public ValidationReport withSchemaDiff(SchemaDiff schemaDiff) {
+    return new ValidationReport(formatVersion, passed, anomalies, schemaDiff);
   }
 
   /** The anomalies of one severity. */

@@ -1,5 +1,8 @@
 package io.trainyard.datasets;
 
+import io.trainyard.contracts.spec.PipelineSpec;
+import io.trainyard.contracts.spec.PipelineSpec.Categories;
+import io.trainyard.contracts.spec.PipelineSpec.ColumnSpec;
 import io.trainyard.contracts.spec.Task;
 import io.trainyard.datasets.DatasetProfile.ColumnProfile;
 import io.trainyard.datasets.ValidationReport.Anomaly;
@@ -12,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,8 +50,35 @@ import java.util.stream.Collectors;
  *   <li>{@value #SINGLE_CLASS} (error, classification only): the train split has a single class.
  * </ul>
  *
- * Checks against declared columns (values out of a declared range, unexpected categories) need a
- * column declaration the pipeline spec cannot express yet; they are not done.
+ * With the pipeline spec ({@link #validate(IngestResult, DatasetProfile, PipelineSpec,
+ * SchemaDiff)}), the columns it declares ({@code ingestion.columns}) are checked too, each an
+ * error:
+ *
+ * <ul>
+ *   <li>{@value #MISSING_DECLARED_COLUMN}: a declared column is not in the table.
+ *   <li>{@value #TYPE_MISMATCH}: the declared type does not fit the inferred one: {@code integer}
+ *       needs an {@code integer} column, {@code number} an {@code integer} or {@code number} one,
+ *       {@code boolean} a {@code boolean} one or an {@code integer} one holding only 0 and 1,
+ *       {@code categorical} a {@code string}, {@code integer} or {@code boolean} one (whatever its
+ *       inferred kind: the declaration wins), {@code text} a {@code string} one.
+ *   <li>{@value #NOT_NULLABLE}: a column declared {@code nullable: false} has missing values (as
+ *       the profile counts them: NULL, and NaN or ±Infinity in {@code number} columns); value =
+ *       their count.
+ *   <li>{@value #OUT_OF_RANGE}: values of a numeric column below the declared {@code min} or above
+ *       the declared {@code max} (finite values; NaN and infinities are left to {@value
+ *       #NAN_OR_INF}); value = their count, the message gives the counts below and above and the
+ *       observed min and max.
+ *   <li>{@value #UNEXPECTED_CATEGORY}: values not among the declared {@code categories} (compared
+ *       as canonical text, a declared category also matching its normalised form under {@code
+ *       ingestion.categories}); value = their count, the message gives the most frequent of them
+ *       (at most {@value #MAX_EXAMPLES}).
+ * </ul>
+ *
+ * And the {@link SchemaDiff} against the pipeline's previous version, when there is one: each
+ * breaking change is a {@value #BREAKING_SCHEMA_CHANGE} (an error, or a warning when the spec sets
+ * {@code ingestion.allowBreakingChanges}); each other change a {@value #SCHEMA_CHANGE}: an info for
+ * an added column, a warning for new categories (value = how many) and for a non-breaking type
+ * change (integer ↔ number, a change of kind). The diff itself is the report's {@code schemaDiff}.
  */
 public final class Validator {
 
@@ -59,6 +90,20 @@ public final class Validator {
   public static final String DUPLICATE_ROWS = "duplicate_rows";
   public static final String CLASS_IMBALANCE = "class_imbalance";
   public static final String SINGLE_CLASS = "single_class";
+  public static final String MISSING_DECLARED_COLUMN = "missing_declared_column";
+  public static final String TYPE_MISMATCH = "type_mismatch";
+  public static final String NOT_NULLABLE = "not_nullable";
+  public static final String OUT_OF_RANGE = "out_of_range";
+  public static final String UNEXPECTED_CATEGORY = "unexpected_category";
+  public static final String BREAKING_SCHEMA_CHANGE = "breaking_schema_change";
+  public static final String SCHEMA_CHANGE = "schema_change";
+
+  /** The codes of the anomalies that come from a {@link SchemaDiff}. */
+  public static final java.util.Set<String> SCHEMA_CODES =
+      java.util.Set.of(BREAKING_SCHEMA_CHANGE, SCHEMA_CHANGE);
+
+  /** Unexpected values listed in an {@value #UNEXPECTED_CATEGORY} message. */
+  public static final int MAX_EXAMPLES = 10;
 
   /** Below this share of the labeled rows, the smallest class is a warning. */
   public static final double MINORITY_WARNING_SHARE = 0.05;
@@ -77,9 +122,45 @@ public final class Validator {
    */
   public static ValidationReport validate(IngestResult result, DatasetProfile profile, Task task)
       throws IOException {
+    Objects.requireNonNull(task, "task");
+    return validate(result, profile, task, List.of(), new Categories(true, false), null, false);
+  }
+
+  /**
+   * Validates the splits of {@code result} for the pipeline {@code spec} (read with its defaults):
+   * the checks of {@link #validate(IngestResult, DatasetProfile, Task)}, the declared columns, and
+   * the schema changes of {@code diff}.
+   *
+   * @param diff how the version differs from the pipeline's previous one ({@link
+   *     SchemaDiff#compare}); null when there is none to compare with
+   * @throws IOException when a split file is missing or cannot be read
+   */
+  public static ValidationReport validate(
+      IngestResult result, DatasetProfile profile, PipelineSpec spec, SchemaDiff diff)
+      throws IOException {
+    PipelineSpec full = Objects.requireNonNull(spec, "spec").withDefaults();
+    PipelineSpec.Ingestion ingestion = full.ingestion();
+    return validate(
+        result,
+        profile,
+        full.task(),
+        ingestion.columns(),
+        ingestion.categories(),
+        diff,
+        ingestion.allowBreakingChanges());
+  }
+
+  private static ValidationReport validate(
+      IngestResult result,
+      DatasetProfile profile,
+      Task task,
+      List<ColumnSpec> declared,
+      Categories categories,
+      SchemaDiff diff,
+      boolean allowBreakingChanges)
+      throws IOException {
     Objects.requireNonNull(result, "result");
     Objects.requireNonNull(profile, "profile");
-    Objects.requireNonNull(task, "task");
     for (SplitFile split : result.splits()) {
       if (!Files.isRegularFile(split.file())) {
         throw new NoSuchFileException(split.file().toString(), null, "Parquet file not found");
@@ -87,7 +168,11 @@ public final class Validator {
     }
     try (Connection c = DuckDb.open()) {
       DuckDb.execute(c, "SET threads = 1");
-      return new Run(c, result, profile, task).run();
+      Run run = new Run(c, result, profile, task);
+      run.run();
+      run.declared(declared, categories);
+      run.anomalies.addAll(schemaChanges(diff, allowBreakingChanges));
+      return ValidationReport.of(run.anomalies, diff);
     } catch (SQLException e) {
       throw new IOException("cannot validate the splits: " + DuckDb.shortMessage(e), e);
     }
@@ -121,7 +206,7 @@ public final class Validator {
       this.targetType = typeOf(result.target());
     }
 
-    ValidationReport run() throws SQLException {
+    void run() throws SQLException {
       unlabeledRows();
       Map<String, Long> nanOrInf = nanOrInf();
       for (String feature : result.features()) {
@@ -133,7 +218,172 @@ public final class Validator {
       if (task.classification()) {
         classes();
       }
-      return ValidationReport.of(anomalies);
+    }
+
+    /** The checks of the declared columns. */
+    void declared(List<ColumnSpec> declared, Categories categories) throws SQLException {
+      for (ColumnSpec spec : declared) {
+        ColumnProfile column = profile.column(spec.name());
+        if (column == null) {
+          anomalies.add(
+              new Anomaly(
+                  MISSING_DECLARED_COLUMN,
+                  Severity.ERROR,
+                  spec.name(),
+                  "the declared column '" + spec.name() + "' is not in the table",
+                  null));
+          continue;
+        }
+        if (spec.type() != null && !typeFits(spec.type(), column)) {
+          anomalies.add(
+              new Anomaly(
+                  TYPE_MISMATCH,
+                  Severity.ERROR,
+                  spec.name(),
+                  "column '"
+                      + spec.name()
+                      + "' is declared "
+                      + spec.type()
+                      + " but its values are "
+                      + column.type()
+                      + " ("
+                      + column.kindOrInferred()
+                      + ")",
+                  null));
+        }
+        if (!spec.nullableOrDefault() && column.missing() > 0) {
+          anomalies.add(
+              new Anomaly(
+                  NOT_NULLABLE,
+                  Severity.ERROR,
+                  spec.name(),
+                  "column '"
+                      + spec.name()
+                      + "' is declared not nullable but has no value in "
+                      + column.missing()
+                      + " of "
+                      + profile.rows()
+                      + " rows",
+                  (double) column.missing()));
+        }
+        boolean numeric =
+            column.type().equals(Column.INTEGER) || column.type().equals(Column.NUMBER);
+        if (numeric && (spec.min() != null || spec.max() != null)) {
+          outOfRange(spec, column);
+        }
+        if (spec.categories() != null && !spec.categories().isEmpty()) {
+          unexpectedCategories(spec, column, categories);
+        }
+      }
+    }
+
+    private void outOfRange(ColumnSpec spec, ColumnProfile column) throws SQLException {
+      String raw = "CAST(" + DuckDb.ident(spec.name()) + " AS DOUBLE)";
+      String v = "CASE WHEN isfinite(" + raw + ") THEN " + raw + " END";
+      String below =
+          spec.min() == null ? "0" : "count(*) FILTER (WHERE " + v + " < " + dbl(spec.min()) + ")";
+      String above =
+          spec.max() == null ? "0" : "count(*) FILTER (WHERE " + v + " > " + dbl(spec.max()) + ")";
+      long nBelow;
+      long nAbove;
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT " + below + ", " + above + " FROM " + all)) {
+        rs.next();
+        nBelow = rs.getLong(1);
+        nAbove = rs.getLong(2);
+      }
+      if (nBelow + nAbove == 0) {
+        return;
+      }
+      List<String> parts = new ArrayList<>();
+      if (nBelow > 0) {
+        parts.add(
+            nBelow
+                + " below the minimum "
+                + DatasetLabels.canonical(spec.min())
+                + " (smallest "
+                + DatasetLabels.canonical(column.min())
+                + ")");
+      }
+      if (nAbove > 0) {
+        parts.add(
+            nAbove
+                + " above the maximum "
+                + DatasetLabels.canonical(spec.max())
+                + " (largest "
+                + DatasetLabels.canonical(column.max())
+                + ")");
+      }
+      anomalies.add(
+          new Anomaly(
+              OUT_OF_RANGE,
+              Severity.ERROR,
+              spec.name(),
+              "column '"
+                  + spec.name()
+                  + "' has "
+                  + (nBelow + nAbove)
+                  + " values out of the declared range: "
+                  + String.join(", ", parts),
+              (double) (nBelow + nAbove)));
+    }
+
+    private void unexpectedCategories(ColumnSpec spec, ColumnProfile column, Categories norm)
+        throws SQLException {
+      java.util.Set<String> allowed = new java.util.LinkedHashSet<>();
+      for (String category : spec.categories()) {
+        allowed.add(category);
+        String normalised = Boolean.FALSE.equals(norm.trim()) ? category : category.strip();
+        if (Boolean.TRUE.equals(norm.foldCase())) {
+          normalised = normalised.toLowerCase(Locale.ROOT);
+        }
+        allowed.add(normalised);
+      }
+      String v = "CAST(" + DuckDb.ident(spec.name()) + " AS VARCHAR)";
+      String sql =
+          "SELECT v, n, sum(n) OVER (), count(*) OVER () FROM (SELECT "
+              + v
+              + " AS v, count(*) AS n FROM "
+              + all
+              + " WHERE "
+              + v
+              + " IS NOT NULL AND "
+              + v
+              + " NOT IN ("
+              + allowed.stream().map(DuckDb::literal).collect(Collectors.joining(", "))
+              + ") GROUP BY 1) ORDER BY n DESC, v LIMIT "
+              + MAX_EXAMPLES;
+      List<String> examples = new ArrayList<>();
+      long total = 0;
+      long values = 0;
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
+        while (rs.next()) {
+          examples.add("'" + rs.getString(1) + "' (" + rs.getLong(2) + ")");
+          total = rs.getLong(3);
+          values = rs.getLong(4);
+        }
+      }
+      if (total == 0) {
+        return;
+      }
+      anomalies.add(
+          new Anomaly(
+              UNEXPECTED_CATEGORY,
+              Severity.ERROR,
+              spec.name(),
+              "column '"
+                  + spec.name()
+                  + "' has "
+                  + total
+                  + " values outside its declared categories, "
+                  + values
+                  + " distinct: "
+                  + String.join(", ", examples)
+                  + (values > examples.size()
+                      ? " and " + (values - examples.size()) + " more"
+                      : ""),
+              (double) total));
     }
 
     private void unlabeledRows() {
@@ -278,6 +528,47 @@ public final class Validator {
               value));
     }
 
+    /** The profiles of a column in the labeled splits; empty when a split has none. */
+    private List<ColumnProfile> labeledProfiles(String column) {
+      List<ColumnProfile> out = new ArrayList<>();
+      for (String split : CsvSplitter.SPLIT_NAMES) {
+        DatasetProfile.SplitProfile sp =
+            profile.splits() == null ? null : profile.splits().get(split);
+        if (sp == null) {
+          return List.of();
+        }
+        sp.columns().stream().filter(col -> col.name().equals(column)).forEach(out::add);
+      }
+      return out.size() == CsvSplitter.SPLIT_NAMES.size() ? out : List.of();
+    }
+
+    /**
+     * Whether the feature may have exactly two values on the labeled rows: in every labeled split
+     * it has at most two distinct values (else it cannot, and is not queried).
+     */
+    private boolean mayHaveTwoValues(String feature) {
+      List<ColumnProfile> splits = labeledProfiles(feature);
+      return splits.isEmpty() || splits.stream().allMatch(col -> col.distinct() <= 2);
+    }
+
+    /**
+     * Whether the feature may equal the target on every labeled row: in every labeled split it has
+     * no missing value and as many distinct values as the target.
+     */
+    private boolean mayEqualTarget(String feature) {
+      List<ColumnProfile> splits = labeledProfiles(feature);
+      List<ColumnProfile> targets = labeledProfiles(result.target());
+      if (splits.isEmpty() || targets.isEmpty()) {
+        return true;
+      }
+      for (int k = 0; k < splits.size(); k++) {
+        if (splits.get(k).missing() > 0 || splits.get(k).distinct() != targets.get(k).distinct()) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     private void targetLeakage() throws SQLException {
       List<String> features = result.features();
       if (features.isEmpty()) {
@@ -288,22 +579,36 @@ public final class Validator {
               || targetType.equals(Column.NUMBER)
               || targetType.equals(Column.BOOLEAN);
       boolean binary = result.targetValues().size() == 2;
-      if (!numericTarget && !binary) {
-        return;
-      }
+      Map<String, String> types = new HashMap<>();
+      result.schema().forEach(col -> types.put(col.name(), col.type()));
       String t = "CAST(" + target + " AS VARCHAR)";
       StringBuilder sql = new StringBuilder("SELECT count(*)");
+      // Only features the profile cannot rule out are checked: the distinct counts are costly.
+      List<boolean[]> checks = new ArrayList<>();
       for (String feature : features) {
-        String raw = "TRY_CAST(" + DuckDb.ident(feature) + " AS DOUBLE)";
-        String f = "CASE WHEN isfinite(" + raw + ") THEN " + raw + " END";
-        if (numericTarget) {
+        String type = types.getOrDefault(feature, Column.NUMBER);
+        boolean numericFeature = type.equals(Column.INTEGER) || type.equals(Column.NUMBER);
+        String f;
+        String same;
+        if (numericFeature) {
+          String raw = "TRY_CAST(" + DuckDb.ident(feature) + " AS DOUBLE)";
+          f = "CASE WHEN isfinite(" + raw + ") THEN " + raw + " END";
+          same = numericTarget ? "TRY_CAST(" + target + " AS DOUBLE)" : null;
+        } else {
+          f = "CAST(" + DuckDb.ident(feature) + " AS VARCHAR)";
+          same = t;
+        }
+        boolean checkIdentical = same != null && mayEqualTarget(feature);
+        boolean checkSeparates = binary && mayHaveTwoValues(feature);
+        checks.add(new boolean[] {checkIdentical, checkSeparates});
+        if (checkIdentical) {
           sql.append(", count(*) FILTER (WHERE ")
               .append(f)
-              .append(" IS DISTINCT FROM TRY_CAST(")
-              .append(target)
-              .append(" AS DOUBLE))");
+              .append(" IS DISTINCT FROM ")
+              .append(same)
+              .append(")");
         }
-        if (binary) {
+        if (checkSeparates) {
           sql.append(", count(").append(f).append(')');
           sql.append(", count(DISTINCT ").append(f).append(')');
           sql.append(", count(DISTINCT CAST(")
@@ -313,19 +618,23 @@ public final class Validator {
               .append(')');
         }
       }
+      if (checks.stream().noneMatch(ch -> ch[0] || ch[1])) {
+        return;
+      }
       sql.append(" FROM ").append(labeled).append(" WHERE ").append(target).append(" IS NOT NULL");
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery(sql.toString())) {
         rs.next();
         long rows = rs.getLong(1);
         int i = 2;
-        for (String feature : features) {
+        for (int k = 0; k < features.size(); k++) {
+          String feature = features.get(k);
           boolean identical = false;
           boolean separates = false;
-          if (numericTarget) {
+          if (checks.get(k)[0]) {
             identical = rows > 0 && rs.getLong(i++) == 0;
           }
-          if (binary) {
+          if (checks.get(k)[1]) {
             long count = rs.getLong(i++);
             long distinct = rs.getLong(i++);
             long pairs = rs.getLong(i++);
@@ -479,6 +788,70 @@ public final class Validator {
           .findFirst()
           .orElse(Column.STRING);
     }
+  }
+
+  /**
+   * The anomalies of a schema diff: {@value #BREAKING_SCHEMA_CHANGE} per breaking change (an error,
+   * a warning when {@code allowBreakingChanges}), {@value #SCHEMA_CHANGE} per other change (info
+   * for an added column, warning otherwise); none for a null diff.
+   */
+  public static List<Anomaly> schemaChanges(SchemaDiff diff, boolean allowBreakingChanges) {
+    List<Anomaly> found = new ArrayList<>();
+    if (diff == null) {
+      return found;
+    }
+    String against = diff.from() == null ? "the previous version" : "v" + diff.from();
+    for (SchemaDiff.Change change : diff.changes()) {
+      if (change.breaking()) {
+        found.add(
+            new Anomaly(
+                BREAKING_SCHEMA_CHANGE,
+                allowBreakingChanges ? Severity.WARNING : Severity.ERROR,
+                change.column(),
+                change.code()
+                    + " against "
+                    + against
+                    + ": "
+                    + change.message()
+                    + (allowBreakingChanges
+                        ? " (accepted: ingestion.allowBreakingChanges is set)"
+                        : "; this breaks the schema (restore it, or set"
+                            + " ingestion.allowBreakingChanges to accept it)"),
+                null));
+      } else {
+        boolean added = change.code().equals(SchemaDiff.ADDED_COLUMN);
+        found.add(
+            new Anomaly(
+                SCHEMA_CHANGE,
+                added ? Severity.INFO : Severity.WARNING,
+                change.column(),
+                change.code() + " against " + against + ": " + change.message(),
+                change.newCategories() == null ? null : (double) change.newCategories()));
+      }
+    }
+    return found;
+  }
+
+  /** Whether a column fits its declared type (see the class comment). */
+  static boolean typeFits(String declared, ColumnProfile column) {
+    String type = column.type();
+    return switch (declared) {
+      case "integer" -> type.equals(Column.INTEGER);
+      case "number" -> type.equals(Column.INTEGER) || type.equals(Column.NUMBER);
+      case "boolean" ->
+          type.equals(Column.BOOLEAN)
+              || (type.equals(Column.INTEGER)
+                  && (column.count() == 0 || (column.min() >= 0 && column.max() <= 1)));
+      case "categorical" ->
+          type.equals(Column.STRING) || type.equals(Column.INTEGER) || type.equals(Column.BOOLEAN);
+      case "text" -> type.equals(Column.STRING);
+      default -> true; // the spec's schema admits no other type
+    };
+  }
+
+  /** A DOUBLE literal DuckDB parses to exactly {@code d}. */
+  private static String dbl(double d) {
+    return "CAST('" + d + "' AS DOUBLE)";
   }
 
   private static String source(List<SplitFile> splits) {

@@ -318,4 +318,48 @@ class ProfilerTest {
     assertThatThrownBy(() -> Profiler.profileFiles(List.of(dir.resolve("none.parquet"))))
         .isInstanceOf(NoSuchFileException.class);
   }
+
+  /**
+   * Histogram counts agree with numpy.histogram's rule (bin i holds edges[i] <= x < edges[i + 1],
+   * the last bin also max), checked by comparisons against the edges, on values that sit exactly on
+   * the edges and next to them.
+   */
+  @Test
+  void histogramCountsFollowTheEdgesExactly() throws Exception {
+    java.util.Random random = new java.util.Random(5);
+    double min = -3.7;
+    double max = 12.9;
+    double[] edges = Profiler.edges(min, max);
+    java.util.List<Double> values = new java.util.ArrayList<>(List.of(min, max));
+    for (double e : edges) {
+      values.add(e);
+      values.add(Math.nextUp(e));
+      values.add(Math.nextDown(e));
+    }
+    for (int i = 0; i < 2000; i++) {
+      values.add(min + random.nextDouble() * (max - min));
+    }
+    values.removeIf(v -> v < min || v > max);
+    String rows =
+        values.stream()
+            .map(v -> "(CAST('" + v + "' AS DOUBLE))")
+            .collect(java.util.stream.Collectors.joining(", "));
+    Path file = parquet("edges.parquet", "SELECT * FROM (VALUES " + rows + ") v(x)");
+
+    DatasetProfile.SplitProfile profile = Profiler.profileFiles(List.of(file));
+
+    long[] expected = new long[Profiler.BINS];
+    for (double v : values) {
+      int bin = Profiler.BINS - 1;
+      for (int b = 0; b < Profiler.BINS; b++) {
+        if (v >= edges[b] && v < edges[b + 1]) {
+          bin = b;
+          break;
+        }
+      }
+      expected[bin]++;
+    }
+    assertThat(profile.columns().get(0).histogram().counts())
+        .containsExactlyElementsOf(java.util.Arrays.stream(expected).boxed().toList());
+  }
 }

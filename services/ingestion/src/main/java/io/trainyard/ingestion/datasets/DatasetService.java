@@ -17,6 +17,7 @@ import io.trainyard.datasets.DatasetValidationException;
 import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.IngestResult;
 import io.trainyard.datasets.Profiler;
+import io.trainyard.datasets.SchemaDiff;
 import io.trainyard.datasets.SplitConfig;
 import io.trainyard.datasets.SplitFile;
 import io.trainyard.datasets.SplitRatios;
@@ -147,13 +148,24 @@ public class DatasetService {
       IngestResult result = split(csv, config, work.path());
       requireTaskFits(spec, result);
       DatasetProfile profile = profile(result); // before the transaction and the lock
-      ValidationReport validation = validate(spec, result, profile);
+      int previous =
+          QuarkusTransaction.requiringNew().call(() -> DatasetVersion.latestVersion(pipeline));
+      SchemaDiff diff = diffAgainst(pipeline, previous, profile);
+      ValidationReport validation = validate(spec, result, profile, diff);
       return QuarkusTransaction.requiringNew()
           .timeout(TRANSACTION_TIMEOUT_SECONDS)
           .call(
               () ->
                   publish(
-                      spec, contentHash, result, profile, validation, trigger, origin, uploadId));
+                      spec,
+                      contentHash,
+                      result,
+                      profile,
+                      previous,
+                      validation,
+                      trigger,
+                      origin,
+                      uploadId));
     }
   }
 
@@ -211,17 +223,99 @@ public class DatasetService {
   }
 
   /**
-   * Validates the split table; a report with an error rejects the upload (422 with the report),
-   * logged with the full report, before anything is written.
+   * How the schema and profile of {@code version} differ from those of an earlier version ({@code
+   * against}; null: the pipeline's version before it).
+   *
+   * @throws ProblemException 404 when a version is unknown, has no profile (ingested before
+   *     profiles existed), or {@code version} has no earlier version to compare with
+   */
+  public SchemaDiff diff(String pipeline, int version, Integer against) {
+    if (find(pipeline, version).isEmpty()) {
+      throw ProblemException.notFound(
+          "Pipeline '" + pipeline + "' has no dataset version " + version);
+    }
+    int from;
+    if (against != null) {
+      from = against;
+      if (find(pipeline, from).isEmpty()) {
+        throw ProblemException.notFound(
+            "Pipeline '" + pipeline + "' has no dataset version " + from);
+      }
+    } else {
+      from =
+          QuarkusTransaction.requiringNew()
+              .call(() -> DatasetVersion.previousVersion(pipeline, version))
+              .orElseThrow(
+                  () ->
+                      ProblemException.notFound(
+                          "Dataset version "
+                              + version
+                              + " of pipeline '"
+                              + pipeline
+                              + "' is its first: there is no earlier version to compare with"
+                              + " (name one with ?against=)"));
+    }
+    DatasetProfile to = requireProfile(pipeline, version);
+    DatasetProfile reference = requireProfile(pipeline, from);
+    return SchemaDiff.compare(reference, to).between(from, version);
+  }
+
+  private DatasetProfile requireProfile(String pipeline, int version) {
+    return readProfile(pipeline, version)
+        .orElseThrow(
+            () ->
+                ProblemException.notFound(
+                    "Dataset version "
+                        + version
+                        + " of pipeline '"
+                        + pipeline
+                        + "' has no profile (it was ingested before profiles existed)"));
+  }
+
+  /** The parsed profile of a committed version; empty when it has none (or no manifest). */
+  private Optional<DatasetProfile> readProfile(String pipeline, int version) {
+    Optional<Manifest> manifest = store.manifest(Layout.dataset(pipeline, version));
+    if (manifest.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return DatasetVersions.readProfile(store, manifest.get());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read the profile of dataset v" + version + " of " + pipeline, e);
+    }
+  }
+
+  /**
+   * The diff of a new version's {@code profile} against version {@code previous} of the pipeline;
+   * null when there is none (0: a first version) or it has no profile.
+   */
+  private SchemaDiff diffAgainst(String pipeline, int previous, DatasetProfile profile) {
+    if (previous <= 0) {
+      return null;
+    }
+    return readProfile(pipeline, previous)
+        .map(reference -> SchemaDiff.compare(reference, profile).between(previous, null))
+        .orElse(null);
+  }
+
+  /**
+   * Validates the split table (with the spec's declared columns and the schema diff against the
+   * previous version); a report with an error rejects the upload (422 with the report), logged with
+   * the full report, before anything is written.
    */
   private static ValidationReport validate(
-      PipelineSpec spec, IngestResult result, DatasetProfile profile) {
+      PipelineSpec spec, IngestResult result, DatasetProfile profile, SchemaDiff diff) {
     ValidationReport report;
     try {
-      report = Validator.validate(result, profile, spec.task());
+      report = Validator.validate(result, profile, spec, diff);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return requirePassed(spec, report);
+  }
+
+  private static ValidationReport requirePassed(PipelineSpec spec, ValidationReport report) {
     if (!report.passed()) {
       LOG.warnf(
           "%s: upload rejected by validation (%d errors, %d warnings): %s",
@@ -239,6 +333,7 @@ public class DatasetService {
       String contentHash,
       IngestResult result,
       DatasetProfile profile,
+      int previous,
       ValidationReport validation,
       Trigger trigger,
       Origin origin,
@@ -249,7 +344,12 @@ public class DatasetService {
     if (raced.isPresent()) {
       return new Ingested(view(raced.get()), false);
     }
-    int version = DatasetVersion.latestVersion(pipeline) + 1;
+    int latest = DatasetVersion.latestVersion(pipeline);
+    if (latest != previous) {
+      // Another upload committed a version since this one was validated: compare with it.
+      validation = rediff(spec, validation, diffAgainst(pipeline, latest, profile));
+    }
+    int version = latest + 1;
     ObjectKey rawKey =
         origin.raw() == null ? null : Layout.raw(pipeline, uploadId).resolve(origin.rawName());
     DatasetView.Lineage lineage =
@@ -261,6 +361,10 @@ public class DatasetService {
             rawKey == null ? null : store.uri(rawKey));
     Manifest manifest;
     while (true) {
+      if (validation.schemaDiff() != null) {
+        SchemaDiff diff = validation.schemaDiff();
+        validation = validation.withSchemaDiff(diff.between(diff.from(), version));
+      }
       Optional<Manifest> written =
           write(pipeline, version, contentHash, result, profile, validation, lineage);
       if (written.isPresent()) {
@@ -353,6 +457,20 @@ public class DatasetService {
     LOG.infof(
         "%s: dataset v%d ingested (%d rows, %s)", pipeline, version, result.inputRows(), splits);
     return new Ingested(view, true);
+  }
+
+  /**
+   * {@code validation} with its schema anomalies and diff replaced by those of {@code diff}; a
+   * rejection when it no longer passes.
+   */
+  private static ValidationReport rediff(
+      PipelineSpec spec, ValidationReport validation, SchemaDiff diff) {
+    List<ValidationReport.Anomaly> anomalies = new java.util.ArrayList<>();
+    validation.anomalies().stream()
+        .filter(a -> !Validator.SCHEMA_CODES.contains(a.code()))
+        .forEach(anomalies::add);
+    anomalies.addAll(Validator.schemaChanges(diff, spec.ingestion().allowBreakingChanges()));
+    return requirePassed(spec, ValidationReport.of(anomalies, diff));
   }
 
   /** The run id of the data-triggered run of a version: one version, one automatic run. */

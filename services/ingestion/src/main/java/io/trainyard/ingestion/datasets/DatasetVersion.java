@@ -53,6 +53,20 @@ public class DatasetVersion extends PanacheEntityBase {
     return list("pipeline = ?1 order by version", pipeline);
   }
 
+  /** The greatest version of {@code pipeline} below {@code version}; empty when there is none. */
+  static Optional<Integer> previousVersion(String pipeline, int version) {
+    Integer max =
+        getEntityManager()
+            .createQuery(
+                "select max(d.version) from DatasetVersion d where d.pipeline = ?1"
+                    + " and d.version < ?2",
+                Integer.class)
+            .setParameter(1, pipeline)
+            .setParameter(2, version)
+            .getSingleResult();
+    return Optional.ofNullable(max);
+  }
+
   static int latestVersion(String pipeline) {
     Integer max =
         getEntityManager()

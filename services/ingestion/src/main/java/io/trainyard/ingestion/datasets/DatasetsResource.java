@@ -3,6 +3,7 @@ package io.trainyard.ingestion.datasets;
 import io.trainyard.contracts.events.Trigger;
 import io.trainyard.datasets.DatasetValidationException;
 import io.trainyard.datasets.DatasetVersions;
+import io.trainyard.datasets.SchemaDiff;
 import io.trainyard.datasets.TableFormat;
 import io.trainyard.objectstore.Manifest;
 import io.trainyard.platform.WorkDir;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -205,6 +207,23 @@ public class DatasetsResource {
                             + "' has no validation report (it was ingested before validation"
                             + " reports existed)"));
     return Response.ok(report, MediaType.APPLICATION_JSON).build();
+  }
+
+  /**
+   * How the schema and profile of one version differ from another's ({@code against}; default the
+   * version before it): {@code {from, to, changes, breaking, columns}} (see {@code
+   * io.trainyard.datasets.SchemaDiff}).
+   */
+  @GET
+  @Path("{version}/diff")
+  @RolesAllowed(Roles.VIEWER)
+  public SchemaDiff diff(
+      @PathParam("name") String name,
+      @PathParam("version") String version,
+      @QueryParam("against") String against) {
+    int number = versionNumber(version);
+    Integer reference = against == null || against.isBlank() ? null : versionNumber(against);
+    return datasets.diff(name, number, reference);
   }
 
   /**
