@@ -70,7 +70,8 @@ class CsvSplitterTest {
     return new SplitConfig(target, List.of(), new SplitRatios(1, 0, 0), false, 1, false);
   }
 
-  private static List<List<Object>> query(String sql) throws SQLException {
+  /** The rows of a DuckDB query, for the tests of this package. */
+  static List<List<Object>> query(String sql) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
