@@ -299,15 +299,7 @@ public final class IngestBenchmark {
       csv = Path.of(options.get("csv"));
     } else {
       csv = options.containsKey("csv") ? Path.of(options.get("csv")) : work.resolve("large.csv");
-      long t0 = System.nanoTime();
-      long rows = generate(csv, Long.MAX_VALUE, bytes, 7);
-      System.out.printf(
-          Locale.ROOT,
-          "wrote %d rows (%.1f MB) to %s in %.1f s%n",
-          rows,
-          Files.size(csv) / 1e6,
-          csv,
-          (System.nanoTime() - t0) / 1e9);
+      generateAndReport(csv, Long.MAX_VALUE, bytes);
     }
     String heap = options.getOrDefault("heap", "512m");
     System.out.printf(
@@ -682,16 +674,21 @@ public final class IngestBenchmark {
     }
     Path csv =
         options.containsKey("csv") ? Path.of(options.get("csv")) : work.resolve("ingest.csv");
+    generateAndReport(csv, rows, maxBytes > 0 ? maxBytes : Long.MAX_VALUE);
+    return csv;
+  }
+
+  /** Generates the CSV (seed 7) and prints its size and how long it took. */
+  private static void generateAndReport(Path csv, long rows, long maxBytes) throws IOException {
     long t0 = System.nanoTime();
-    generate(csv, rows, maxBytes > 0 ? maxBytes : Long.MAX_VALUE, 7);
+    long written = generate(csv, rows, maxBytes, 7);
     System.out.printf(
         Locale.ROOT,
         "wrote %d rows (%.1f MB) to %s in %.1f s%n",
-        rows,
+        written,
         Files.size(csv) / 1e6,
         csv,
         (System.nanoTime() - t0) / 1e9);
-    return csv;
   }
 
   /**

@@ -590,20 +590,20 @@ public final class CsvSplitter {
         } else {
           double d = ((Number) value).doubleValue();
           boolean integral = d == Math.rint(d) && Math.abs(d) < 0x1p53;
-          if (outputs.get(i) == Output.BIGINT && !integral) {
-            outputs.set(i, Output.DOUBLE);
-            schema.set(i, new Column(names.get(i), Column.NUMBER));
-          }
-          value = outputs.get(i) == Output.BIGINT ? (Object) (long) d : (Object) d;
-          literal =
-              "CAST("
-                  + (outputs.get(i) == Output.BIGINT ? (long) d : Double.toString(d))
-                  + " AS "
-                  + (outputs.get(i) == Output.BIGINT ? "BIGINT" : "DOUBLE")
-                  + ")";
-          if (outputs.get(i) == Output.DOUBLE && !types.get(i).equals("DOUBLE")) {
-            DuckDb.execute(c, "ALTER TABLE t ALTER COLUMN " + col + " TYPE DOUBLE");
-            types.set(i, "DOUBLE");
+          if (outputs.get(i) == Output.BIGINT && integral) {
+            value = (long) d;
+            literal = "CAST(" + (long) d + " AS BIGINT)";
+          } else {
+            if (outputs.get(i) == Output.BIGINT) { // a fraction in an integer column
+              outputs.set(i, Output.DOUBLE);
+              schema.set(i, new Column(names.get(i), Column.NUMBER));
+            }
+            if (!types.get(i).equals("DOUBLE")) {
+              DuckDb.execute(c, "ALTER TABLE t ALTER COLUMN " + col + " TYPE DOUBLE");
+              types.set(i, "DOUBLE");
+            }
+            value = d;
+            literal = "CAST('" + d + "' AS DOUBLE)";
           }
         }
         long filled =

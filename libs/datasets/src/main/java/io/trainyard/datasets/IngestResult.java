@@ -37,18 +37,6 @@ public record IngestResult(
     cleaning = cleaning == null ? List.of() : List.copyOf(cleaning);
   }
 
-  /** Without cleaning steps. */
-  public IngestResult(
-      List<Column> schema,
-      List<String> features,
-      String target,
-      List<SplitFile> splits,
-      long inputRows,
-      long duplicatesDropped,
-      List<String> targetValues) {
-    this(schema, features, target, splits, inputRows, duplicatesDropped, targetValues, List.of());
-  }
-
   /** The rows of the {@value CsvSplitter#UNLABELED} split; 0 when there is none. */
   public long unlabeledRows() {
     return splits.stream()

@@ -230,17 +230,11 @@ public class DatasetService {
    *     profiles existed), or {@code version} has no earlier version to compare with
    */
   public SchemaDiff diff(String pipeline, int version, Integer against) {
-    if (find(pipeline, version).isEmpty()) {
-      throw ProblemException.notFound(
-          "Pipeline '" + pipeline + "' has no dataset version " + version);
-    }
+    requireVersion(pipeline, version);
     int from;
     if (against != null) {
       from = against;
-      if (find(pipeline, from).isEmpty()) {
-        throw ProblemException.notFound(
-            "Pipeline '" + pipeline + "' has no dataset version " + from);
-      }
+      requireVersion(pipeline, from);
     } else {
       from =
           QuarkusTransaction.requiringNew()
@@ -258,6 +252,13 @@ public class DatasetService {
     DatasetProfile to = requireProfile(pipeline, version);
     DatasetProfile reference = requireProfile(pipeline, from);
     return SchemaDiff.compare(reference, to).between(from, version);
+  }
+
+  private void requireVersion(String pipeline, int version) {
+    if (find(pipeline, version).isEmpty()) {
+      throw ProblemException.notFound(
+          "Pipeline '" + pipeline + "' has no dataset version " + version);
+    }
   }
 
   private DatasetProfile requireProfile(String pipeline, int version) {
