@@ -15,6 +15,8 @@ import java.util.Map;
  * @param parentVersion optional: the version this table derives from
  * @param trigger optional: passed on to the training request of the new version
  * @param reason optional: why, for the record
+ * @param challengeSet optional: make the table a version of this challenge set (every row labeled,
+ *     all in the test split, never trained on)
  */
 public record DatasetIngestRequested(
     String pipeline,
@@ -23,7 +25,8 @@ public record DatasetIngestRequested(
     String format,
     Integer parentVersion,
     Trigger trigger,
-    String reason)
+    String reason,
+    String challengeSet)
     implements PipelineEvent {
 
   public DatasetIngestRequested {
@@ -32,5 +35,20 @@ public record DatasetIngestRequested(
       throw new IllegalArgumentException("give objectUri or rows");
     }
     rows = rows == null ? null : List.copyOf(rows);
+    if (challengeSet != null) {
+      ChallengeSets.require(challengeSet);
+    }
+  }
+
+  /** A request for a training version (not a challenge set). */
+  public DatasetIngestRequested(
+      String pipeline,
+      String objectUri,
+      List<Map<String, Object>> rows,
+      String format,
+      Integer parentVersion,
+      Trigger trigger,
+      String reason) {
+    this(pipeline, objectUri, rows, format, parentVersion, trigger, reason, null);
   }
 }

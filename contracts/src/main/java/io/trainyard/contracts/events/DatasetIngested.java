@@ -15,6 +15,8 @@ import java.util.Map;
  *     {@link #UNLABELED})
  * @param schema the columns, in order
  * @param profileUri optional: the version's {@code profile.json}
+ * @param challengeSet optional: the challenge set this version belongs to (all its rows in the test
+ *     split); evaluation scores models on it, training never reads it
  */
 public record DatasetIngested(
     String pipeline,
@@ -23,7 +25,8 @@ public record DatasetIngested(
     String manifestUri,
     Map<String, Split> splits,
     List<Column> schema,
-    String profileUri)
+    String profileUri,
+    String challengeSet)
     implements PipelineEvent {
 
   public static final String TRAIN = "train";
@@ -37,6 +40,26 @@ public record DatasetIngested(
     Copies.required(manifestUri, "manifestUri");
     splits = Copies.map(Copies.required(splits, "splits"));
     schema = Copies.list(Copies.required(schema, "schema"));
+    if (challengeSet != null) {
+      ChallengeSets.require(challengeSet);
+    }
+  }
+
+  /** A version that is not a challenge set. */
+  public DatasetIngested(
+      String pipeline,
+      int version,
+      String contentHash,
+      String manifestUri,
+      Map<String, Split> splits,
+      List<Column> schema,
+      String profileUri) {
+    this(pipeline, version, contentHash, manifestUri, splits, schema, profileUri, null);
+  }
+
+  /** Whether this version is a challenge set (never trained on). */
+  public boolean inChallengeSet() {
+    return challengeSet != null;
   }
 
   /** Rows of one split; 0 when the split is absent. */

@@ -79,6 +79,20 @@ class SplitGroupsAndCleaningTest {
   }
 
   @Test
+  void allTestPutsEveryLabeledRowInTheTestSplit() throws Exception {
+    SplitConfig config =
+        new SplitConfig(
+            "label", List.of(), SplitRatios.ALL_TEST, true, 42, false, null, Cleaning.NONE);
+    IngestResult result = CsvSplitter.split(events("e.csv", 1), config, dir.resolve("a"));
+
+    Map<String, Long> rows = new HashMap<>();
+    result.splits().forEach(split -> rows.put(split.name(), split.rows()));
+    assertThat(rows).containsEntry("test", 600L);
+    assertThat(rows.getOrDefault("train", 0L)).isZero();
+    assertThat(rows.getOrDefault("validation", 0L)).isZero();
+  }
+
+  @Test
   void groupSplitDependsOnContentNotRowOrder() throws Exception {
     Map<String, String> a =
         userSplits(CsvSplitter.split(events("a.csv", 1), grouped(false), dir.resolve("a")));

@@ -13,6 +13,7 @@ class SplitRatiosTest {
     assertThat(new SplitRatios(0.7, 0.2, 0.1).train()).isEqualTo(0.7);
     assertThat(new SplitRatios(1, 0, 0).test()).isZero();
     assertThat(new SplitRatios(0.6, 0.2, 0.2 + 5e-10).test()).isEqualTo(0.2 + 5e-10);
+    assertThat(SplitRatios.ALL_TEST).isEqualTo(new SplitRatios(0, 0, 1));
   }
 
   @Test
@@ -21,6 +22,9 @@ class SplitRatiosTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must sum to 1");
     assertThatThrownBy(() -> new SplitRatios(0, 0.5, 0.5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("train must be > 0");
+    assertThatThrownBy(() -> new SplitRatios(0, 1, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("train must be > 0");
     assertThatThrownBy(() -> new SplitRatios(1.1, -0.1, 0))

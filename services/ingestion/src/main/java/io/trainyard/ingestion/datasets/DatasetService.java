@@ -5,6 +5,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.trainyard.contracts.EventIds;
 import io.trainyard.contracts.Json;
 import io.trainyard.contracts.Topic;
+import io.trainyard.contracts.events.ChallengeSets;
 import io.trainyard.contracts.events.DatasetIngested;
 import io.trainyard.contracts.events.TrainingRequested;
 import io.trainyard.contracts.events.Trigger;
@@ -78,6 +79,12 @@ public class DatasetService {
   /** The member of a version's manifest metadata that holds its lineage. */
   public static final String LINEAGE = "lineage";
 
+  /**
+   * The member of a challenge-set version's manifest metadata that names its set (training refuses
+   * a dataset whose manifest has it).
+   */
+  public static final String CHALLENGE_SET = "challengeSet";
+
   /** The outcome: the version, and whether this call created it. */
   public record Ingested(DatasetView dataset, boolean created) {}
 
@@ -121,7 +128,29 @@ public class DatasetService {
    * for an existing version, not for a rejected table).
    */
   public Ingested ingestCsv(String pipeline, Path csv, Trigger trigger, Origin origin) {
+    return ingestCsv(pipeline, csv, trigger, origin, null);
+  }
+
+  /**
+   * As {@link #ingestCsv(String, Path, Trigger, Origin)}; with a {@code challengeSet} name, the
+   * table becomes a version of that challenge set: every row must be labeled, all of them go to the
+   * test split, the version requests no training (training refuses it), and its schema is compared
+   * with the latest training version's. Challenge sets share the pipeline's version numbers; the
+   * same table under another set name is another version.
+   *
+   * @throws ProblemException 400 also when {@code challengeSet} is not a valid name, or a challenge
+   *     set has a row without a label
+   */
+  public Ingested ingestCsv(
+      String pipeline, Path csv, Trigger trigger, Origin origin, String challengeSet) {
     Objects.requireNonNull(origin, "origin");
+    if (challengeSet != null && !ChallengeSets.isValid(challengeSet)) {
+      throw ProblemException.badRequest(
+          "challengeSet '"
+              + challengeSet
+              + "' is not a challenge-set name: lower case letters, digits and hyphens, starting"
+              + " with a letter or digit, at most 63 characters");
+    }
     PipelineSpec spec =
         catalog
             .find(pipeline)
@@ -135,8 +164,8 @@ public class DatasetService {
                             + pipeline
                             + "); a spec just applied arrives within a second"))
             .spec();
-    SplitConfig config = splitConfig(spec);
-    String contentHash = contentHash(csv, config);
+    SplitConfig config = challengeSet == null ? splitConfig(spec) : challengeSetConfig(spec);
+    String contentHash = contentHash(csv, config, challengeSet);
     Optional<DatasetVersion> known =
         QuarkusTransaction.requiringNew()
             .call(() -> DatasetVersion.byContent(pipeline, contentHash));
@@ -146,10 +175,15 @@ public class DatasetService {
     String uploadId = UUID.randomUUID().toString();
     try (WorkDir work = WorkDir.create("trainyard-ingest-")) {
       IngestResult result = split(csv, config, work.path());
-      requireTaskFits(spec, result);
+      if (challengeSet != null) {
+        requireAllLabeled(challengeSet, result);
+      }
+      requireTaskFits(spec, result, challengeSet != null);
       DatasetProfile profile = profile(result); // before the transaction and the lock
+      // Training versions and challenge sets alike are compared with the latest training version.
       int previous =
-          QuarkusTransaction.requiringNew().call(() -> DatasetVersion.latestVersion(pipeline));
+          QuarkusTransaction.requiringNew()
+              .call(() -> DatasetVersion.latestTrainingVersion(pipeline));
       SchemaDiff diff = diffAgainst(pipeline, previous, profile);
       ValidationReport validation = validate(spec, result, profile, diff);
       return QuarkusTransaction.requiringNew()
@@ -165,7 +199,8 @@ public class DatasetService {
                       validation,
                       trigger,
                       origin,
-                      uploadId));
+                      uploadId,
+                      challengeSet));
     }
   }
 
@@ -174,6 +209,23 @@ public class DatasetService {
     return QuarkusTransaction.requiringNew()
         .call(
             () -> DatasetVersion.ofPipeline(pipeline).stream().map(DatasetService::view).toList());
+  }
+
+  /**
+   * The versions of {@code pipeline}, oldest first: those of the challenge set {@code challengeSet}
+   * when it is given, else the training versions only when {@code challengeSets} is false, else
+   * all.
+   */
+  public List<DatasetView> list(String pipeline, String challengeSet, boolean challengeSets) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                (challengeSet != null
+                        ? DatasetVersion.ofChallengeSet(pipeline, challengeSet)
+                        : challengeSets
+                            ? DatasetVersion.ofPipeline(pipeline)
+                            : DatasetVersion.trainingVersions(pipeline))
+                    .stream().map(DatasetService::view).toList());
   }
 
   /** One version of {@code pipeline}. */
@@ -338,19 +390,20 @@ public class DatasetService {
       ValidationReport validation,
       Trigger trigger,
       Origin origin,
-      String uploadId) {
+      String uploadId,
+      String challengeSet) {
     String pipeline = spec.name();
     lockPipeline(pipeline);
     Optional<DatasetVersion> raced = DatasetVersion.byContent(pipeline, contentHash);
     if (raced.isPresent()) {
       return new Ingested(view(raced.get()), false);
     }
-    int latest = DatasetVersion.latestVersion(pipeline);
-    if (latest != previous) {
+    int latestTraining = DatasetVersion.latestTrainingVersion(pipeline);
+    if (latestTraining != previous) {
       // Another upload committed a version since this one was validated: compare with it.
-      validation = rediff(spec, validation, diffAgainst(pipeline, latest, profile));
+      validation = rediff(spec, validation, diffAgainst(pipeline, latestTraining, profile));
     }
-    int version = latest + 1;
+    int version = DatasetVersion.latestVersion(pipeline) + 1;
     ObjectKey rawKey =
         origin.raw() == null ? null : Layout.raw(pipeline, uploadId).resolve(origin.rawName());
     DatasetView.Lineage lineage =
@@ -367,7 +420,7 @@ public class DatasetService {
         validation = validation.withSchemaDiff(diff.between(diff.from(), version));
       }
       Optional<Manifest> written =
-          write(pipeline, version, contentHash, result, profile, validation, lineage);
+          write(pipeline, version, contentHash, result, profile, validation, lineage, challengeSet);
       if (written.isPresent()) {
         manifest = written.get();
         break;
@@ -417,6 +470,7 @@ public class DatasetService {
             result.duplicatesDropped(),
             now,
             lineage,
+            challengeSet,
             null);
     DatasetVersion row = new DatasetVersion();
     row.pipeline = pipeline;
@@ -426,6 +480,7 @@ public class DatasetService {
     row.descriptionJson = Json.write(view); // files are derived when read
     view = view.withFiles();
     row.createdAt = now;
+    row.challengeSet = challengeSet;
     row.persist();
 
     DatasetIngested ingested =
@@ -438,9 +493,10 @@ public class DatasetService {
             result.schema().stream()
                 .map(c -> new DatasetIngested.Column(c.name(), c.type()))
                 .toList(),
-            profileUri);
+            profileUri,
+            challengeSet);
     OutboxEvent announced = outbox.publish(Topic.DATASETS_INGESTED, ingested, pipeline, version);
-    if (spec.training().auto() && !ingested.hasUnlabeledRows()) {
+    if (spec.training().auto() && !ingested.hasUnlabeledRows() && !ingested.inChallengeSet()) {
       String runId = runId(pipeline, version, trigger);
       // A child of the announcement: one correlation id follows the version to its champion.
       outbox.publishChildOf(
@@ -456,7 +512,12 @@ public class DatasetService {
           runId);
     }
     LOG.infof(
-        "%s: dataset v%d ingested (%d rows, %s)", pipeline, version, result.inputRows(), splits);
+        "%s: dataset v%d ingested (%d rows, %s)%s",
+        pipeline,
+        version,
+        result.inputRows(),
+        splits,
+        challengeSet == null ? "" : " as challenge set '" + challengeSet + "'");
     return new Ingested(view, true);
   }
 
@@ -495,21 +556,20 @@ public class DatasetService {
       IngestResult result,
       DatasetProfile profile,
       ValidationReport validation,
-      DatasetView.Lineage lineage) {
+      DatasetView.Lineage lineage,
+      String challengeSet) {
     Prefix prefix = Layout.dataset(pipeline, version);
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put(LINEAGE, lineageMap(lineage));
+    if (challengeSet != null) {
+      metadata.put(CHALLENGE_SET, challengeSet);
+    }
     // The lineage goes into the manifest metadata's "lineage" member (DatasetMetadata.from
     // ignores it; readers that want it read the member).
     try {
       return Optional.of(
           DatasetVersions.write(
-              store,
-              pipeline,
-              version,
-              contentHash,
-              result,
-              profile,
-              validation,
-              Map.of(LINEAGE, lineageMap(lineage))));
+              store, pipeline, version, contentHash, result, profile, validation, metadata));
     } catch (ManifestConflictException e) {
       Manifest existing = e.existing();
       JsonNode hash = existing == null ? null : existing.metadata().get("contentHash");
@@ -597,13 +657,43 @@ public class DatasetService {
     }
   }
 
-  private static void requireTaskFits(PipelineSpec spec, IngestResult result) {
-    if (spec.task() == Task.BINARY_CLASSIFICATION && result.targetValues().size() != 2) {
+  /** A challenge set is scored, so each of its rows needs a label. */
+  private static void requireAllLabeled(String challengeSet, IngestResult result) {
+    long unlabeled =
+        result.splits().stream()
+            .filter(split -> split.name().equals(DatasetIngested.UNLABELED))
+            .mapToLong(SplitFile::rows)
+            .sum();
+    if (unlabeled > 0) {
+      String detail =
+          "challenge set '"
+              + challengeSet
+              + "': "
+              + unlabeled
+              + " rows have no value in column '"
+              + result.target()
+              + "' (the target); every row of a challenge set needs a label";
+      throw ProblemException.validation(
+          detail, List.of(new Problem.FieldError(result.target(), null, detail)));
+    }
+  }
+
+  /**
+   * A binary-classification table has exactly 2 target values; a challenge set (which may hold hard
+   * cases of one class only) 1 or 2.
+   */
+  private static void requireTaskFits(
+      PipelineSpec spec, IngestResult result, boolean challengeSet) {
+    int values = result.targetValues().size();
+    boolean fits = values == 2 || (challengeSet && values == 1);
+    if (spec.task() == Task.BINARY_CLASSIFICATION && !fits) {
       String detail =
           "column '"
               + result.target()
-              + "' (the target) must have exactly 2 values for binary classification, but has "
-              + result.targetValues().size()
+              + "' (the target) must have "
+              + (challengeSet ? "at most" : "exactly")
+              + " 2 values for binary classification, but has "
+              + values
               + ": "
               + abbreviate(result.targetValues());
       throw ProblemException.validation(
@@ -631,6 +721,23 @@ public class DatasetService {
         cleaning(ingestion));
   }
 
+  /**
+   * How a challenge set is cut: the spec's settings (cleaning, de-duplication, seed) with every
+   * labeled row in the test split, unstratified and ungrouped.
+   */
+  static SplitConfig challengeSetConfig(PipelineSpec spec) {
+    SplitConfig config = splitConfig(spec);
+    return new SplitConfig(
+        config.target(),
+        config.exclude(),
+        SplitRatios.ALL_TEST,
+        false,
+        config.seed(),
+        config.dedupe(),
+        null,
+        config.cleaning());
+  }
+
   /** The spec's missing-value and category settings, as the splitter takes them. */
   static Cleaning cleaning(PipelineSpec.Ingestion ingestion) {
     PipelineSpec.Missing missing = ingestion.missing();
@@ -645,9 +752,20 @@ public class DatasetService {
 
   /** SHA-256 over the split settings (canonical JSON) and the input bytes. */
   static String contentHash(Path csv, SplitConfig config) {
+    return contentHash(csv, config, null);
+  }
+
+  /**
+   * SHA-256 over the split settings (canonical JSON), the challenge-set name when there is one, and
+   * the input bytes.
+   */
+  static String contentHash(Path csv, SplitConfig config, String challengeSet) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update("trainyard.dataset.v2\n".getBytes(StandardCharsets.UTF_8));
+      if (challengeSet != null) {
+        digest.update(("challengeSet " + challengeSet + "\n").getBytes(StandardCharsets.UTF_8));
+      }
       digest.update(Json.canonical(Json.toTree(config)).getBytes(StandardCharsets.UTF_8));
       digest.update((byte) '\n');
       try (InputStream in = new DigestInputStream(Files.newInputStream(csv), digest)) {

@@ -41,6 +41,10 @@ public class DatasetVersion extends PanacheEntityBase {
   @Column(name = "created_at", nullable = false)
   public Instant createdAt;
 
+  /** The challenge set this version belongs to; null for a training version. */
+  @Column(name = "challenge_set")
+  public String challengeSet;
+
   static Optional<DatasetVersion> byContent(String pipeline, String contentHash) {
     return find("pipeline = ?1 and contentHash = ?2", pipeline, contentHash).firstResultOptional();
   }
@@ -53,13 +57,26 @@ public class DatasetVersion extends PanacheEntityBase {
     return list("pipeline = ?1 order by version", pipeline);
   }
 
-  /** The greatest version of {@code pipeline} below {@code version}; empty when there is none. */
+  /** The versions of one challenge set of {@code pipeline}, oldest first. */
+  static List<DatasetVersion> ofChallengeSet(String pipeline, String challengeSet) {
+    return list("pipeline = ?1 and challengeSet = ?2 order by version", pipeline, challengeSet);
+  }
+
+  /** The training versions of {@code pipeline} (no challenge set), oldest first. */
+  static List<DatasetVersion> trainingVersions(String pipeline) {
+    return list("pipeline = ?1 and challengeSet is null order by version", pipeline);
+  }
+
+  /**
+   * The greatest training version (not a challenge set) of {@code pipeline} below {@code version};
+   * empty when there is none.
+   */
   static Optional<Integer> previousVersion(String pipeline, int version) {
     Integer max =
         getEntityManager()
             .createQuery(
                 "select max(d.version) from DatasetVersion d where d.pipeline = ?1"
-                    + " and d.version < ?2",
+                    + " and d.version < ?2 and d.challengeSet is null",
                 Integer.class)
             .setParameter(1, pipeline)
             .setParameter(2, version)
@@ -67,6 +84,20 @@ public class DatasetVersion extends PanacheEntityBase {
     return Optional.ofNullable(max);
   }
 
+  /** The greatest training version (not a challenge set) of {@code pipeline}; 0 when none. */
+  static int latestTrainingVersion(String pipeline) {
+    Integer max =
+        getEntityManager()
+            .createQuery(
+                "select max(d.version) from DatasetVersion d where d.pipeline = ?1"
+                    + " and d.challengeSet is null",
+                Integer.class)
+            .setParameter(1, pipeline)
+            .getSingleResult();
+    return max == null ? 0 : max;
+  }
+
+  /** The greatest version of {@code pipeline}, challenge sets included; 0 when none. */
   static int latestVersion(String pipeline) {
     Integer max =
         getEntityManager()

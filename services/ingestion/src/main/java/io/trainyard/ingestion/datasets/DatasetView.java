@@ -28,6 +28,8 @@ import java.util.Map;
  * @param createdAt when the version was published
  * @param lineage where the version's table came from; null for a version ingested before lineage
  *     was recorded
+ * @param challengeSet the challenge set this version belongs to (all its rows in the test split;
+ *     evaluation scores models on it, training never reads it); null for a training version
  * @param files per split present, the API path that downloads its Parquet file ({@code
  *     /api/v1/pipelines/{pipeline}/datasets/{version}/files/{split}}); derived when read, not
  *     stored
@@ -48,6 +50,7 @@ public record DatasetView(
     long duplicatesDropped,
     Instant createdAt,
     Lineage lineage,
+    String challengeSet,
     Map<String, String> files) {
 
   /**
@@ -90,6 +93,7 @@ public record DatasetView(
         duplicatesDropped,
         createdAt,
         lineage,
+        challengeSet,
         links);
   }
 

@@ -57,6 +57,10 @@ public class DatasetsResource {
    * existing version when the same content was ingested before (nothing is published then). With
    * {@code Content-Encoding: gzip} the body is decompressed first; the content hash is the
    * decompressed table's, so the same table plain or compressed is the same version.
+   *
+   * <p>With {@code ?challengeSet={name}} the table becomes a version of that challenge set: every
+   * row labeled (else 400), all rows in the test split, no training requested; evaluation scores
+   * models on it and training refuses it.
    */
   @POST
   @RolesAllowed(Roles.OPS)
@@ -71,6 +75,7 @@ public class DatasetsResource {
       @PathParam("name") String name,
       @HeaderParam("Content-Type") String contentType,
       @HeaderParam("Content-Encoding") String encoding,
+      @QueryParam("challengeSet") String challengeSet,
       InputStream body) {
     TableFormat format =
         TableFormat.ofMediaType(contentType)
@@ -88,7 +93,13 @@ public class DatasetsResource {
         }
       }
       Origin origin = Origin.upload(contentType.trim(), file, rawName(format), format.mediaType());
-      DatasetService.Ingested ingested = datasets.ingestCsv(name, csv, Trigger.DATA, origin);
+      DatasetService.Ingested ingested =
+          datasets.ingestCsv(
+              name,
+              csv,
+              Trigger.DATA,
+              origin,
+              challengeSet == null || challengeSet.isBlank() ? null : challengeSet);
       return Response.status(ingested.created() ? Response.Status.CREATED : Response.Status.OK)
           .header(
               "Location", "/api/v1/pipelines/" + name + "/datasets/" + ingested.dataset().version())
@@ -135,11 +146,27 @@ public class DatasetsResource {
     }
   }
 
-  /** The versions of the pipeline, oldest first; empty when it has none. */
+  /**
+   * The versions of the pipeline, oldest first; empty when it has none. {@code ?challengeSet=name}
+   * lists that challenge set's versions only, {@code ?challengeSets=false} the training versions
+   * only.
+   */
   @GET
   @RolesAllowed(Roles.VIEWER)
-  public List<DatasetView> list(@PathParam("name") String name) {
-    return datasets.list(name);
+  public List<DatasetView> list(
+      @PathParam("name") String name,
+      @QueryParam("challengeSet") String challengeSet,
+      @QueryParam("challengeSets") @jakarta.ws.rs.DefaultValue("true") String challengeSets) {
+    boolean all =
+        switch (challengeSets.trim().toLowerCase(Locale.ROOT)) {
+          case "true" -> true;
+          case "false" -> false;
+          default ->
+              throw ProblemException.badRequest(
+                  "challengeSets is true or false, not '" + challengeSets + "'");
+        };
+    return datasets.list(
+        name, challengeSet == null || challengeSet.isBlank() ? null : challengeSet, all);
   }
 
   /** One version. */

@@ -64,6 +64,7 @@ public class IngestRequests {
           trigger,
           "ingest request (" + request.rows().size() + " inline rows)",
           Origin.inlineRows(request.parentVersion()),
+          request.challengeSet(),
           (work, csv) -> {
             Path jsonl = work.resolve("rows.jsonl");
             try (OutputStream out = Files.newOutputStream(jsonl)) {
@@ -82,7 +83,8 @@ public class IngestRequests {
           format(request.format(), ref.key()),
           trigger,
           "ingest request (" + request.objectUri() + ")",
-          request.parentVersion());
+          request.parentVersion(),
+          request.challengeSet());
     }
   }
 
@@ -101,7 +103,7 @@ public class IngestRequests {
   public DatasetService.Ingested ingestObject(
       String pipeline, String bucket, String key, Trigger trigger, String source) {
     ObjectRef ref = new ObjectRef(bucket, checkKey("s3://" + bucket + "/" + key, key));
-    return ingestObject(pipeline, ref, format(null, key), trigger, source, null);
+    return ingestObject(pipeline, ref, format(null, key), trigger, source, null, null);
   }
 
   private DatasetService.Ingested ingestObject(
@@ -110,7 +112,8 @@ public class IngestRequests {
       TableFormat format,
       Trigger trigger,
       String source,
-      Integer parentVersion) {
+      Integer parentVersion,
+      String challengeSet) {
     if (!ref.bucket().equals(bucket)) {
       throw new PoisonEventException(
           "s3://"
@@ -126,6 +129,7 @@ public class IngestRequests {
         trigger,
         source,
         Origin.object("s3://" + ref.bucket() + "/" + ref.key(), parentVersion),
+        challengeSet,
         (work, csv) -> {
           Path object = download(ref, work.resolve("object"));
           format.toCsv(object, csv);
@@ -139,16 +143,23 @@ public class IngestRequests {
   }
 
   private DatasetService.Ingested ingestTable(
-      String pipeline, Trigger trigger, String source, Origin origin, TableSource table) {
+      String pipeline,
+      Trigger trigger,
+      String source,
+      Origin origin,
+      String challengeSet,
+      TableSource table) {
     try (WorkDir work = WorkDir.create("trainyard-request-")) {
       Path csv = work.resolve("table.csv");
       table.writeCsv(work.path(), csv);
-      DatasetService.Ingested ingested = datasets.ingestCsv(pipeline, csv, trigger, origin);
+      DatasetService.Ingested ingested =
+          datasets.ingestCsv(pipeline, csv, trigger, origin, challengeSet);
       LOG.infof(
-          "%s: %s -> dataset v%d%s",
+          "%s: %s -> dataset v%d%s%s",
           pipeline,
           source,
           ingested.dataset().version(),
+          challengeSet == null ? "" : " (challenge set '" + challengeSet + "')",
           ingested.created() ? "" : " (the same content as before: nothing new)");
       return ingested;
     } catch (DatasetValidationException e) {

@@ -48,6 +48,11 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RunExecutor {
 
+  /**
+   * The manifest-metadata member ingestion sets on a challenge-set version, which training refuses.
+   */
+  static final String CHALLENGE_SET = "challengeSet";
+
   private static final Logger LOG = Logger.getLogger(RunExecutor.class);
 
   /** Thrown from the epoch listener when another worker took the run over. */
@@ -137,6 +142,15 @@ public class RunExecutor {
       meta = DatasetMetadata.from(dataset.metadata());
     } catch (IllegalArgumentException e) {
       throw new RunFailure("dataset v" + run.datasetVersion + ": " + e.getMessage());
+    }
+    String challengeSet = text(dataset.metadata(), CHALLENGE_SET);
+    if (challengeSet != null) {
+      throw new RunFailure(
+          "dataset v"
+              + run.datasetVersion
+              + " is a version of the challenge set '"
+              + challengeSet
+              + "': challenge sets are for evaluation, training never reads them");
     }
     // Text and boolean features wait for issue 7's encoders; the model reads the numeric ones.
     List<String> features = meta.numericFeatures();

@@ -204,6 +204,36 @@ class TrainingRunsTest {
   }
 
   @Test
+  void aRunOnAChallengeSetFailsWithItsReason() throws Exception {
+    String pipeline = applySpec("challenge");
+    try (WorkDir dir = WorkDir.create("training-test-")) {
+      Path input = dir.resolve("input.csv");
+      Files.writeString(input, CardFraud.csv(300, 11));
+      IngestResult result =
+          CsvSplitter.split(
+              input,
+              new SplitConfig(CardFraud.TARGET, List.of(), SplitRatios.ALL_TEST, false, 42, true),
+              dir.resolve("out"));
+      DatasetVersions.write(
+          store,
+          pipeline,
+          3,
+          contentHash(3),
+          result,
+          io.trainyard.datasets.Profiler.profile(result.splits()),
+          null,
+          java.util.Map.of(RunExecutor.CHALLENGE_SET, "hard-cases"));
+    }
+    String runId = UUID.randomUUID().toString();
+    request(runId, pipeline, 3, UUID.randomUUID().toString());
+    await().atMost(Duration.ofMinutes(2)).until(() -> ended(runId));
+    assertThat(run(runId).jsonPath().getString("state")).isEqualTo("failed");
+    assertThat(run(runId).jsonPath().getString("statusReason"))
+        .contains("challenge set 'hard-cases'");
+    assertThat(EventLog.matching(TestTopics.of(Topic.MODELS_TRAINED), ofRun(runId))).isEmpty();
+  }
+
+  @Test
   void anUnknownRunIsA404Problem() {
     run("no-such-run").then().statusCode(404).contentType("application/problem+json");
   }
