@@ -8,6 +8,7 @@ import io.trainyard.contracts.events.InferenceObserved;
 import io.trainyard.contracts.events.ModelEvaluated;
 import io.trainyard.contracts.events.ModelPromoted;
 import io.trainyard.contracts.events.ModelTrained;
+import io.trainyard.contracts.events.TrainingCancelRequested;
 import io.trainyard.contracts.events.TrainingEnded;
 import io.trainyard.contracts.events.TrainingProgress;
 import io.trainyard.contracts.events.TrainingRequested;
@@ -108,6 +109,11 @@ public final class Catalogue {
         Topic.TRAINING_REQUESTED,
         TrainingRequested.class,
         List.of("ingestion", "drift-monitor", "console"),
+        List.of("training"));
+    add(
+        Topic.TRAINING_CANCEL_REQUESTED,
+        TrainingCancelRequested.class,
+        List.of("console"),
         List.of("training"));
     add(Topic.TRAINING_PROGRESS, TrainingProgress.class, List.of("training"), List.of("console"));
     add(

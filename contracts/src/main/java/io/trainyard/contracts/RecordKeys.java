@@ -2,13 +2,16 @@ package io.trainyard.contracts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trainyard.contracts.events.PipelineEvent;
+import io.trainyard.contracts.events.TrainingCancelRequested;
 import io.trainyard.contracts.events.TrainingRequested;
 import io.trainyard.contracts.spec.PipelineSpec;
 import java.util.Objects;
 
 /**
  * Kafka record keys: the pipeline name, so one pipeline's events stay in order; except on {@code
- * trainyard.training.requested}, keyed by run id so runs spread over partitions and workers.
+ * trainyard.training.requested}, keyed by run id so runs spread over partitions and workers, and
+ * {@code trainyard.training.cancel-requested}, keyed by run id too (the console does not know a
+ * run's pipeline).
  */
 public final class RecordKeys {
 
@@ -22,7 +25,7 @@ public final class RecordKeys {
   public static String keyField(Topic topic) {
     return switch (topic) {
       case PIPELINES -> "name";
-      case TRAINING_REQUESTED -> "runId";
+      case TRAINING_REQUESTED, TRAINING_CANCEL_REQUESTED -> "runId";
       default -> "pipeline";
     };
   }
@@ -52,6 +55,9 @@ public final class RecordKeys {
             });
     if (topic == Topic.TRAINING_REQUESTED && payload instanceof TrainingRequested request) {
       return request.runId();
+    }
+    if (payload instanceof TrainingCancelRequested cancel) {
+      return cancel.runId();
     }
     if (payload instanceof PipelineSpec spec) {
       return spec.name();

@@ -27,6 +27,7 @@ class CatalogueTest {
           Topic.DATASETS_INGEST_REQUESTED,
           Topic.DATASETS_INGESTED,
           Topic.TRAINING_REQUESTED,
+          Topic.TRAINING_CANCEL_REQUESTED,
           Topic.TRAINING_PROGRESS,
           Topic.TRAINING_ENDED,
           Topic.MODELS_TRAINED,

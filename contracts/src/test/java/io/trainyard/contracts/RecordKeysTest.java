@@ -3,6 +3,7 @@ package io.trainyard.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trainyard.contracts.events.TrainingCancelRequested;
 import io.trainyard.contracts.events.TrainingRequested;
 import io.trainyard.contracts.spec.PipelineSpecs;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,8 @@ class RecordKeysTest {
       String key = RecordKeys.keyFor(entry.topic(), record);
       if (entry.topic() == Topic.TRAINING_REQUESTED) {
         assertThat(key).isEqualTo(((TrainingRequested) record).runId());
+      } else if (entry.topic() == Topic.TRAINING_CANCEL_REQUESTED) {
+        assertThat(key).isEqualTo(((TrainingCancelRequested) record).runId());
       } else {
         assertThat(key).as("key on %s", entry.topic()).isEqualTo("card-fraud");
       }
@@ -23,6 +26,7 @@ class RecordKeysTest {
     }
     assertThat(RecordKeys.keyField(Topic.PIPELINES)).isEqualTo("name");
     assertThat(RecordKeys.keyField(Topic.TRAINING_REQUESTED)).isEqualTo("runId");
+    assertThat(RecordKeys.keyField(Topic.TRAINING_CANCEL_REQUESTED)).isEqualTo("runId");
     assertThat(RecordKeys.keyField(Topic.DRIFT_DETECTED)).isEqualTo("pipeline");
   }
 

@@ -1,5 +1,6 @@
 package io.trainyard.console;
 
+import io.trainyard.console.commands.RunCommands;
 import io.trainyard.console.pipelines.PipelineService;
 import io.trainyard.console.pipelines.PipelineView;
 import io.trainyard.console.proxy.ApiProxy;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -24,6 +26,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.util.List;
@@ -38,13 +41,69 @@ public class ConsoleApi {
   static final String YAML = "application/yaml";
 
   private final PipelineService pipelines;
+  private final RunCommands runCommands;
   private final ApiProxy proxy;
   private final ServiceSelf self;
 
-  public ConsoleApi(PipelineService pipelines, ApiProxy proxy, ServiceSelf self) {
+  public ConsoleApi(
+      PipelineService pipelines, RunCommands runCommands, ApiProxy proxy, ServiceSelf self) {
     this.pipelines = pipelines;
+    this.runCommands = runCommands;
     this.proxy = proxy;
     this.self = self;
+  }
+
+  /**
+   * Train now: publishes {@code trainyard.training.requested} (trigger {@code manual}) and answers
+   * 202 with the command id and the run id; the run is at {@code /api/v1/runs/{runId}} once
+   * training has queued it. An {@code Idempotency-Key} header makes a retried request the same run.
+   */
+  @POST
+  @Path("pipelines/{name}/runs")
+  @RolesAllowed(Roles.OPS)
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response train(
+      @PathParam("name") String name,
+      @HeaderParam("Idempotency-Key") String idempotencyKey,
+      @Context SecurityContext security,
+      RunCommands.TrainRequest request) {
+    RunCommands.Accepted accepted =
+        runCommands.train(name, request, idempotencyKey, principal(security));
+    return Response.accepted(accepted).header("Location", accepted.status()).build();
+  }
+
+  /**
+   * Cancel a run: publishes {@code trainyard.training.cancel-requested} and answers 202 with the
+   * command id; the run ends {@code cancelled} (queued at once, running before its next
+   * mini-batch), or stays as it is when it has already ended.
+   */
+  @POST
+  @Path("runs/{id}/cancel")
+  @RolesAllowed(Roles.OPS)
+  @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response cancel(
+      @PathParam("id") String id, @Context SecurityContext security, String body) {
+    RunCommands.CancelRequest request = null;
+    if (body != null && !body.isBlank()) {
+      try {
+        request =
+            io.trainyard.contracts.Json.convert(
+                io.trainyard.contracts.Json.readTree(body), RunCommands.CancelRequest.class);
+      } catch (RuntimeException e) {
+        throw ProblemException.badRequest(
+            "The body is optional; when given it is JSON like {\"reason\": \"...\"}");
+      }
+    }
+    RunCommands.Accepted accepted = runCommands.cancel(id, request, principal(security));
+    return Response.accepted(accepted).header("Location", accepted.status()).build();
+  }
+
+  private static String principal(SecurityContext security) {
+    return security == null || security.getUserPrincipal() == null
+        ? "anonymous"
+        : security.getUserPrincipal().getName();
   }
 
   @PUT

@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -60,6 +59,15 @@ public class RunExecutor {
     LeaseLostException(String runId) {
       super("run " + runId + ": the lease was lost to another worker");
     }
+  }
+
+  /** What the worker tells a run while it executes. */
+  public interface Control {
+    /** False once another worker took the run over. */
+    boolean leaseHeld();
+
+    /** True once the run's cancellation was requested. */
+    boolean cancelRequested();
   }
 
   /** A run that cannot succeed, with the reason it ends with. */
@@ -87,9 +95,15 @@ public class RunExecutor {
   }
 
   /**
-   * Executes {@code run}, which this worker leased; {@code leaseHeld} turns false if it is lost.
+   * Executes {@code run}, which this worker leased; {@code control} tells when the lease is lost or
+   * the run's cancellation requested (it then stops before its next mini-batch, saving nothing).
    */
-  public void execute(Run run, BooleanSupplier leaseHeld) {
+  public void execute(Run run, Control control) {
+    Optional<String> cancelled = runs.cancelReason(run.runId);
+    if (cancelled.isPresent()) {
+      runs.end(run, RunStatus.CANCELLED, cancelled.get());
+      return;
+    }
     Optional<PipelineCatalog.KnownSpec> known = catalog.find(run.pipeline);
     if (known.isEmpty()) {
       if (Duration.between(run.requestedAt, Instant.now()).compareTo(specWait) > 0) {
@@ -103,7 +117,7 @@ public class RunExecutor {
       return;
     }
     try {
-      train(run, known.get(), leaseHeld);
+      train(run, known.get(), control);
     } catch (RunFailure e) {
       runs.end(run, RunStatus.FAILED, e.getMessage());
     } catch (LeaseLostException e) {
@@ -111,7 +125,7 @@ public class RunExecutor {
     }
   }
 
-  private void train(Run run, PipelineCatalog.KnownSpec known, BooleanSupplier leaseHeld) {
+  private void train(Run run, PipelineCatalog.KnownSpec known, Control control) {
     PipelineSpec spec = known.spec();
     if (spec.task() != Task.BINARY_CLASSIFICATION) {
       throw new RunFailure(
@@ -198,17 +212,23 @@ public class RunExecutor {
                   positive,
                   out,
                   epoch -> {
-                    if (!leaseHeld.getAsBoolean()) {
+                    if (!control.leaseHeld()) {
                       throw new LeaseLostException(run.runId);
                     }
                     runs.recordEpoch(run, epoch);
                   },
-                  () -> !leaseHeld.getAsBoolean());
+                  () -> !control.leaseHeld() || control.cancelRequested());
       if (outcome.cancelled()) {
-        if (!leaseHeld.getAsBoolean()) {
+        if (!control.leaseHeld()) {
           throw new LeaseLostException(run.runId);
         }
-        runs.end(run, RunStatus.CANCELLED, outcome.stopReason());
+        runs.end(
+            run,
+            RunStatus.CANCELLED,
+            runs.cancelReason(run.runId).orElse(outcome.stopReason())
+                + " (stopped in epoch "
+                + (outcome.epochsRun() + 1)
+                + ")");
         return;
       }
       int version = runs.modelVersion(run.runId);

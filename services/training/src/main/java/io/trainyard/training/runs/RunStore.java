@@ -6,6 +6,7 @@ import io.trainyard.contracts.Json;
 import io.trainyard.contracts.Topic;
 import io.trainyard.contracts.events.ModelTrained;
 import io.trainyard.contracts.events.RunStatus;
+import io.trainyard.contracts.events.TrainingCancelRequested;
 import io.trainyard.contracts.events.TrainingEnded;
 import io.trainyard.contracts.events.TrainingProgress;
 import io.trainyard.contracts.events.TrainingRequested;
@@ -67,9 +68,97 @@ public class RunStore {
     run.attempts = 0;
     run.requestEnvelope = event.envelope() == null ? null : Json.write(event.envelope());
     run.requestedAt = Instant.now();
+    Optional<String> cancelled = cancelReason(run.runId);
+    if (cancelled.isPresent()) {
+      // Its cancellation arrived first: the run is recorded, and ends before it ever runs.
+      run.state = Run.CANCELLED;
+      run.statusReason = cancelled.get();
+      run.endedAt = run.requestedAt;
+      run.persist();
+      publish(
+          run,
+          Topic.TRAINING_ENDED,
+          new TrainingEnded(run.runId, run.pipeline, RunStatus.CANCELLED, cancelled.get(), null),
+          run.runId);
+      LOG.infof("run %s cancelled as it was queued: %s", run.runId, cancelled.get());
+      return;
+    }
     run.persist();
     LOG.infof(
         "run %s queued: %s v%d (%s)", run.runId, run.pipeline, run.datasetVersion, run.reason);
+  }
+
+  /**
+   * Records a cancellation request, in the request event's transaction. A queued run ends {@code
+   * cancelled} now; a running run's worker learns of it (at once on this replica through {@link
+   * RunWorker#cancelIfRunning}, at its next lease renewal on another) and stops before its next
+   * mini-batch; a finished run is left as it is; a run not queued yet is cancelled as it is queued.
+   * The first request for a run is the one kept.
+   *
+   * @return the run's state after the request (empty for a run not known yet)
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public Optional<String> requestCancel(IncomingEvent<TrainingCancelRequested> event) {
+    TrainingCancelRequested request = event.payload();
+    entityManager
+        .createNativeQuery(
+            "insert into run_cancel_request (run_id, reason, requested_by) values (?1, ?2, ?3)"
+                + " on conflict (run_id) do nothing")
+        .setParameter(1, request.runId())
+        .setParameter(2, request.reason())
+        .setParameter(3, request.requestedBy())
+        .executeUpdate();
+    Run run = Run.findById(request.runId(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    if (run == null) {
+      LOG.infof(
+          "run %s is not known (yet): it will be cancelled if it is ever queued", request.runId());
+      return Optional.empty();
+    }
+    if (run.isFinished()) {
+      LOG.infof(
+          "run %s is already %s; its cancellation changes nothing", request.runId(), run.state);
+    } else if (Run.QUEUED.equals(run.state)) {
+      String reason = cancelReason(run.runId).orElse(request.reason());
+      run.state = Run.CANCELLED;
+      run.statusReason = reason;
+      run.endedAt = Instant.now();
+      run.leaseOwner = null;
+      run.leaseUntil = null;
+      publish(
+          run,
+          Topic.TRAINING_ENDED,
+          new TrainingEnded(run.runId, run.pipeline, RunStatus.CANCELLED, reason, null),
+          run.runId);
+      LOG.infof("run %s cancelled while queued: %s", run.runId, reason);
+    } else {
+      LOG.infof("run %s is running: it stops before its next mini-batch", run.runId);
+    }
+    return Optional.of(run.state);
+  }
+
+  /** The reason of the cancellation requested for {@code runId}; empty when none was. */
+  public Optional<String> cancelReason(String runId) {
+    return QuarkusTransaction.joiningExisting()
+        .call(
+            () -> {
+              @SuppressWarnings("unchecked")
+              List<String> reasons =
+                  entityManager
+                      .createNativeQuery("select reason from run_cancel_request where run_id = ?1")
+                      .setParameter(1, runId)
+                      .getResultList();
+              return reasons.stream().findFirst();
+            });
+  }
+
+  /** The outcome of a lease renewal. */
+  public enum Lease {
+    /** Still held by the worker. */
+    HELD,
+    /** Held, and the run's cancellation was requested. */
+    CANCEL_REQUESTED,
+    /** Lost: another worker took the run, or it ended. */
+    LOST
   }
 
   /** Leases the oldest claimable run to {@code owner}: queued, or running with a lapsed lease. */
@@ -102,20 +191,31 @@ public class RunStore {
             });
   }
 
-  /** Extends the lease; false when {@code owner} no longer holds it (another worker took over). */
-  public boolean renew(String runId, String owner, Duration lease) {
+  /**
+   * Extends the lease, and tells whether the run's cancellation was requested meanwhile: {@link
+   * Lease#LOST} when {@code owner} no longer holds it (another worker took over).
+   */
+  public Lease renew(String runId, String owner, Duration lease) {
     return QuarkusTransaction.requiringNew()
-            .call(
-                () ->
-                    entityManager
-                        .createNativeQuery(
-                            "update run set lease_until = now() + make_interval(secs => ?3)"
-                                + " where run_id = ?1 and lease_owner = ?2 and state = 'running'")
-                        .setParameter(1, runId)
-                        .setParameter(2, owner)
-                        .setParameter(3, (double) lease.toSeconds())
-                        .executeUpdate())
-        > 0;
+        .call(
+            () -> {
+              @SuppressWarnings("unchecked")
+              List<Object> rows =
+                  entityManager
+                      .createNativeQuery(
+                          "update run set lease_until = now() + make_interval(secs => ?3)"
+                              + " where run_id = ?1 and lease_owner = ?2 and state = 'running'"
+                              + " returning exists (select 1 from run_cancel_request c"
+                              + " where c.run_id = ?1)")
+                      .setParameter(1, runId)
+                      .setParameter(2, owner)
+                      .setParameter(3, (double) lease.toSeconds())
+                      .getResultList();
+              if (rows.isEmpty()) {
+                return Lease.LOST;
+              }
+              return Boolean.TRUE.equals(rows.get(0)) ? Lease.CANCEL_REQUESTED : Lease.HELD;
+            });
   }
 
   /** Gives the run back to the queue, claimable again after {@code delay}. */

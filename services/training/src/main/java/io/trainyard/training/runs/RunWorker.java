@@ -39,6 +39,11 @@ public class RunWorker {
   private Thread thread;
   private ScheduledExecutorService heartbeat;
 
+  /** The run this worker executes now, and whether its cancellation was requested. */
+  private record Current(String runId, AtomicBoolean cancelRequested) {}
+
+  private volatile Current current;
+
   public RunWorker(
       RunStore runs,
       RunExecutor executor,
@@ -115,15 +120,31 @@ public class RunWorker {
     }
   }
 
+  /**
+   * Stops the run {@code runId} before its next mini-batch if this worker executes it now (a
+   * cancellation consumed on this replica); workers on other replicas learn of it when they renew
+   * their lease.
+   */
+  public void cancelIfRunning(String runId) {
+    Current now = current;
+    if (now != null && now.runId().equals(runId)) {
+      now.cancelRequested().set(true);
+    }
+  }
+
   private void execute(Run run) {
     AtomicBoolean leaseHeld = new AtomicBoolean(true);
+    AtomicBoolean cancelRequested = new AtomicBoolean();
+    current = new Current(run.runId, cancelRequested);
     long period = Math.max(1, lease.toMillis() / 3);
     ScheduledFuture<?> beat =
         heartbeat.scheduleAtFixedRate(
             () -> {
               try {
-                if (!runs.renew(run.runId, owner, lease)) {
-                  leaseHeld.set(false);
+                switch (runs.renew(run.runId, owner, lease)) {
+                  case LOST -> leaseHeld.set(false);
+                  case CANCEL_REQUESTED -> cancelRequested.set(true);
+                  case HELD -> {}
                 }
               } catch (RuntimeException e) {
                 LOG.warnf("run %s: cannot renew the lease now: %s", run.runId, e.toString());
@@ -133,7 +154,19 @@ public class RunWorker {
             period,
             TimeUnit.MILLISECONDS);
     try {
-      executor.execute(run, leaseHeld::get);
+      executor.execute(
+          run,
+          new RunExecutor.Control() {
+            @Override
+            public boolean leaseHeld() {
+              return leaseHeld.get();
+            }
+
+            @Override
+            public boolean cancelRequested() {
+              return cancelRequested.get();
+            }
+          });
     } catch (RuntimeException | Error e) {
       LOG.errorf(e, "run %s failed", run.runId);
       try {
@@ -143,6 +176,7 @@ public class RunWorker {
       }
     } finally {
       beat.cancel(false);
+      current = null;
     }
   }
 
