@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trainyard.contracts.events.DatasetIngestRequested;
 import io.trainyard.contracts.events.DatasetIngested;
 import io.trainyard.contracts.events.DriftDetected;
+import io.trainyard.contracts.events.InferenceLabeled;
 import io.trainyard.contracts.events.InferenceObserved;
 import io.trainyard.contracts.events.ModelEvaluated;
 import io.trainyard.contracts.events.ModelPromoted;
@@ -132,6 +133,11 @@ public final class Catalogue {
         Topic.INFERENCE_OBSERVED,
         InferenceObserved.class,
         List.of("serving systems"),
+        List.of("drift-monitor", "ingestion"));
+    add(
+        Topic.INFERENCE_LABELED,
+        InferenceLabeled.class,
+        List.of("feedback systems"),
         List.of("drift-monitor", "ingestion"));
     add(
         Topic.DRIFT_DETECTED,

@@ -34,6 +34,7 @@ class CatalogueTest {
           Topic.MODELS_EVALUATED,
           Topic.MODELS_PROMOTED,
           Topic.INFERENCE_OBSERVED,
+          Topic.INFERENCE_LABELED,
           Topic.DRIFT_DETECTED);
 
   static Stream<Topic> catalogued() {

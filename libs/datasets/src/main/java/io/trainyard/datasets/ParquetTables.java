@@ -173,6 +173,78 @@ public final class ParquetTables {
   }
 
   /**
+   * Writes the rows of Parquet files, one file after the other and each in its stored order, as CSV
+   * with a header row of {@code columns} (comma-separated, {@code "} quoting, missing values empty)
+   * to {@code csv}: ingestion reads a version's splits back this way to add rows to them. Columns
+   * of a file that are not in {@code columns} (such as {@code row_id}) are left out; a column
+   * missing from a file is empty in its rows.
+   *
+   * @throws IOException when a file cannot be read or the CSV cannot be written
+   */
+  public static void toCsv(List<Path> parquet, List<String> columns, Path csv) throws IOException {
+    Objects.requireNonNull(parquet, "parquet");
+    Objects.requireNonNull(csv, "csv");
+    if (parquet.isEmpty() || columns.isEmpty()) {
+      throw new IllegalArgumentException("give at least one Parquet file and one column");
+    }
+    for (Path file : parquet) {
+      requireFile(file);
+    }
+    try (Connection c = DuckDb.open()) {
+      StringBuilder union = new StringBuilder();
+      for (int f = 0; f < parquet.size(); f++) {
+        String file = DuckDb.literal(parquet.get(f));
+        List<String> present = new java.util.ArrayList<>();
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + file + ")")) {
+          while (rs.next()) {
+            present.add(rs.getString("column_name"));
+          }
+        }
+        // The stored order: DuckDB's file_row_number, unless a column has that name (then row_id).
+        boolean ownRowNumber = present.contains("file_row_number");
+        String source =
+            "read_parquet(" + file + (ownRowNumber ? "" : ", file_row_number = true") + ")";
+        String order =
+            !ownRowNumber
+                ? "file_row_number"
+                : present.contains(CsvSplitter.ROW_ID) ? DuckDb.ident(CsvSplitter.ROW_ID) : "0";
+        union.append(f == 0 ? "SELECT " : " UNION ALL SELECT ").append(f).append(" AS __file");
+        union.append(", ").append(order).append(" AS __row");
+        for (int i = 0; i < columns.size(); i++) {
+          String column = columns.get(i);
+          union
+              .append(", ")
+              .append(present.contains(column) ? DuckDb.ident(column) : "NULL")
+              .append(" AS c")
+              .append(i);
+        }
+        union.append(" FROM ").append(source);
+      }
+      StringBuilder select = new StringBuilder("SELECT ");
+      for (int i = 0; i < columns.size(); i++) {
+        select
+            .append(i == 0 ? "" : ", ")
+            .append("c")
+            .append(i)
+            .append(" AS ")
+            .append(DuckDb.ident(columns.get(i)));
+      }
+      select.append(" FROM (").append(union).append(") ORDER BY __file, __row");
+      DuckDb.execute(
+          c,
+          "COPY ("
+              + select
+              + ") TO "
+              + DuckDb.literal(csv)
+              + " (FORMAT csv, HEADER true, DELIMITER ',')");
+    } catch (SQLException e) {
+      throw new IOException(
+          "cannot write " + parquet + " as CSV to " + csv + ": " + DuckDb.shortMessage(e), e);
+    }
+  }
+
+  /**
    * The number of rows in a Parquet file (from its metadata, without reading the data).
    *
    * @throws IOException when the file is missing or not Parquet

@@ -174,4 +174,24 @@ class ParquetTablesTest {
         .hasMessageContaining("same length")
         .hasMessageContaining("2, 2, 1 and 2");
   }
+
+  @Test
+  void filesConcatenateToCsvWithTheGivenColumns() throws Exception {
+    Path first =
+        parquet(
+            "a.parquet",
+            "SELECT * FROM (VALUES (3::BIGINT, 1.5::DOUBLE, 'x, \"quoted\"', 1::BIGINT),"
+                + " (7, NULL, 'y', 0)) AS t(row_id, amount, note, fraud)");
+    Path second =
+        parquet(
+            "b.parquet", "SELECT 1::BIGINT AS row_id, 2.0::DOUBLE AS amount, 1::BIGINT AS fraud");
+    Path csv = dir.resolve("out.csv");
+
+    ParquetTables.toCsv(List.of(first, second), List.of("amount", "note", "fraud"), csv);
+
+    assertThat(Files.readAllLines(csv))
+        .containsExactly("amount,note,fraud", "1.5,\"x, \"\"quoted\"\"\",1", ",y,0", "2.0,,1");
+    assertThatThrownBy(() -> ParquetTables.toCsv(List.of(dir.resolve("none")), List.of("a"), csv))
+        .isInstanceOf(NoSuchFileException.class);
+  }
 }

@@ -228,6 +228,15 @@ public class DatasetService {
                     .stream().map(DatasetService::view).toList());
   }
 
+  /** The latest training version (not a challenge set) of {@code pipeline}; empty when none. */
+  public Optional<DatasetView> latest(String pipeline) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                DatasetVersion.byVersion(pipeline, DatasetVersion.latestTrainingVersion(pipeline))
+                    .map(DatasetService::view));
+  }
+
   /** One version of {@code pipeline}. */
   public Optional<DatasetView> find(String pipeline, int version) {
     return QuarkusTransaction.requiringNew()

@@ -9,7 +9,8 @@ import java.util.Objects;
  * attempt).
  *
  * @param source {@value #UPLOAD} for an HTTP upload, the {@code s3://bucket/key} of an ingest
- *     request or S3 drop, or {@value #INLINE_ROWS}
+ *     request or S3 drop, {@value #INLINE_ROWS}, or {@code feedback <from>..<to>} (a feedback
+ *     dataset)
  * @param contentType the upload's {@code Content-Type} as sent; null for other sources
  * @param parentVersion the version this table derives from (ingest requests); nullable
  * @param raw the uploaded file to keep as provenance under {@code raw/{pipeline}/{uploadId}/} when
@@ -56,6 +57,16 @@ public record Origin(
   /** Rows carried inline by an ingest request. */
   public static Origin inlineRows(Integer parentVersion) {
     return new Origin(INLINE_ROWS, null, parentVersion, null, null, null);
+  }
+
+  /**
+   * A feedback dataset: the predictions observed in {@code [from, to)} with their labels, added to
+   * the rows of {@code parentVersion} (null when the pipeline had no version); the source is {@code
+   * feedback <from>..<to>}.
+   */
+  public static Origin feedback(
+      java.time.Instant from, java.time.Instant to, Integer parentVersion) {
+    return new Origin("feedback " + from + ".." + to, null, parentVersion, null, null, null);
   }
 
   /** A caller that names no source. */

@@ -16,6 +16,7 @@ import io.trainyard.objectstore.ObjectStore;
 import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,6 +50,9 @@ public class IngestRequests {
   private final String bucket;
   private final DatasetService datasets;
 
+  /** Feedback datasets: requests with a {@code feedback} window are joined from inference. */
+  @Inject FeedbackDatasets feedback;
+
   public IngestRequests(MinioClient client, ObjectStore store, DatasetService datasets) {
     this.client = client;
     this.bucket = store.bucket();
@@ -58,6 +62,17 @@ public class IngestRequests {
   /** Ingests the requested table (in the request event's transaction). */
   public void ingest(DatasetIngestRequested request) {
     Trigger trigger = request.trigger() == null ? Trigger.DATA : request.trigger();
+    if (request.feedback() != null) {
+      FeedbackDatasets.Table table = feedback.table(request.pipeline(), request.feedback());
+      ingestTable(
+          request.pipeline(),
+          trigger,
+          "ingest request (" + table.origin().source() + ", " + table.rows().size() + " rows)",
+          table.origin(),
+          null,
+          (work, csv) -> feedback.writeCsv(table, work, csv));
+      return;
+    }
     if (request.rows() != null) {
       ingestTable(
           request.pipeline(),
