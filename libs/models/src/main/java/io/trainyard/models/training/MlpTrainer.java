@@ -12,20 +12,20 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.models.Djl;
 import io.trainyard.models.ModelBundle;
 import io.trainyard.models.ModelConfig;
 import io.trainyard.models.Preprocessing;
-import java.nio.FloatBuffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 
@@ -40,13 +40,17 @@ import java.util.function.BooleanSupplier;
  *   <li>loss: sigmoid binary cross-entropy on the logit ({@link
  *       Loss#sigmoidBinaryCrossEntropyLoss});
  *   <li>each epoch visits the training rows in mini-batches of {@code batchSize} (the last one may
- *       be smaller), shuffled each epoch by a {@link Random} seeded with {@code seed}; parameter
- *       initialisation and dropout use the engine's generator, seeded with {@code seed} too, so a
- *       run is reproducible (on one PyTorch thread; one run at a time per process, as the PyTorch
+ *       be smaller), in an order drawn by a {@link Random} seeded from ({@code seed}, epoch); the
+ *       engine's generator (initialisation, dropout) is seeded from {@code seed}, and reseeded from
+ *       ({@code seed}, epoch) at each epoch, so a run is reproducible and a resumed run repeats the
+ *       epochs it resumes (on one PyTorch thread; one run at a time per process, as the PyTorch
  *       generator is global);
  *   <li>optimizer {@code sgd} (no momentum), {@code adam} (weight decay as an L2 term of the
  *       gradient) or {@code adamw} (decoupled weight decay), with {@code learningRate} and {@code
- *       weightDecay};
+ *       weightDecay}: {@link ResumableOptimizer}, whose state goes into the checkpoints;
+ *   <li>after every epoch a {@link TrainerCheckpoint} goes to the {@link CheckpointStore}, and a
+ *       training finds its latest one there and resumes after it;
+ *   <li>a training loss that is NaN or infinite throws {@link TrainingDivergedException};
  *   <li>the learning rate changes per epoch e = 1..E (E = {@code epochs}, the maximum): {@code
  *       constant} lr; {@code cosine} lr·½(1 + cos(π(e−1)/E)); {@code step} lr·½^⌊(e−1)/s⌋ with s =
  *       max(1, ⌊E/4⌋), halving four times over a full run; {@code linear} lr·(1 − (e−1)/E);
@@ -126,6 +130,26 @@ public final class MlpTrainer {
       Path outDir,
       EpochListener listener,
       BooleanSupplier cancelled) {
+    return train(
+        data, negativeLabel, positiveLabel, outDir, listener, cancelled, CheckpointStore.NONE);
+  }
+
+  /**
+   * As {@link #train(TrainingData, String, String, Path, EpochListener, BooleanSupplier)}, saving a
+   * {@link TrainerCheckpoint} to {@code checkpoints} after every epoch (before the listener hears
+   * of it) and, when {@code checkpoints} already holds one of this same training, resuming after
+   * its epoch: the run then ends with exactly the parameters an uninterrupted run ends with (same
+   * device and thread count).
+   */
+  public TrainingOutcome train(
+      TrainingData data,
+      String negativeLabel,
+      String positiveLabel,
+      Path outDir,
+      EpochListener listener,
+      BooleanSupplier cancelled,
+      CheckpointStore checkpoints) {
+    Objects.requireNonNull(checkpoints, "checkpoints");
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(outDir, "outDir");
     Objects.requireNonNull(listener, "listener");
@@ -142,9 +166,8 @@ public final class MlpTrainer {
 
     Djl.configure();
     Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
-    Random shuffling = new Random(seed);
-    float[] learningRate = {(float) learningRate(1)};
-    Tracker tracker = update -> learningRate[0];
+    double[] learningRate = {learningRate(1)};
+    String fingerprint = fingerprint(data, negativeLabel, positiveLabel);
 
     List<EpochResult> history = new ArrayList<>();
     int bestEpoch = 0;
@@ -155,17 +178,51 @@ public final class MlpTrainer {
 
     try (Model model = Model.newInstance("trainyard-" + config.type())) {
       model.setBlock(ModelBundle.block(config, width));
+      Map<String, Integer> positions = new java.util.HashMap<>();
+      List<Parameter> parameterList = model.getBlock().getParameters().values();
+      for (int i = 0; i < parameterList.size(); i++) {
+        positions.put(parameterList.get(i).getId(), i);
+      }
+      ResumableOptimizer optimizer =
+          new ResumableOptimizer(
+              ResumableOptimizer.Kind.valueOf(training.optimizer().toUpperCase(Locale.ROOT)),
+              () -> learningRate[0],
+              training.weightDecay().floatValue(),
+              positions);
       DefaultTrainingConfig trainingConfig =
           new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
-              .optOptimizer(optimizer(tracker))
+              .optOptimizer(optimizer)
               .optDevices(new Device[] {Device.cpu()});
       try (Trainer trainer = model.newTrainer(trainingConfig)) {
         trainer.initialize(new Shape(batchSize, width));
-        int[] order = identity(rows);
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        int firstEpoch = 1;
+        Optional<TrainerCheckpoint> resumed = resumable(checkpoints, fingerprint);
+        if (resumed.isPresent()) {
+          TrainerCheckpoint checkpoint = resumed.get();
+          restore(model, checkpoint.parameters());
+          optimizer.restore(checkpoint.optimizer());
+          history.addAll(checkpoint.history());
+          bestEpoch = checkpoint.bestEpoch();
+          bestLoss = checkpoint.bestLoss();
+          bestParameters = checkpoint.bestParameters();
+          sinceBest = checkpoint.sinceBest();
+          firstEpoch = checkpoint.epoch() + 1;
+          if (stopsEarly(sinceBest) && checkpoint.epoch() > 0) {
+            firstEpoch = epochs + 1; // it had stopped: nothing is left to train
+            if (checkpoint.epoch() < epochs) {
+              stopReason = earlyStopReason();
+            }
+          }
+        }
+        for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
           double rate = learningRate(epoch);
-          learningRate[0] = (float) rate;
-          shuffle(order, shuffling);
+          learningRate[0] = rate;
+          // Data order and dropout depend on (seed, epoch) only, so a resumed run repeats them.
+          int[] order = identity(rows);
+          shuffle(order, new Random(mix(seed, epoch)));
+          Engine.getInstance().setRandomSeed((int) mix(seed, -epoch));
+          optimizer.takeGradientSquares();
+          double gradientNorms = 0;
           long started = System.nanoTime();
           double lossSum = 0;
           int batches = 0;
@@ -174,7 +231,19 @@ public final class MlpTrainer {
               return cancelledOutcome(bestEpoch, history);
             }
             int size = Math.min(batchSize, rows - start);
-            lossSum += trainBatch(trainer, trainX, data.trainY(), order, start, size, width);
+            double loss = trainBatch(trainer, trainX, data.trainY(), order, start, size, width);
+            if (!Double.isFinite(loss)) {
+              throw new TrainingDivergedException(
+                  "the training loss diverged to "
+                      + loss
+                      + " in epoch "
+                      + epoch
+                      + " (learning rate "
+                      + rate
+                      + "): lower training.learningRate");
+            }
+            lossSum += loss;
+            gradientNorms += Math.sqrt(optimizer.takeGradientSquares());
             batches++;
           }
           double seconds = (System.nanoTime() - started) / 1e9;
@@ -187,7 +256,8 @@ public final class MlpTrainer {
                   validation[0],
                   validation[1],
                   rate,
-                  rows / Math.max(seconds, 1e-9));
+                  rows / Math.max(seconds, 1e-9),
+                  gradientNorms / batches);
           history.add(result);
           boolean improved =
               bestEpoch == 0
@@ -201,17 +271,22 @@ public final class MlpTrainer {
           } else {
             sinceBest++;
           }
+          save(
+              checkpoints,
+              new TrainerCheckpoint(
+                  fingerprint,
+                  epoch,
+                  snapshot(model),
+                  optimizer.state(),
+                  bestEpoch,
+                  bestLoss,
+                  bestParameters,
+                  sinceBest,
+                  history));
           listener.onEpoch(result);
-          if (earlyStopping.enabled() && sinceBest > 0 && sinceBest >= earlyStopping.patience()) {
+          if (stopsEarly(sinceBest)) {
             if (epoch < epochs) {
-              stopReason =
-                  "early stopping: "
-                      + VAL_LOSS
-                      + " did not improve by "
-                      + earlyStopping.minDelta()
-                      + " for "
-                      + earlyStopping.patience()
-                      + " epochs";
+              stopReason = earlyStopReason();
             }
             break;
           }
@@ -226,6 +301,98 @@ public final class MlpTrainer {
     EpochResult best = history.get(bestEpoch - 1);
     return new TrainingOutcome(
         bestEpoch, history.size(), stopReason, history, metrics(best), false);
+  }
+
+  private static void save(CheckpointStore checkpoints, TrainerCheckpoint checkpoint) {
+    try {
+      checkpoints.save(checkpoint);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot save the checkpoint of epoch " + checkpoint.epoch(), e);
+    }
+  }
+
+  private boolean stopsEarly(int sinceBest) {
+    return earlyStopping.enabled() && sinceBest > 0 && sinceBest >= earlyStopping.patience();
+  }
+
+  private String earlyStopReason() {
+    return "early stopping: "
+        + VAL_LOSS
+        + " did not improve by "
+        + earlyStopping.minDelta()
+        + " for "
+        + earlyStopping.patience()
+        + " epochs";
+  }
+
+  /** The latest checkpoint of this same training; empty when there is none (or another's). */
+  private static Optional<TrainerCheckpoint> resumable(
+      CheckpointStore checkpoints, String fingerprint) {
+    Optional<TrainerCheckpoint> latest;
+    try {
+      latest = checkpoints.latest();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the latest checkpoint", e);
+    }
+    if (latest.isPresent() && !latest.get().fingerprint().equals(fingerprint)) {
+      System.getLogger(MlpTrainer.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "a checkpoint of another training (spec or data changed) is not resumed; starting"
+                  + " over");
+      return Optional.empty();
+    }
+    return latest;
+  }
+
+  /**
+   * SHA-256 over the training settings, the labels and the data: a checkpoint resumes only the
+   * training it was taken from.
+   */
+  private String fingerprint(TrainingData data, String negativeLabel, String positiveLabel) {
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      // The settings' record text (deterministic: records and lists print their components);
+      // not Jackson, which in the service would load the spec classes from a second class loader.
+      digest.update(training.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      digest.update(
+          (negativeLabel + "\n" + positiveLabel + "\n" + data.features())
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8 * 4096);
+      for (double[][] rows : List.of(data.trainX(), data.valX())) {
+        for (double[] row : rows) {
+          for (double v : row) {
+            if (buffer.remaining() < 8) {
+              digest.update(buffer.flip());
+              buffer.clear();
+            }
+            buffer.putDouble(v);
+          }
+        }
+      }
+      for (int[] labels : List.of(data.trainY(), data.valY())) {
+        for (int label : labels) {
+          if (buffer.remaining() < 8) {
+            digest.update(buffer.flip());
+            buffer.clear();
+          }
+          buffer.putInt(label);
+        }
+      }
+      digest.update(buffer.flip());
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A 64-bit mix of the run's seed and an epoch (SplitMix64's finaliser). */
+  static long mix(long seed, int epoch) {
+    long z = seed + 0x9E3779B97F4A7C15L * (epoch + 1L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /** The learning rate of an epoch (from 1), by the spec's schedule. */
@@ -250,19 +417,6 @@ public final class MlpTrainer {
         model.dropout() == null ? 0 : model.dropout(),
         Objects.requireNonNull(negativeLabel, "negativeLabel"),
         Objects.requireNonNull(positiveLabel, "positiveLabel"));
-  }
-
-  private Optimizer optimizer(Tracker tracker) {
-    float weightDecay = training.weightDecay().floatValue();
-    return switch (training.optimizer()) {
-      case "sgd" ->
-          Optimizer.sgd().setLearningRateTracker(tracker).optWeightDecays(weightDecay).build();
-      case "adam" ->
-          Optimizer.adam().optLearningRateTracker(tracker).optWeightDecays(weightDecay).build();
-      case "adamw" ->
-          Optimizer.adamW().optLearningRateTracker(tracker).optWeightDecays(weightDecay).build();
-      default -> throw new IllegalStateException("optimizer " + training.optimizer());
-    };
   }
 
   /** One optimisation step on rows {@code order[start..start+size)}; returns the batch loss. */
@@ -327,10 +481,17 @@ public final class MlpTrainer {
     return values;
   }
 
+  /**
+   * Copies {@code values} into the parameters' own tensors, in place: {@code NDArray.set} would
+   * give a PyTorch tensor new storage, and the trainer's gradients would no longer reach it.
+   */
   private static void restore(Model model, float[][] values) {
     List<Parameter> parameters = model.getBlock().getParameters().values();
     for (int i = 0; i < values.length; i++) {
-      parameters.get(i).getArray().set(FloatBuffer.wrap(values[i]));
+      NDArray array = parameters.get(i).getArray();
+      try (NDArray value = array.getManager().create(values[i], array.getShape())) {
+        array.muli(0).addi(value);
+      }
     }
   }
 

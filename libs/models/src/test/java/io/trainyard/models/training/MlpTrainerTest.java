@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Plain JUnit: the engine needs no Quarkus and no stack, only DJL with the CPU libtorch. */
 class MlpTrainerTest {
@@ -115,6 +117,128 @@ class MlpTrainerTest {
       assertThat(second.history().get(i).trainLoss())
           .isCloseTo(first.history().get(i).trainLoss(), within(1e-6));
     }
+  }
+
+  /** Keeps checkpoints in memory, as bytes (the store's format), the latest last. */
+  static final class MemoryCheckpoints implements CheckpointStore {
+    final List<byte[]> saved = new ArrayList<>();
+
+    @Override
+    public java.util.Optional<TrainerCheckpoint> latest() throws java.io.IOException {
+      return saved.isEmpty()
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(
+              TrainerCheckpoint.read(
+                  new java.io.ByteArrayInputStream(saved.get(saved.size() - 1))));
+    }
+
+    @Override
+    public void save(TrainerCheckpoint checkpoint) {
+      saved.add(checkpoint.toBytes());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sgd", "adam", "adamw"})
+  void aRunResumedFromACheckpointEndsExactlyAsAnUninterruptedOne(
+      String optimizer, @TempDir Path dir) throws Exception {
+    TrainingData data = blobs(500, 150, 9);
+    PipelineSpec.Training training = training(6, 64, optimizer, "cosine", 50, 0.0);
+
+    MemoryCheckpoints whole = new MemoryCheckpoints();
+    TrainingOutcome uninterrupted =
+        new MlpTrainer(training)
+            .train(data, "0", "1", dir.resolve("a"), e -> {}, () -> false, whole);
+    assertThat(whole.saved).hasSize(6);
+
+    // The same training dies after its third epoch's checkpoint, then a new trainer resumes.
+    MemoryCheckpoints broken = new MemoryCheckpoints();
+    assertThatThrownBy(
+            () ->
+                new MlpTrainer(training)
+                    .train(
+                        data,
+                        "0",
+                        "1",
+                        dir.resolve("b"),
+                        e -> {
+                          if (e.epoch() == 3) {
+                            throw new IllegalStateException("killed");
+                          }
+                        },
+                        () -> false,
+                        broken))
+        .hasMessage("killed");
+    assertThat(broken.saved).hasSize(3);
+    List<Integer> resumedEpochs = new ArrayList<>();
+    TrainingOutcome resumed =
+        new MlpTrainer(training)
+            .train(
+                data,
+                "0",
+                "1",
+                dir.resolve("b"),
+                e -> resumedEpochs.add(e.epoch()),
+                () -> false,
+                broken);
+
+    assertThat(resumedEpochs).containsExactly(4, 5, 6);
+    for (int i = 0; i < 6; i++) {
+      assertThat(withoutTiming(resumed.history().get(i)))
+          .isEqualTo(withoutTiming(uninterrupted.history().get(i)));
+    }
+    assertThat(resumed.metrics()).isEqualTo(uninterrupted.metrics());
+    assertThat(resumed.bestEpoch()).isEqualTo(uninterrupted.bestEpoch());
+    // The saved parameters are bit-identical.
+    assertThat(Files.readAllBytes(dir.resolve("b").resolve("model-0000.params")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve("model-0000.params")));
+    // So are the parameters and the optimizer state of the last checkpoint.
+    TrainerCheckpoint last = broken.latest().orElseThrow();
+    TrainerCheckpoint expected = whole.latest().orElseThrow();
+    assertThat(last.parameters()).isDeepEqualTo(expected.parameters());
+    assertThat(last.optimizer()).isEqualTo(expected.optimizer());
+  }
+
+  @Test
+  void aCheckpointOfAnotherTrainingIsNotResumed(@TempDir Path dir) {
+    MemoryCheckpoints store = new MemoryCheckpoints();
+    new MlpTrainer(training(2, 64, "adam", "constant", 5, 0.0))
+        .train(blobs(300, 100, 1), "0", "1", dir.resolve("a"), e -> {}, () -> false, store);
+    List<Integer> epochs = new ArrayList<>();
+    new MlpTrainer(training(2, 64, "adam", "constant", 5, 0.0))
+        .train(
+            blobs(300, 100, 2),
+            "0",
+            "1",
+            dir.resolve("b"),
+            e -> epochs.add(e.epoch()),
+            () -> false,
+            store);
+    assertThat(epochs).containsExactly(1, 2);
+  }
+
+  @Test
+  void aDivergingLossFailsTheRunWithItsReason(@TempDir Path dir) {
+    Path out = dir.resolve("model");
+    MlpTrainer trainer = new MlpTrainer(training(3, 50, "sgd", "constant", 5, 0.0, 1e30));
+    assertThatThrownBy(() -> trainer.train(blobs(300, 100, 5), "0", "1", out, e -> {}, () -> false))
+        .isInstanceOf(TrainingDivergedException.class)
+        .hasMessageContaining("diverged")
+        .hasMessageContaining("lower training.learningRate");
+    assertThat(out).doesNotExist();
+  }
+
+  /** An epoch without its wall-clock figure (samples per second differ between runs). */
+  static EpochResult withoutTiming(EpochResult e) {
+    return new EpochResult(
+        e.epoch(),
+        e.epochs(),
+        e.trainLoss(),
+        e.valLoss(),
+        e.valAccuracy(),
+        e.learningRate(),
+        0,
+        e.gradientNorm());
   }
 
   @Test

@@ -44,6 +44,9 @@ public class RunEpoch extends PanacheEntityBase {
   @Column(name = "samples_per_second")
   public Double samplesPerSecond;
 
+  @Column(name = "gradient_norm")
+  public Double gradientNorm;
+
   @Column(name = "recorded_at", nullable = false)
   public Instant recordedAt;
 

@@ -14,6 +14,7 @@ import io.trainyard.datasets.NumericTable;
 import io.trainyard.models.ModelBundle;
 import io.trainyard.models.training.MlpTrainer;
 import io.trainyard.models.training.TrainingData;
+import io.trainyard.models.training.TrainingDivergedException;
 import io.trainyard.models.training.TrainingOutcome;
 import io.trainyard.objectstore.Layout;
 import io.trainyard.objectstore.Manifest;
@@ -55,7 +56,7 @@ public class RunExecutor {
   private static final Logger LOG = Logger.getLogger(RunExecutor.class);
 
   /** Thrown from the epoch listener when another worker took the run over. */
-  static final class LeaseLostException extends RuntimeException {
+  public static final class LeaseLostException extends RuntimeException {
     LeaseLostException(String runId) {
       super("run " + runId + ": the lease was lost to another worker");
     }
@@ -204,20 +205,26 @@ public class RunExecutor {
               ys(validation.labels(), positive));
       Path out = work.resolve("model");
       Files.createDirectories(out);
-      TrainingOutcome outcome =
-          new MlpTrainer(spec.training())
-              .train(
-                  data,
-                  negative,
-                  positive,
-                  out,
-                  epoch -> {
-                    if (!control.leaseHeld()) {
-                      throw new LeaseLostException(run.runId);
-                    }
-                    runs.recordEpoch(run, epoch);
-                  },
-                  () -> !control.leaseHeld() || control.cancelRequested());
+      TrainingOutcome outcome;
+      try {
+        outcome =
+            new MlpTrainer(spec.training())
+                .train(
+                    data,
+                    negative,
+                    positive,
+                    out,
+                    epoch -> {
+                      if (!control.leaseHeld()) {
+                        throw new LeaseLostException(run.runId);
+                      }
+                      runs.recordEpoch(run, epoch);
+                    },
+                    () -> !control.leaseHeld() || control.cancelRequested(),
+                    new RunCheckpoints(store, run.runId));
+      } catch (TrainingDivergedException e) {
+        throw new RunFailure(e.getMessage());
+      }
       if (outcome.cancelled()) {
         if (!control.leaseHeld()) {
           throw new LeaseLostException(run.runId);

@@ -250,6 +250,7 @@ public class RunStore {
               row.valAccuracy = finite(epoch.valAccuracy());
               row.learningRate = finite(epoch.learningRate());
               row.samplesPerSecond = finite(epoch.samplesPerSecond());
+              row.gradientNorm = finite(epoch.gradientNorm());
               row.recordedAt = Instant.now();
               row.persist();
               Run current = Run.findById(run.runId);
@@ -268,7 +269,7 @@ public class RunStore {
                       row.valLoss,
                       metrics,
                       row.learningRate,
-                      null,
+                      row.gradientNorm,
                       row.samplesPerSecond),
                   run.runId,
                   run.attempts,

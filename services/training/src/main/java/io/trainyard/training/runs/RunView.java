@@ -46,7 +46,8 @@ public record RunView(
       Double valLoss,
       Double valAccuracy,
       Double learningRate,
-      Double samplesPerSecond) {}
+      Double samplesPerSecond,
+      Double gradientNorm) {}
 
   static RunView of(Run run, List<RunEpoch> epochs) {
     return new RunView(
@@ -70,7 +71,8 @@ public record RunView(
                         e.valLoss,
                         e.valAccuracy,
                         e.learningRate,
-                        e.samplesPerSecond))
+                        e.samplesPerSecond,
+                        e.gradientNorm))
             .toList(),
         run.requestedAt,
         run.startedAt,
