@@ -148,6 +148,8 @@ public final class CsvSplitter {
           + " false";
 
   private static final String SEPARATOR = "\u001f";
+
+  private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
   private static final int UNLABELED_SPLIT = 3;
 
   private CsvSplitter() {}
@@ -182,6 +184,8 @@ public final class CsvSplitter {
     } catch (SQLException e) {
       throw new IOException(
           "DuckDB failed while splitting " + csv + ": " + DuckDb.shortMessage(e), e);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     } finally {
       deleteTree(work);
     }
@@ -218,6 +222,7 @@ public final class CsvSplitter {
     private int groupIndex = -1;
     private final List<Boolean> featureColumn = new ArrayList<>();
     private final List<CleaningStep> steps = new ArrayList<>();
+    private boolean aligned;
 
     Run(Connection c, Path csv, SplitConfig config, Path outDir) {
       this.c = c;
@@ -278,15 +283,29 @@ public final class CsvSplitter {
       }
       Assignment assignment = assign();
       fillMissing(schema);
-      List<SplitFile> splits = new ArrayList<>();
-      for (int s = 0; s < SPLIT_NAMES.size(); s++) {
-        splits.add(write(s, assignment.counts[s]));
-      }
-      if (assignment.counts[UNLABELED_SPLIT] > 0) {
-        splits.add(write(UNLABELED_SPLIT, assignment.counts[UNLABELED_SPLIT]));
-      } else {
+      // t's rows are in row_id order (it is loaded in file order; updates and deletes keep it),
+      // so assign's rows (sorted by row_id) line up with t's and the splits can be written
+      // without a join and a sort. Checked, falling back to join and sort otherwise.
+      aligned =
+          DuckDb.queryLong(
+                  c,
+                  "SELECT count(*) FROM t POSITIONAL JOIN assign a WHERE t.row_id IS DISTINCT FROM"
+                      + " a.row_id")
+              == 0;
+      int written = assignment.counts[UNLABELED_SPLIT] > 0 ? 4 : 3;
+      if (written == 3) {
         Files.deleteIfExists(outDir.resolve(UNLABELED + ".parquet"));
       }
+      // The files are written at once, each on its own connection: DuckDB writes one Parquet
+      // file on about one thread.
+      SplitFile[] files = new SplitFile[written];
+      List<DuckDb.Task> writes = new ArrayList<>();
+      for (int s = 0; s < written; s++) {
+        int sp = s;
+        writes.add(w -> files[sp] = write(w, sp, assignment.counts[sp]));
+      }
+      DuckDb.inParallel(c, THREADS, writes, null);
+      List<SplitFile> splits = new ArrayList<>(List.of(files));
       return new IngestResult(
           schema,
           features,
@@ -358,7 +377,7 @@ public final class CsvSplitter {
       try {
         DuckDb.execute(
             c,
-            "CREATE TABLE raw AS SELECT * FROM read_csv("
+            "CREATE TABLE t AS SELECT * FROM read_csv("
                 + DuckDb.literal(csv)
                 + ", header = true, auto_detect = true, sample_size = -1, "
                 + CSV_OPTIONS
@@ -369,9 +388,10 @@ public final class CsvSplitter {
       } catch (SQLException e) {
         throw unreadable(e);
       }
-      // With preserve_insertion_order, rowid is the position of the row in the file.
-      DuckDb.execute(c, "CREATE TABLE t AS SELECT rowid::BIGINT AS row_id, * FROM raw");
-      DuckDb.execute(c, "DROP TABLE raw");
+      // With preserve_insertion_order, rowid is the position of the row in the file. Setting one
+      // new column is much cheaper than copying the table into a new one with row_id first.
+      DuckDb.execute(c, "ALTER TABLE t ADD COLUMN row_id BIGINT");
+      DuckDb.execute(c, "UPDATE t SET row_id = rowid");
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("DESCRIBE t")) {
         while (rs.next()) {
@@ -744,11 +764,12 @@ public final class CsvSplitter {
               .mapToObj(i -> "c" + i)
               .collect(Collectors.joining(", "));
       try (Statement s = c.createStatement()) {
+        // A hash aggregate of the rows (NULLs equal), cheaper than a window partitioned by them.
         return s.executeUpdate(
-            "DELETE FROM t WHERE row_id IN (SELECT row_id FROM t QUALIFY row_number() OVER"
-                + " (PARTITION BY "
+            "DELETE FROM t WHERE row_id IN (SELECT row_id FROM t EXCEPT SELECT min(row_id) FROM t"
+                + " GROUP BY "
                 + all
-                + " ORDER BY row_id) > 1)");
+                + ")");
       }
     }
 
@@ -875,7 +896,7 @@ public final class CsvSplitter {
               + UNLABELED_SPLIT
               + " AS TINYINT) FROM t WHERE "
               + target
-              + " IS NULL");
+              + " IS NULL ORDER BY row_id");
       long[] counts = new long[4];
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT split, count(*) FROM assign GROUP BY split")) {
@@ -929,7 +950,7 @@ public final class CsvSplitter {
       return new Assignment(counts, values);
     }
 
-    private SplitFile write(int sp, long rows) throws IOException, SQLException {
+    private SplitFile write(Connection w, int sp, long rows) throws SQLException {
       String name = sp == UNLABELED_SPLIT ? UNLABELED : SPLIT_NAMES.get(sp);
       Path file = outDir.resolve(name + ".parquet");
       Path tmp = outDir.resolve("." + name + ".parquet.tmp");
@@ -944,13 +965,21 @@ public final class CsvSplitter {
             };
         select.append(", ").append(expr).append(" AS ").append(DuckDb.ident(names.get(i)));
       }
-      select
-          .append(" FROM t JOIN assign a ON t.row_id = a.row_id WHERE a.split = ")
-          .append(sp)
-          .append(" ORDER BY t.row_id");
-      Files.deleteIfExists(tmp);
-      DuckDb.execute(c, "COPY (" + select + ") TO " + DuckDb.literal(tmp) + " (FORMAT parquet)");
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      if (aligned) {
+        select.append(" FROM t POSITIONAL JOIN assign a WHERE a.split = ").append(sp);
+      } else {
+        select
+            .append(" FROM t JOIN assign a ON t.row_id = a.row_id WHERE a.split = ")
+            .append(sp)
+            .append(" ORDER BY t.row_id");
+      }
+      try {
+        Files.deleteIfExists(tmp);
+        DuckDb.execute(w, "COPY (" + select + ") TO " + DuckDb.literal(tmp) + " (FORMAT parquet)");
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
       return new SplitFile(name, file, rows);
     }
 

@@ -73,6 +73,67 @@ final class DuckDb {
     }
   }
 
+  /** Work for one connection. */
+  interface Task {
+    void run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code tasks} on up to {@code threads} new connections to {@code c}'s database at once,
+   * each connection first running {@code setup} (when not null), and waits for all of them; the
+   * first failure is thrown (the remaining tasks are then skipped).
+   */
+  static void inParallel(Connection c, int threads, java.util.List<Task> tasks, String setup)
+      throws SQLException {
+    java.util.concurrent.ConcurrentLinkedQueue<Task> queue =
+        new java.util.concurrent.ConcurrentLinkedQueue<>(tasks);
+    int workers = Math.max(1, Math.min(threads, tasks.size()));
+    org.duckdb.DuckDBConnection db = c.unwrap(org.duckdb.DuckDBConnection.class);
+    java.util.List<Thread> started = new java.util.ArrayList<>();
+    java.util.List<Throwable> failures =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    for (int t = 0; t < workers; t++) {
+      Connection w = db.duplicate();
+      Thread thread =
+          new Thread(
+              () -> {
+                try (w) {
+                  if (setup != null) {
+                    execute(w, setup);
+                  }
+                  for (Task task = queue.poll();
+                      task != null && failures.isEmpty();
+                      task = queue.poll()) {
+                    task.run(w);
+                  }
+                } catch (SQLException | RuntimeException | Error e) {
+                  failures.add(e);
+                }
+              },
+              "trainyard-duckdb-" + t);
+      started.add(thread);
+      thread.start();
+    }
+    for (Thread thread : started) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted", e);
+      }
+    }
+    if (!failures.isEmpty()) {
+      Throwable first = failures.get(0);
+      if (first instanceof SQLException e) {
+        throw e;
+      }
+      if (first instanceof RuntimeException e) {
+        throw e;
+      }
+      throw (Error) first;
+    }
+  }
+
   static void execute(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(sql);
@@ -84,6 +145,18 @@ final class DuckDb {
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /** Deletes a directory and everything in it; nothing when it does not exist. */
+  static void deleteTree(Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
     }
   }
 

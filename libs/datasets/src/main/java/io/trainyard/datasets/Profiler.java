@@ -61,10 +61,11 @@ import java.util.stream.Collectors;
  *       distinct}.
  * </ul>
  *
- * The sums (mean, standard deviation) run on one DuckDB thread so that floating-point values are
- * added in one order: the same files always give the same profile, byte for byte. The other queries
- * (quantiles, histograms, distinct and top values) give exact results in any order and use every
- * thread.
+ * Every query runs on one DuckDB thread, so the sums (mean, standard deviation) add the
+ * floating-point values in one order: the same files always give the same profile, byte for byte.
+ * The parallelism is across queries instead: up to one query per core at once, each on its own
+ * connection (the moments of each group, then each column's frequency table and the statistics
+ * taken from it, which are exact in any order).
  */
 public final class Profiler {
 
@@ -97,11 +98,14 @@ public final class Profiler {
         throw new NoSuchFileException(split.file().toString(), null, "Parquet file not found");
       }
     }
-    try (Connection c = DuckDb.open()) {
-      SplitProfile whole = profile(c, splits.stream().map(SplitFile::file).toList(), true);
+    Path work = Files.createTempDirectory("trainyard-profile-");
+    try (Connection c = DuckDb.openOnDisk(work)) {
+      List<SplitProfile> profiles =
+          profile(c, splits.stream().map(SplitFile::file).toList(), true, true);
+      SplitProfile whole = profiles.get(0);
       Map<String, SplitProfile> perSplit = new LinkedHashMap<>();
-      for (SplitFile split : splits) {
-        perSplit.put(split.name(), profile(c, List.of(split.file()), false));
+      for (int i = 0; i < splits.size(); i++) {
+        perSplit.put(splits.get(i).name(), profiles.get(1 + i));
       }
       return new DatasetProfile(
           DatasetProfile.FORMAT_VERSION, whole.rows(), whole.columns(), perSplit);
@@ -112,6 +116,8 @@ public final class Profiler {
               + ": "
               + DuckDb.shortMessage(e),
           e);
+    } finally {
+      DuckDb.deleteTree(work);
     }
   }
 
@@ -130,10 +136,13 @@ public final class Profiler {
         throw new NoSuchFileException(file.toString(), null, "Parquet file not found");
       }
     }
-    try (Connection c = DuckDb.open()) {
-      return profile(c, files, false);
+    Path work = Files.createTempDirectory("trainyard-profile-");
+    try (Connection c = DuckDb.openOnDisk(work)) {
+      return profile(c, files, false, false).get(0);
     } catch (SQLException e) {
       throw new IOException("cannot profile " + files + ": " + DuckDb.shortMessage(e), e);
+    } finally {
+      DuckDb.deleteTree(work);
     }
   }
 
@@ -211,62 +220,156 @@ public final class Profiler {
     }
   }
 
-  /** Profiles {@code files} together; with {@code schema}, adds the inferred schema too. */
-  private static SplitProfile profile(Connection c, List<Path> files, boolean schema)
-      throws SQLException {
-    String source =
+  /** The group of the whole version (all parts together) in the frequency tables. */
+  private static final int WHOLE = -1;
+
+  /**
+   * Profiles {@code parts}: all of them together (the whole version, with the inferred schema when
+   * {@code schema}) and, when {@code perPart}, each part on its own. Answers the whole version's
+   * profile first, then one per part.
+   *
+   * <p>Counts and moments come from one pass per group on one thread (see the class comment).
+   * Everything else comes from one frequency table per column, {@code f(g, x, n)}: the column's
+   * distinct non-missing values {@code x} with their count {@code n} in each part {@code g} and in
+   * the whole version ({@code g = -1}), built with {@code GROUPING SETS} in one parallel pass over
+   * the parts. The distinct count is its rows, top values its largest counts, the histogram the sum
+   * of the counts per bin, and a quantile the value whose running count passes the wanted rank, so
+   * each column is read once for all groups, and only its distinct values are sorted.
+   */
+  private static List<SplitProfile> profile(
+      Connection c, List<Path> parts, boolean perPart, boolean schema) throws SQLException {
+    String all =
         "read_parquet("
-            + files.stream().map(DuckDb::literal).collect(Collectors.joining(", ", "[", "]"))
+            + parts.stream().map(DuckDb::literal).collect(Collectors.joining(", ", "[", "]"))
             + ")";
-    List<Col> cols = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<String> duckTypes = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + source)) {
+        ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + all)) {
       while (rs.next()) {
         String name = rs.getString("column_name");
         if (!name.equals(CsvSplitter.ROW_ID)) {
-          cols.add(new Col(name, rs.getString("column_type")));
+          names.add(name);
+          duckTypes.add(rs.getString("column_type"));
         }
       }
     }
+    // groups[0] is the whole version, groups[1 + p] part p
+    List<Integer> groups = new ArrayList<>();
+    groups.add(WHOLE);
+    if (perPart) {
+      for (int p = 0; p < parts.size(); p++) {
+        groups.add(p);
+      }
+    }
+    List<List<Col>> cols = new ArrayList<>();
+    long[] rows = new long[groups.size()];
+    // Every query runs on one DuckDB thread (the sums are then added in one order), and up to
+    // THREADS queries run at once, each on its own connection.
     DuckDb.execute(c, "SET threads = 1");
-    long rows = aggregates(c, source, cols);
-    DuckDb.execute(c, "SET threads = " + THREADS);
-    distinct(c, source, cols);
-    for (Col col : cols) {
-      if (col.kind != Kind.OTHER && col.count > 0) {
-        col.quantiles = quantiles(c, source, col);
+    List<DuckDb.Task> aggregates = new ArrayList<>();
+    for (int k = 0; k < groups.size(); k++) {
+      List<Col> gc = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        gc.add(new Col(names.get(i), duckTypes.get(i)));
       }
+      cols.add(gc);
+      String source =
+          groups.get(k) == WHOLE
+              ? all
+              : "read_parquet([" + DuckDb.literal(parts.get(groups.get(k))) + "])";
+      int group = k;
+      aggregates.add(w -> rows[group] = aggregates(w, source, gc));
     }
-    histograms(c, source, cols);
-    for (Col col : cols) {
-      if (col.wantsTop()) {
-        col.top = top(c, source, col);
+    DuckDb.inParallel(c, THREADS, aggregates, null);
+    StringBuilder src = new StringBuilder("CREATE TEMP VIEW src AS ");
+    if (perPart) {
+      for (int p = 0; p < parts.size(); p++) {
+        src.append(p == 0 ? "" : " UNION ALL ")
+            .append("SELECT CAST(")
+            .append(p)
+            .append(" AS INTEGER) AS part, * FROM read_parquet([")
+            .append(DuckDb.literal(parts.get(p)))
+            .append("])");
       }
+    } else {
+      src.append("SELECT CAST(").append(WHOLE).append(" AS INTEGER) AS part, * FROM ").append(all);
     }
-    List<ColumnProfile> profiles = new ArrayList<>();
-    for (Col col : cols) {
-      ColumnProfile profile = col.toProfile(rows);
-      if (schema) {
-        boolean categorical =
-            DatasetProfile.kindOf(profile.type(), profile.count(), profile.distinct())
-                .equals(DatasetProfile.CATEGORICAL);
-        profile = profile.withSchema(categorical ? categories(c, source, col) : null);
+    List<List<String>> categories = new ArrayList<>();
+    List<DuckDb.Task> columns = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      List<Col> column = new ArrayList<>();
+      for (List<Col> gc : cols) {
+        column.add(gc.get(i));
       }
-      profiles.add(profile);
+      categories.add(null);
+      int index = i;
+      columns.add(w -> categories.set(index, frequencies(w, groups, column, perPart, schema)));
     }
-    return new SplitProfile(rows, profiles);
+    // src and f are temporary, so each connection has its own
+    DuckDb.inParallel(c, THREADS, columns, src.toString());
+    List<SplitProfile> result = new ArrayList<>();
+    for (int k = 0; k < groups.size(); k++) {
+      List<ColumnProfile> profiles = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        ColumnProfile profile = cols.get(k).get(i).toProfile(rows[k]);
+        if (schema && k == 0) {
+          profile = profile.withSchema(categories.get(i));
+        }
+        profiles.add(profile);
+      }
+      result.add(new SplitProfile(rows[k], profiles));
+    }
+    return result;
   }
 
   /**
-   * The distinct non-missing values of a column as canonical text, sorted (Java string order, so
-   * that the order does not depend on DuckDB's collation).
+   * Builds column {@code column}'s frequency table {@code f(g, x, n)} and fills in the distinct
+   * counts, quantiles, histograms and top values of every group; answers the whole version's
+   * categories (sorted canonical text) when {@code schema} and the column is categorical, else
+   * null.
    */
-  private static List<String> categories(Connection c, String source, Col col) throws SQLException {
-    String v = col.categorical();
-    String sql = "SELECT DISTINCT " + v + " AS v FROM " + source + " WHERE " + v + " IS NOT NULL";
+  private static List<String> frequencies(
+      Connection c, List<Integer> groups, List<Col> column, boolean perPart, boolean schema)
+      throws SQLException {
+    Col first = column.get(0);
+    String x = first.categorical();
+    String group =
+        perPart
+            ? "CASE WHEN grouping(part) = 1 THEN " + WHOLE + " ELSE part END"
+            : String.valueOf(WHOLE);
+    DuckDb.execute(
+        c,
+        "CREATE OR REPLACE TEMP TABLE f AS SELECT "
+            + group
+            + " AS g, x, count(*) AS n FROM (SELECT part, "
+            + x
+            + " AS x FROM src) WHERE x IS NOT NULL GROUP BY "
+            + (perPart ? "GROUPING SETS ((part, x), (x))" : "x"));
+    Map<Integer, Col> byGroup = new LinkedHashMap<>();
+    for (int k = 0; k < groups.size(); k++) {
+      byGroup.put(groups.get(k), column.get(k));
+    }
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT g, count(*) FROM f GROUP BY g")) {
+      while (rs.next()) {
+        byGroup.get(rs.getInt(1)).distinct = rs.getLong(2);
+      }
+    }
+    if (first.kind != Kind.OTHER) {
+      quantiles(c, byGroup);
+      histograms(c, byGroup);
+    }
+    top(c, byGroup);
+    Col whole = byGroup.get(WHOLE);
+    if (!schema
+        || !DatasetProfile.kindOf(whole.logical, whole.count, whole.distinct)
+            .equals(DatasetProfile.CATEGORICAL)) {
+      return null;
+    }
     List<String> values = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
+        ResultSet rs = s.executeQuery("SELECT x FROM f WHERE g = " + WHOLE)) {
       while (rs.next()) {
         values.add(DatasetLabels.canonical(rs.getObject(1)));
       }
@@ -307,80 +410,89 @@ public final class Profiler {
     }
   }
 
-  /** One pass counting every column's distinct non-missing values (exact; any thread count). */
-  private static void distinct(Connection c, String source, List<Col> cols) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT 0");
-    for (Col col : cols) {
-      sql.append(", count(DISTINCT ").append(col.categorical()).append(')');
-    }
-    sql.append(" FROM ").append(source);
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql.toString())) {
-      rs.next();
-      int i = 2;
-      for (Col col : cols) {
-        col.distinct = rs.getLong(i++);
-      }
-    }
-  }
-
   /**
-   * The quantiles of a numeric column, as numpy computes them: for {@code n} sorted values and
-   * fraction {@code q}, {@code h = (n - 1) * q}, {@code a = x[floor(h)]}, {@code b = x[min(floor(h)
-   * + 1, n - 1)]}, {@code t = h - floor(h)}, and the quantile is {@code a + (b - a) * t} when
-   * {@code t < 0.5}, else {@code b - (b - a) * (1 - t)} (numpy's {@code _lerp}). The ranks are
-   * found in SQL; DuckDB's {@code quantile_cont} has the same definition but rounds differently
-   * (6.999999999999999 as p1 of six 7s).
+   * The quantiles of a numeric column in every group, as numpy computes them: for {@code n} sorted
+   * values and fraction {@code q}, {@code h = (n - 1) * q}, {@code a = x[floor(h)]}, {@code b =
+   * x[min(floor(h) + 1, n - 1)]}, {@code t = h - floor(h)}, and the quantile is {@code a + (b - a)
+   * * t} when {@code t < 0.5}, else {@code b - (b - a) * (1 - t)} (numpy's {@code _lerp}). The
+   * value at a rank is found in the frequency table: the value whose running count (in value order)
+   * first exceeds the rank. DuckDB's {@code quantile_cont} has the same definition but rounds
+   * differently (6.999999999999999 as p1 of six 7s).
    */
-  private static Quantiles quantiles(Connection c, String source, Col col) throws SQLException {
-    long n = col.count;
+  private static void quantiles(Connection c, Map<Integer, Col> byGroup) throws SQLException {
     List<Double> fractions = Quantiles.FRACTIONS;
-    long[] lo = new long[fractions.size()];
-    long[] hi = new long[fractions.size()];
-    double[] t = new double[fractions.size()];
-    java.util.TreeSet<Long> ranks = new java.util.TreeSet<>();
-    for (int k = 0; k < fractions.size(); k++) {
-      double h = (n - 1) * fractions.get(k);
-      if (h >= n - 1) {
-        lo[k] = n - 1;
-        hi[k] = n - 1;
-        t[k] = 0;
-      } else {
-        lo[k] = (long) Math.floor(h);
-        hi[k] = lo[k] + 1;
-        t[k] = h - lo[k];
+    Map<Integer, long[]> los = new LinkedHashMap<>();
+    Map<Integer, long[]> his = new LinkedHashMap<>();
+    Map<Integer, double[]> ts = new LinkedHashMap<>();
+    StringBuilder wanted = new StringBuilder();
+    for (Map.Entry<Integer, Col> e : byGroup.entrySet()) {
+      long n = e.getValue().count;
+      if (n == 0) {
+        continue;
       }
-      ranks.add(lo[k]);
-      ranks.add(hi[k]);
+      long[] lo = new long[fractions.size()];
+      long[] hi = new long[fractions.size()];
+      double[] t = new double[fractions.size()];
+      java.util.TreeSet<Long> ranks = new java.util.TreeSet<>();
+      for (int k = 0; k < fractions.size(); k++) {
+        double h = (n - 1) * fractions.get(k);
+        if (h >= n - 1) {
+          lo[k] = n - 1;
+          hi[k] = n - 1;
+          t[k] = 0;
+        } else {
+          lo[k] = (long) Math.floor(h);
+          hi[k] = lo[k] + 1;
+          t[k] = h - lo[k];
+        }
+        ranks.add(lo[k]);
+        ranks.add(hi[k]);
+      }
+      los.put(e.getKey(), lo);
+      his.put(e.getKey(), hi);
+      ts.put(e.getKey(), t);
+      for (long r : ranks) {
+        wanted
+            .append(wanted.length() == 0 ? "" : ", ")
+            .append('(')
+            .append(e.getKey())
+            .append(", CAST(")
+            .append(r)
+            .append(" AS HUGEINT))");
+      }
     }
-    // The values at the wanted ranks of the sorted column (1-based list indexes): a sort of one
-    // column in memory, much cheaper than a window over the whole table.
-    List<Long> wanted = new ArrayList<>(ranks);
+    if (los.isEmpty()) {
+      return;
+    }
+    // before: the values of the group smaller than x; rank r holds x when before <= r < before + n
     String sql =
-        "SELECT list_select(list_sort(list(x)), ["
-            + wanted.stream().map(r -> String.valueOf(r + 1)).collect(Collectors.joining(", "))
-            + "]) FROM (SELECT "
-            + col.value()
-            + " AS x FROM "
-            + source
-            + ") WHERE x IS NOT NULL";
-    Map<Long, Double> at = new java.util.HashMap<>();
+        "SELECT q.g, q.r, CAST(c.x AS DOUBLE) FROM (VALUES "
+            + wanted
+            + ") q(g, r) ASOF JOIN (SELECT g, x, sum(n) OVER (PARTITION BY g ORDER BY x ROWS"
+            + " BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - n AS before FROM f) c ON q.g = c.g"
+            + " AND q.r >= c.before";
+    Map<Integer, Map<Long, Double>> at = new LinkedHashMap<>();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      Object[] values = (Object[]) rs.getArray(1).getArray();
-      for (int k = 0; k < wanted.size(); k++) {
-        at.put(wanted.get(k), ((Number) values[k]).doubleValue());
+      while (rs.next()) {
+        at.computeIfAbsent(rs.getInt(1), g -> new java.util.HashMap<>())
+            .put(rs.getLong(2), rs.getDouble(3));
       }
     }
-    Double[] q = new Double[fractions.size()];
-    for (int k = 0; k < q.length; k++) {
-      double a = at.get(lo[k]);
-      double b = at.get(hi[k]);
-      double diff = b - a;
-      q[k] = t[k] >= 0.5 ? b - diff * (1 - t[k]) : a + diff * t[k];
+    for (Map.Entry<Integer, long[]> e : los.entrySet()) {
+      long[] lo = e.getValue();
+      long[] hi = his.get(e.getKey());
+      double[] t = ts.get(e.getKey());
+      Map<Long, Double> values = at.get(e.getKey());
+      Double[] q = new Double[fractions.size()];
+      for (int k = 0; k < q.length; k++) {
+        double a = values.get(lo[k]);
+        double b = values.get(hi[k]);
+        double diff = b - a;
+        q[k] = t[k] >= 0.5 ? b - diff * (1 - t[k]) : a + diff * t[k];
+      }
+      byGroup.get(e.getKey()).quantiles = new Quantiles(q[0], q[1], q[2], q[3], q[4], q[5], q[6]);
     }
-    return new Quantiles(q[0], q[1], q[2], q[3], q[4], q[5], q[6]);
   }
 
   /** The bin edges of a numeric column: numpy.linspace(min, max, BINS + 1). */
@@ -398,18 +510,18 @@ public final class Profiler {
   }
 
   /**
-   * One pass counting every numeric column's values per bin, with DuckDB's {@code histogram}
-   * aggregate over each value's bin index. The index is {@code floor((x - min) / step)} clamped to
-   * the bins, then moved by one when floating-point rounding put it on the wrong side of an edge,
-   * so that a value falls in bin {@code i} exactly when {@code edges[i] <= x < edges[i + 1]} (the
-   * last bin includes max), as numpy.histogram counts.
+   * Counts a numeric column's values per bin in every group, by summing the frequency table's
+   * counts per bin index. The index is {@code floor((x - min) / step)} clamped to the bins, then
+   * moved by one when floating-point rounding put it on the wrong side of an edge, so that a value
+   * falls in bin {@code i} exactly when {@code edges[i] <= x < edges[i + 1]} (the last bin includes
+   * max), as numpy.histogram counts.
    */
-  private static void histograms(Connection c, String source, List<Col> cols) throws SQLException {
-    List<Col> binned = new ArrayList<>();
-    List<double[]> allEdges = new ArrayList<>();
-    StringBuilder sql = new StringBuilder("SELECT 0");
-    for (Col col : cols) {
-      if (col.kind == Kind.OTHER || col.count == 0) {
+  private static void histograms(Connection c, Map<Integer, Col> byGroup) throws SQLException {
+    Map<Integer, double[]> allEdges = new LinkedHashMap<>();
+    StringBuilder bins = new StringBuilder("CASE g");
+    for (Map.Entry<Integer, Col> e : byGroup.entrySet()) {
+      Col col = e.getValue();
+      if (col.count == 0) {
         continue;
       }
       double[] edges = edges(col.min, col.max);
@@ -420,9 +532,8 @@ public final class Profiler {
         col.histogram = new Histogram(List.of(col.min, col.max), List.of(col.count));
         continue;
       }
-      binned.add(col);
-      allEdges.add(edges);
-      String v = col.value();
+      allEdges.put(e.getKey(), edges);
+      String v = "CAST(x AS DOUBLE)";
       String list =
           java.util.Arrays.stream(edges)
               .mapToObj(Profiler::doubleLiteral)
@@ -438,7 +549,9 @@ public final class Profiler {
               + doubleLiteral((edges[BINS] - edges[0]) / BINS)
               + ") AS INTEGER)))";
       // list indexes are 1-based: edges[i] is list[i + 1]
-      sql.append(", histogram(CASE WHEN ")
+      bins.append(" WHEN ")
+          .append(e.getKey())
+          .append(" THEN CASE WHEN ")
           .append(v)
           .append(" < ")
           .append(list)
@@ -460,57 +573,67 @@ public final class Profiler {
           .append(k)
           .append(" + 1 ELSE ")
           .append(k)
-          // greatest/least skip NULLs: without the filter a missing value would count in bin 0
-          .append(" END) FILTER (WHERE ")
-          .append(v)
-          .append(" IS NOT NULL)");
+          .append(" END");
     }
-    if (binned.isEmpty()) {
+    if (allEdges.isEmpty()) {
       return;
     }
-    sql.append(" FROM ").append(source);
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql.toString())) {
-      rs.next();
-      for (int k = 0; k < binned.size(); k++) {
-        long[] counts = new long[BINS];
-        Object map = rs.getObject(k + 2);
-        if (map instanceof Map<?, ?> m) {
-          for (Map.Entry<?, ?> e : m.entrySet()) {
-            counts[((Number) e.getKey()).intValue()] += ((Number) e.getValue()).longValue();
-          }
-        }
-        List<Double> edges = new ArrayList<>(BINS + 1);
-        for (double e : allEdges.get(k)) {
-          edges.add(e);
-        }
-        binned.get(k).histogram =
-            new Histogram(edges, java.util.Arrays.stream(counts).boxed().toList());
-      }
+    bins.append(" END");
+    Map<Integer, long[]> counts = new LinkedHashMap<>();
+    for (Integer g : allEdges.keySet()) {
+      counts.put(g, new long[BINS]);
     }
-  }
-
-  /** The most frequent values of a column, ties by value. */
-  private static List<TopValue> top(Connection c, String source, Col col) throws SQLException {
-    String v = col.categorical();
     String sql =
-        "SELECT "
-            + v
-            + " AS v, count(*) AS n FROM "
-            + source
-            + " WHERE "
-            + v
-            + " IS NOT NULL GROUP BY 1 ORDER BY n DESC, v ASC LIMIT "
-            + TOP_K;
-    List<TopValue> top = new ArrayList<>();
+        "SELECT g, b, sum(n) FROM (SELECT g, "
+            + bins
+            + " AS b, n FROM f WHERE g IN ("
+            + allEdges.keySet().stream().map(String::valueOf).collect(Collectors.joining(", "))
+            + ")) GROUP BY g, b";
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
-        Object value = rs.getObject(1);
-        top.add(new TopValue(DatasetLabels.canonical(value), rs.getLong(2)));
+        counts.get(rs.getInt(1))[rs.getInt(2)] += rs.getLong(3);
       }
     }
-    return top;
+    for (Map.Entry<Integer, double[]> e : allEdges.entrySet()) {
+      List<Double> edges = new ArrayList<>(BINS + 1);
+      for (double d : e.getValue()) {
+        edges.add(d);
+      }
+      byGroup.get(e.getKey()).histogram =
+          new Histogram(edges, java.util.Arrays.stream(counts.get(e.getKey())).boxed().toList());
+    }
+  }
+
+  /** The most frequent values of a column in every group that wants them, ties by value. */
+  private static void top(Connection c, Map<Integer, Col> byGroup) throws SQLException {
+    List<Integer> wanted = new ArrayList<>();
+    for (Map.Entry<Integer, Col> e : byGroup.entrySet()) {
+      if (e.getValue().wantsTop()) {
+        e.getValue().top = new ArrayList<>();
+        if (e.getValue().distinct > 0) {
+          wanted.add(e.getKey());
+        }
+      }
+    }
+    if (wanted.isEmpty()) {
+      return;
+    }
+    String sql =
+        "SELECT g, x, n FROM f WHERE g IN ("
+            + wanted.stream().map(String::valueOf).collect(Collectors.joining(", "))
+            + ") QUALIFY row_number() OVER (PARTITION BY g ORDER BY n DESC, x ASC) <= "
+            + TOP_K
+            + " ORDER BY g, n DESC, x ASC";
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        byGroup
+            .get(rs.getInt(1))
+            .top
+            .add(new TopValue(DatasetLabels.canonical(rs.getObject(2)), rs.getLong(3)));
+      }
+    }
   }
 
   /** A DOUBLE literal that DuckDB parses to exactly {@code d} (not a DECIMAL). */
