@@ -71,15 +71,8 @@ public class RunStore {
     Optional<String> cancelled = cancelReason(run.runId);
     if (cancelled.isPresent()) {
       // Its cancellation arrived first: the run is recorded, and ends before it ever runs.
-      run.state = Run.CANCELLED;
-      run.statusReason = cancelled.get();
-      run.endedAt = run.requestedAt;
       run.persist();
-      publish(
-          run,
-          Topic.TRAINING_ENDED,
-          new TrainingEnded(run.runId, run.pipeline, RunStatus.CANCELLED, cancelled.get(), null),
-          run.runId);
+      finish(run, RunStatus.CANCELLED, cancelled.get());
       LOG.infof("run %s cancelled as it was queued: %s", run.runId, cancelled.get());
       return;
     }
@@ -119,16 +112,7 @@ public class RunStore {
           "run %s is already %s; its cancellation changes nothing", request.runId(), run.state);
     } else if (Run.QUEUED.equals(run.state)) {
       String reason = cancelReason(run.runId).orElse(request.reason());
-      run.state = Run.CANCELLED;
-      run.statusReason = reason;
-      run.endedAt = Instant.now();
-      run.leaseOwner = null;
-      run.leaseUntil = null;
-      publish(
-          run,
-          Topic.TRAINING_ENDED,
-          new TrainingEnded(run.runId, run.pipeline, RunStatus.CANCELLED, reason, null),
-          run.runId);
+      finish(run, RunStatus.CANCELLED, reason);
       LOG.infof("run %s cancelled while queued: %s", run.runId, reason);
     } else {
       LOG.infof("run %s is running: it stops before its next mini-batch", run.runId);
@@ -347,18 +331,26 @@ public class RunStore {
               if (current.isFinished()) {
                 return;
               }
-              current.state = status.wire();
-              current.statusReason = reason;
-              current.endedAt = Instant.now();
-              current.leaseOwner = null;
-              current.leaseUntil = null;
-              publish(
-                  run,
-                  Topic.TRAINING_ENDED,
-                  new TrainingEnded(run.runId, run.pipeline, status, reason, null),
-                  run.runId);
+              finish(current, status, reason);
             });
     LOG.infof("run %s %s: %s", run.runId, status.wire(), reason);
+  }
+
+  /**
+   * Ends {@code run} (managed, in the current transaction) without a model and announces it: the
+   * state, reason and end time set, the lease released, {@code training.ended} published.
+   */
+  private void finish(Run run, RunStatus status, String reason) {
+    run.state = status.wire();
+    run.statusReason = reason;
+    run.endedAt = Instant.now();
+    run.leaseOwner = null;
+    run.leaseUntil = null;
+    publish(
+        run,
+        Topic.TRAINING_ENDED,
+        new TrainingEnded(run.runId, run.pipeline, status, reason, null),
+        run.runId);
   }
 
   /** The runs of a pipeline, oldest first. */
