@@ -16,6 +16,8 @@ import java.util.Map;
  * @param learningRate optional: the learning rate at the end of the epoch
  * @param gradientNorm optional: the global L2 gradient norm, averaged over the epoch
  * @param samplesPerSecond optional: throughput
+ * @param etaSeconds optional: estimated seconds until the last epoch ends (the epochs left at the
+ *     mean epoch time so far; early stopping may end the run sooner)
  */
 public record TrainingProgress(
     String runId,
@@ -27,12 +29,39 @@ public record TrainingProgress(
     Map<String, Double> metrics,
     Double learningRate,
     Double gradientNorm,
-    Double samplesPerSecond)
+    Double samplesPerSecond,
+    Double etaSeconds)
     implements PipelineEvent {
 
   public TrainingProgress {
     Copies.required(runId, "runId");
     Copies.required(pipeline, "pipeline");
     metrics = Copies.map(metrics);
+  }
+
+  /** Progress without an estimate of the time left. */
+  public TrainingProgress(
+      String runId,
+      String pipeline,
+      int epoch,
+      int epochs,
+      double trainLoss,
+      Double valLoss,
+      Map<String, Double> metrics,
+      Double learningRate,
+      Double gradientNorm,
+      Double samplesPerSecond) {
+    this(
+        runId,
+        pipeline,
+        epoch,
+        epochs,
+        trainLoss,
+        valLoss,
+        metrics,
+        learningRate,
+        gradientNorm,
+        samplesPerSecond,
+        null);
   }
 }

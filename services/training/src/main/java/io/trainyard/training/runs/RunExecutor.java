@@ -205,6 +205,8 @@ public class RunExecutor {
               ys(validation.labels(), positive));
       Path out = work.resolve("model");
       Files.createDirectories(out);
+      long trainingStarted = System.nanoTime();
+      int[] epochsHere = {0};
       TrainingOutcome outcome;
       try {
         outcome =
@@ -218,7 +220,10 @@ public class RunExecutor {
                       if (!control.leaseHeld()) {
                         throw new LeaseLostException(run.runId);
                       }
-                      runs.recordEpoch(run, epoch);
+                      epochsHere[0]++;
+                      double perEpoch = (System.nanoTime() - trainingStarted) / 1e9 / epochsHere[0];
+                      runs.recordEpoch(
+                          run, epoch, perEpoch * Math.max(0, epoch.epochs() - epoch.epoch()));
                     },
                     () -> !control.leaseHeld() || control.cancelRequested(),
                     new RunCheckpoints(store, run.runId));

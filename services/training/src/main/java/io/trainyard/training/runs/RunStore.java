@@ -220,6 +220,14 @@ public class RunStore {
 
   /** Records a finished epoch and publishes its progress event. */
   public void recordEpoch(Run run, EpochResult epoch) {
+    recordEpoch(run, epoch, null);
+  }
+
+  /**
+   * Records a finished epoch and publishes its progress event, with {@code etaSeconds} (nullable)
+   * the estimated time until the last epoch ends.
+   */
+  public void recordEpoch(Run run, EpochResult epoch, Double etaSeconds) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
@@ -254,7 +262,8 @@ public class RunStore {
                       metrics,
                       row.learningRate,
                       row.gradientNorm,
-                      row.samplesPerSecond),
+                      row.samplesPerSecond,
+                      etaSeconds),
                   run.runId,
                   run.attempts,
                   epoch.epoch());

@@ -157,6 +157,17 @@ class TrainingRunsTest {
     assertThat(Json.readTree(ended.get(0).value()).get("status").asText()).isEqualTo("succeeded");
     var progress = EventLog.matching(TestTopics.of(Topic.TRAINING_PROGRESS), ofRun(runId));
     assertThat(progress).hasSize(epochs.size());
+    for (var record : progress) {
+      JsonNode event = Json.readTree(record.value());
+      double eta = event.get("etaSeconds").asDouble();
+      assertThat(eta).isNotNegative();
+      if (event.get("epoch").asInt() == event.get("epochs").asInt()) {
+        assertThat(eta).isZero();
+      } else {
+        assertThat(eta).isPositive();
+      }
+      assertThat(event.get("gradientNorm").asDouble()).isPositive();
+    }
     // One chain from the request to the model.
     assertThat(EventLog.header(trained.get(0), "ce_correlationid")).isEqualTo(eventId);
 
