@@ -144,12 +144,12 @@ public class DatasetService {
   public Ingested ingestCsv(
       String pipeline, Path csv, Trigger trigger, Origin origin, String challengeSet) {
     Objects.requireNonNull(origin, "origin");
-    if (challengeSet != null && !ChallengeSets.isValid(challengeSet)) {
-      throw ProblemException.badRequest(
-          "challengeSet '"
-              + challengeSet
-              + "' is not a challenge-set name: lower case letters, digits and hyphens, starting"
-              + " with a letter or digit, at most 63 characters");
+    if (challengeSet != null) {
+      try {
+        ChallengeSets.require(challengeSet);
+      } catch (IllegalArgumentException e) {
+        throw ProblemException.badRequest(e.getMessage());
+      }
     }
     PipelineSpec spec =
         catalog
@@ -202,13 +202,6 @@ public class DatasetService {
                       uploadId,
                       challengeSet));
     }
-  }
-
-  /** The versions of {@code pipeline}, oldest first. */
-  public List<DatasetView> list(String pipeline) {
-    return QuarkusTransaction.requiringNew()
-        .call(
-            () -> DatasetVersion.ofPipeline(pipeline).stream().map(DatasetService::view).toList());
   }
 
   /**

@@ -154,14 +154,7 @@ class ChallengeSetTest {
   void anIngestRequestCanNameAChallengeSet() {
     String name = applySpec("challenge-request", "");
     List<Map<String, Object>> rows =
-        CardFraud.transactions(150, 25, 0.0).stream()
-            .map(
-                t -> {
-                  Map<String, Object> row = new java.util.LinkedHashMap<>(t.byName());
-                  row.put("fraud", t.fraud());
-                  return row;
-                })
-            .toList();
+        io.trainyard.ingestion.requests.IngestRequestsTest.rows(150, 25);
     TestEvents.publish(
         TestTopics.of(Topic.DATASETS_INGEST_REQUESTED),
         Topic.DATASETS_INGEST_REQUESTED,

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 /** {@code trainyard.datasets.ingest-requested} over the real stack. */
 @QuarkusTest
 @QuarkusTestResource(TrainyardStackResource.class)
-class IngestRequestsTest {
+public class IngestRequestsTest {
 
   @Inject MinioClient client;
   @Inject ObjectStore store;
@@ -56,6 +56,18 @@ class IngestRequestsTest {
 
   static String awaitSpec(String name) {
     return io.trainyard.ingestion.datasets.DatasetsApiTest.awaitSpec(name);
+  }
+
+  /** {@code n} CardFraud transactions drawn with {@code seed}, as inline rows with their label. */
+  public static List<Map<String, Object>> rows(int n, long seed) {
+    return CardFraud.transactions(n, seed, 0.0).stream()
+        .map(
+            t -> {
+              Map<String, Object> row = new java.util.LinkedHashMap<>(t.byName());
+              row.put("fraud", t.fraud());
+              return row;
+            })
+        .toList();
   }
 
   static byte[] gzip(String text) throws Exception {
@@ -103,15 +115,7 @@ class IngestRequestsTest {
             1);
     assertThat(Json.readTree(requested.get(0).value()).get("trigger").asText()).isEqualTo("manual");
 
-    List<Map<String, Object>> rows =
-        CardFraud.transactions(200, 42, 0.0).stream()
-            .map(
-                t -> {
-                  Map<String, Object> row = new java.util.LinkedHashMap<>(t.byName());
-                  row.put("fraud", t.fraud());
-                  return row;
-                })
-            .toList();
+    List<Map<String, Object>> rows = rows(200, 42);
     DatasetIngestRequested inline =
         new DatasetIngestRequested(pipeline, null, rows, null, null, null, "labeled by hand");
     request(inline, UUID.randomUUID().toString());
