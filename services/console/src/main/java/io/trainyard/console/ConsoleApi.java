@@ -9,6 +9,7 @@ import io.trainyard.platform.ServiceSelf;
 import io.trainyard.platform.auth.Roles;
 import io.trainyard.platform.problem.Problem;
 import io.trainyard.platform.problem.ProblemException;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -153,11 +154,14 @@ public class ConsoleApi {
   @RolesAllowed(Roles.VIEWER)
   @Produces(MediaType.APPLICATION_JSON)
   public Response describeService(
-      @PathParam("service") String service, @Context UriInfo uri, @Context HttpHeaders headers) {
+      @PathParam("service") String service,
+      @Context UriInfo uri,
+      @Context HttpHeaders headers,
+      @Context HttpServerResponse response) {
     if (self.name().equals(service)) {
       return Response.ok(self.describe()).build();
     }
-    return forward("GET", uri, headers, null);
+    return forward("GET", uri, headers, null, response);
   }
 
   /** A reason such as {@code $.training.epochs: must be >= 1} as a field error. */
@@ -176,58 +180,77 @@ public class ConsoleApi {
 
   @GET
   @Path("{path: .+}")
-  public Response forwardGet(@Context UriInfo uri, @Context HttpHeaders headers) {
-    return forward("GET", uri, headers, null);
+  public Response forwardGet(
+      @Context UriInfo uri, @Context HttpHeaders headers, @Context HttpServerResponse response) {
+    return forward("GET", uri, headers, null, response);
   }
 
   @HEAD
   @Path("{path: .+}")
-  public Response forwardHead(@Context UriInfo uri, @Context HttpHeaders headers) {
-    return forward("HEAD", uri, headers, null);
+  public Response forwardHead(
+      @Context UriInfo uri, @Context HttpHeaders headers, @Context HttpServerResponse response) {
+    return forward("HEAD", uri, headers, null, response);
   }
 
   @OPTIONS
   @Path("{path: .+}")
-  public Response forwardOptions(@Context UriInfo uri, @Context HttpHeaders headers) {
-    return forward("OPTIONS", uri, headers, null);
+  public Response forwardOptions(
+      @Context UriInfo uri, @Context HttpHeaders headers, @Context HttpServerResponse response) {
+    return forward("OPTIONS", uri, headers, null, response);
   }
 
   @DELETE
   @Path("{path: .+}")
-  public Response forwardDelete(@Context UriInfo uri, @Context HttpHeaders headers) {
-    return forward("DELETE", uri, headers, null);
+  public Response forwardDelete(
+      @Context UriInfo uri, @Context HttpHeaders headers, @Context HttpServerResponse response) {
+    return forward("DELETE", uri, headers, null, response);
   }
 
   @POST
   @Path("{path: .+}")
   @Consumes(MediaType.WILDCARD)
   public Response forwardPost(
-      @Context UriInfo uri, @Context HttpHeaders headers, InputStream body) {
-    return forward("POST", uri, headers, body);
+      @Context UriInfo uri,
+      @Context HttpHeaders headers,
+      @Context HttpServerResponse response,
+      InputStream body) {
+    return forward("POST", uri, headers, body, response);
   }
 
   @PUT
   @Path("{path: .+}")
   @Consumes(MediaType.WILDCARD)
-  public Response forwardPut(@Context UriInfo uri, @Context HttpHeaders headers, InputStream body) {
-    return forward("PUT", uri, headers, body);
+  public Response forwardPut(
+      @Context UriInfo uri,
+      @Context HttpHeaders headers,
+      @Context HttpServerResponse response,
+      InputStream body) {
+    return forward("PUT", uri, headers, body, response);
   }
 
   @PATCH
   @Path("{path: .+}")
   @Consumes(MediaType.WILDCARD)
   public Response forwardPatch(
-      @Context UriInfo uri, @Context HttpHeaders headers, InputStream body) {
-    return forward("PATCH", uri, headers, body);
+      @Context UriInfo uri,
+      @Context HttpHeaders headers,
+      @Context HttpServerResponse response,
+      InputStream body) {
+    return forward("PATCH", uri, headers, body, response);
   }
 
-  private Response forward(String method, UriInfo uri, HttpHeaders headers, InputStream body) {
+  private Response forward(
+      String method,
+      UriInfo uri,
+      HttpHeaders headers,
+      InputStream body,
+      HttpServerResponse response) {
     String path = uri.getRequestUri().getRawPath();
     String owner =
         proxy
             .ownerOf(method, path)
             .orElseThrow(
                 () -> ProblemException.notFound("No service answers " + method + " " + path));
-    return proxy.forward(owner, method, uri, headers, body);
+    return proxy.forward(owner, method, uri, headers, body, response::closed);
   }
 }

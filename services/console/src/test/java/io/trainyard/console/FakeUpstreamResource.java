@@ -4,8 +4,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
- * Points the console's ingestion upstream at a {@link FakeUpstream} and its drift-monitor upstream
- * at a port where nothing listens, for every test of this module.
+ * Points the console's ingestion and training upstreams at a {@link FakeUpstream} and its
+ * drift-monitor upstream at a port where nothing listens, for every test of this module.
  */
 public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager {
   static FakeUpstream upstream;
@@ -15,6 +15,7 @@ public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager
     upstream = new FakeUpstream();
     return Map.of(
         "trainyard.console.upstream.ingestion", upstream.url(),
+        "trainyard.console.upstream.training", upstream.url(),
         "trainyard.console.upstream.drift-monitor", FakeUpstream.deadUrl());
   }
 

@@ -7,8 +7,17 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.trainyard.testing.SseClient;
 import io.trainyard.testing.TrainyardStackResource;
 import io.trainyard.testing.UniqueNames;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -42,6 +51,55 @@ class ProxyTest {
         .isEqualTo("/api/v1/pipelines/" + pipeline + "/datasets?dryRun=true");
     assertThat(seen.authorization()).isEqualTo("Bearer abc.def.ghi");
     assertThat(seen.body()).isEqualTo(csv);
+  }
+
+  @Test
+  void passesAnEventStreamThroughEventByEventAndToItsEnd() {
+    String runId = UniqueNames.of("stream");
+    CountDownLatch hold =
+        FakeUpstreamResource.upstream.holds.computeIfAbsent(runId, id -> new CountDownLatch(1));
+    try (SseClient sse = SseClient.get(progressUri(runId), Map.of("Authorization", "Bearer t"))) {
+      assertThat(sse.status()).isEqualTo(200);
+      assertThat(sse.isEventStream()).isTrue();
+      assertThat(sse.header("X-Upstream")).contains("fake");
+      // The upstream holds the rest back: the first event must get through on its own.
+      SseClient.Event first = sse.nextEvent(Duration.ofSeconds(10)).orElseThrow();
+      assertThat(first.id()).isEqualTo("1");
+      assertThat(first.name()).isEqualTo("progress");
+      assertThat(first.data()).isEqualTo("{\"epoch\":1}");
+      assertThat(hold.getCount()).isEqualTo(1);
+
+      hold.countDown();
+      List<SseClient.Event> rest = sse.eventsToEnd(Duration.ofSeconds(10));
+      assertThat(rest).extracting(SseClient.Event::id).containsExactly("2", "ended");
+      assertThat(rest.get(1).name()).isEqualTo("ended");
+    }
+    FakeUpstream.Seen seen =
+        FakeUpstreamResource.upstream.seen.stream()
+            .filter(s -> s.pathAndQuery().contains(runId))
+            .findFirst()
+            .orElseThrow();
+    assertThat(seen.authorization()).isEqualTo("Bearer t");
+  }
+
+  @Test
+  void closesTheUpstreamStreamWhenTheCallerLeaves() throws Exception {
+    String runId = UniqueNames.of("leave");
+    CompletableFuture<String> gone =
+        FakeUpstreamResource.upstream.callerGone.computeIfAbsent(
+            runId, id -> new CompletableFuture<>());
+    try (SseClient sse = SseClient.get(progressUri(runId), Map.of())) {
+      assertThat(sse.nextEvent(Duration.ofSeconds(10)).orElseThrow().id()).isEqualTo("1");
+      assertThat(sse.next(Duration.ofSeconds(5)).orElseThrow().comment()).isEqualTo("keep-alive");
+    }
+    // The console notices when the upstream next sends something, closes its upstream connection,
+    // and the upstream's next write fails.
+    assertThat(gone.get(15, TimeUnit.SECONDS)).isNotBlank();
+  }
+
+  static URI progressUri(String runId) {
+    return URI.create(
+        "http://127.0.0.1:" + RestAssured.port + "/api/v1/runs/" + runId + "/progress");
   }
 
   @Test

@@ -4,9 +4,11 @@ import io.trainyard.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,12 +19,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
  * Forwards a request to the service that owns its path and streams the answer back. Bodies are
  * streamed both ways, so a dataset upload through the console is never held in memory. The caller's
  * {@code Authorization} header is passed on: the owner decides who may do what.
+ *
+ * <p>The answer is passed on as it arrives, not only when a buffer fills: whatever the owner sent
+ * is flushed to the caller as soon as no more is waiting ({@link #relay}), so a server-sent event
+ * stream such as {@code GET /api/v1/runs/{id}/progress} reaches the caller event by event. The
+ * forwarding worker thread is blocked (not busy) while it waits for the owner. When the caller goes
+ * away, the proxy notices when the owner next sends something and closes the upstream connection,
+ * which ends the owner's stream: for a progress stream, within one keep-alive interval (15 s).
  */
 @ApplicationScoped
 public class ApiProxy {
@@ -66,10 +76,16 @@ public class ApiProxy {
   /**
    * Forwards the request to {@code owner}.
    *
+   * @param callerGone whether the caller's connection has closed (checked as the answer is relayed)
    * @throws ProblemException 502 when the owner does not answer
    */
   public Response forward(
-      String owner, String method, UriInfo uri, HttpHeaders headers, InputStream body) {
+      String owner,
+      String method,
+      UriInfo uri,
+      HttpHeaders headers,
+      InputStream body,
+      BooleanSupplier callerGone) {
     URI target = upstreams.baseOf(owner).resolve(relative(uri.getRequestUri()));
     HttpRequest.BodyPublisher publisher =
         body == null
@@ -104,7 +120,33 @@ public class ApiProxy {
                 values.forEach(value -> answer.header(name, value));
               }
             });
-    return answer.entity(response.body()).build();
+    InputStream upstream = response.body();
+    return answer.entity((StreamingOutput) out -> relay(upstream, out, callerGone)).build();
+  }
+
+  /**
+   * Copies {@code upstream} to {@code out}, flushing whenever nothing more is waiting upstream, so
+   * a stream reaches the caller as it is produced while a large body still goes out in full
+   * buffers. The upstream is closed at the end, when writing fails, or when the caller has gone: a
+   * write to a closed connection does not always fail, so {@code callerGone} is asked after every
+   * read.
+   */
+  static void relay(InputStream upstream, OutputStream out, BooleanSupplier callerGone)
+      throws IOException {
+    try (InputStream in = upstream) {
+      byte[] buffer = new byte[16 * 1024];
+      int read;
+      while ((read = in.read(buffer)) != -1) {
+        if (callerGone.getAsBoolean()) {
+          LOG.debug("the caller has gone: closing the upstream answer");
+          return;
+        }
+        out.write(buffer, 0, read);
+        if (in.available() == 0) {
+          out.flush();
+        }
+      }
+    }
   }
 
   /** The request's path and query, relative, so it resolves against the upstream base. */

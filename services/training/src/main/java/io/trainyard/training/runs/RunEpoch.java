@@ -47,10 +47,18 @@ public class RunEpoch extends PanacheEntityBase {
   @Column(name = "gradient_norm")
   public Double gradientNorm;
 
+  @Column(name = "eta_seconds")
+  public Double etaSeconds;
+
   @Column(name = "recorded_at", nullable = false)
   public Instant recordedAt;
 
   static List<RunEpoch> ofRun(String runId) {
     return list("runId = ?1 order by epoch", runId);
+  }
+
+  /** The epochs of the run after epoch {@code after}, in order. */
+  static List<RunEpoch> ofRunAfter(String runId, int after) {
+    return list("runId = ?1 and epoch > ?2 order by epoch", runId, after);
   }
 }

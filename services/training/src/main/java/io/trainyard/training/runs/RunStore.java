@@ -243,6 +243,7 @@ public class RunStore {
               row.learningRate = finite(epoch.learningRate());
               row.samplesPerSecond = finite(epoch.samplesPerSecond());
               row.gradientNorm = finite(epoch.gradientNorm());
+              row.etaSeconds = etaSeconds == null ? null : finite(etaSeconds);
               row.recordedAt = Instant.now();
               row.persist();
               Run current = Run.findById(run.runId);
@@ -374,6 +375,20 @@ public class RunStore {
   @Transactional
   public Optional<RunView> find(String runId) {
     return Run.<Run>findByIdOptional(runId).map(r -> RunView.of(r, RunEpoch.ofRun(r.runId)));
+  }
+
+  /**
+   * The progress of a run: its state, its epochs after epoch {@code afterEpoch} and, once it has
+   * ended, how. The run is read before its epochs (each statement sees what was committed when it
+   * began, and an epoch commits before the run ends), so a progress that says ended lists every
+   * epoch.
+   *
+   * @return empty for an unknown run id
+   */
+  @Transactional
+  public Optional<RunProgress> progress(String runId, int afterEpoch) {
+    return Run.<Run>findByIdOptional(runId)
+        .map(r -> RunProgress.of(r, RunEpoch.ofRunAfter(runId, afterEpoch)));
   }
 
   private void publish(Run run, Topic topic, Object payload, Object... businessKey) {

@@ -39,7 +39,20 @@ public record RunView(
     Instant startedAt,
     Instant endedAt) {
 
-  /** One finished epoch. */
+  /**
+   * One finished epoch: what {@code GET /api/v1/runs/{id}} lists and what each {@code progress}
+   * event of {@code GET /api/v1/runs/{id}/progress} carries.
+   *
+   * @param epoch the epoch, from 1
+   * @param trainLoss the mean training loss
+   * @param valLoss the validation loss (null when it was not finite)
+   * @param valAccuracy the validation accuracy
+   * @param learningRate the learning rate the epoch trained with
+   * @param samplesPerSecond the training throughput
+   * @param gradientNorm the global L2 norm of the gradients, averaged over the mini-batches
+   * @param etaSeconds the estimated seconds until the last epoch ends, as of this epoch (0 at the
+   *     last epoch; null for epochs recorded before it was kept)
+   */
   public record EpochView(
       int epoch,
       double trainLoss,
@@ -47,7 +60,21 @@ public record RunView(
       Double valAccuracy,
       Double learningRate,
       Double samplesPerSecond,
-      Double gradientNorm) {}
+      Double gradientNorm,
+      Double etaSeconds) {
+
+    static EpochView of(RunEpoch e) {
+      return new EpochView(
+          e.epoch,
+          e.trainLoss,
+          e.valLoss,
+          e.valAccuracy,
+          e.learningRate,
+          e.samplesPerSecond,
+          e.gradientNorm,
+          e.etaSeconds);
+    }
+  }
 
   static RunView of(Run run, List<RunEpoch> epochs) {
     return new RunView(
@@ -62,18 +89,7 @@ public record RunView(
         run.bestEpoch,
         run.epochsMax,
         run.attempts,
-        epochs.stream()
-            .map(
-                e ->
-                    new EpochView(
-                        e.epoch,
-                        e.trainLoss,
-                        e.valLoss,
-                        e.valAccuracy,
-                        e.learningRate,
-                        e.samplesPerSecond,
-                        e.gradientNorm))
-            .toList(),
+        epochs.stream().map(EpochView::of).toList(),
         run.requestedAt,
         run.startedAt,
         run.endedAt);
