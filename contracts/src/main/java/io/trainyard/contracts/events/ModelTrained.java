@@ -1,5 +1,7 @@
 package io.trainyard.contracts.events;
 
+import io.trainyard.contracts.spec.Task;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +16,11 @@ import java.util.Map;
  * @param artifacts optional: artifact URIs by name (parameters, preprocessing, signature)
  * @param metrics training metrics of the kept epoch
  * @param lineage where the model comes from
+ * @param task optional: the model's task; absent (events of models trained before it was recorded)
+ *     means binary-classification
+ * @param classes optional, classification only: the class labels in the order of the model's
+ *     outputs — binary {@code [negative, positive]}, multiclass the sorted distinct labels of the
+ *     train split
  */
 public record ModelTrained(
     String runId,
@@ -23,7 +30,9 @@ public record ModelTrained(
     String manifestUri,
     Map<String, String> artifacts,
     Map<String, Double> metrics,
-    Lineage lineage)
+    Lineage lineage,
+    Task task,
+    List<String> classes)
     implements PipelineEvent {
 
   public ModelTrained {
@@ -33,6 +42,38 @@ public record ModelTrained(
     artifacts = Copies.map(artifacts);
     metrics = Copies.map(Copies.required(metrics, "metrics"));
     Copies.required(lineage, "lineage");
+    classes = Copies.list(classes);
+    if (task == Task.REGRESSION && classes != null && !classes.isEmpty()) {
+      throw new IllegalArgumentException("a regression model has no classes: " + classes);
+    }
+  }
+
+  /** A model whose task is not recorded (binary-classification). */
+  public ModelTrained(
+      String runId,
+      String pipeline,
+      int modelVersion,
+      int datasetVersion,
+      String manifestUri,
+      Map<String, String> artifacts,
+      Map<String, Double> metrics,
+      Lineage lineage) {
+    this(
+        runId,
+        pipeline,
+        modelVersion,
+        datasetVersion,
+        manifestUri,
+        artifacts,
+        metrics,
+        lineage,
+        null,
+        null);
+  }
+
+  /** The task: {@link #task()}, or binary-classification when the event does not say. */
+  public Task taskOrBinary() {
+    return task == null ? Task.BINARY_CLASSIFICATION : task;
   }
 
   /**

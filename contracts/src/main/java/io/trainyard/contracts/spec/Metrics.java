@@ -11,11 +11,18 @@ public final class Metrics {
 
   /**
    * Whether smaller values of a metric are better: losses (names ending in {@code loss}, e.g.
-   * {@code val_loss}, {@code log_loss}) and the error metrics rmse, mae, mse, brier. Every other
+   * {@code val_loss}, {@code log_loss}) and the error metrics rmse, mae, mse, brier, also with the
+   * {@code val_} or {@code train_} prefix of training's metrics ({@code val_rmse}). Every other
    * metric (roc_auc, accuracy, f1, r2, ...) is maximised. Early stopping and the champion gate read
    * direction from here.
    */
   public static boolean lowerIsBetter(String metric) {
-    return metric.endsWith("loss") || LOWER_IS_BETTER.contains(metric);
+    String name = metric;
+    for (String prefix : new String[] {"val_", "train_"}) {
+      if (name.startsWith(prefix)) {
+        name = name.substring(prefix.length());
+      }
+    }
+    return metric.endsWith("loss") || LOWER_IS_BETTER.contains(name);
   }
 }

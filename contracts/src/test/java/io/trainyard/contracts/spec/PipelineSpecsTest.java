@@ -437,6 +437,10 @@ class PipelineSpecsTest {
     assertThat(Metrics.lowerIsBetter("rmse")).isTrue();
     assertThat(Metrics.lowerIsBetter("roc_auc")).isFalse();
     assertThat(Metrics.lowerIsBetter("accuracy")).isFalse();
+    assertThat(Metrics.lowerIsBetter("val_rmse")).isTrue();
+    assertThat(Metrics.lowerIsBetter("val_mae")).isTrue();
+    assertThat(Metrics.lowerIsBetter("val_r2")).isFalse();
+    assertThat(Metrics.lowerIsBetter("val_accuracy")).isFalse();
   }
 
   @Test
@@ -454,8 +458,11 @@ class PipelineSpecsTest {
     PipelineSpec ok =
         PipelineSpecs.parse(
             MINIMAL
-                + "ingestion:\n  groupBy: user\n  columns:\n"
-                + "    - {name: country, type: categorical, nullable: false, categories: [de, fr]}\n");
+                + "ingestion:\n"
+                + "  groupBy: user\n"
+                + "  columns:\n"
+                + "    - {name: country, type: categorical, nullable: false, categories: [de,"
+                + " fr]}\n");
     assertThat(ok.ingestion().columns())
         .containsExactly(
             new PipelineSpec.ColumnSpec(

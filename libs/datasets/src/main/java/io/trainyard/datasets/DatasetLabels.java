@@ -140,9 +140,10 @@ public final class DatasetLabels {
 
   /**
    * The values in label order: ascending by numeric value when every value parses as a decimal
-   * number, else ascending as strings.
+   * number, else ascending as strings. The class order of a multiclass model (its sorted distinct
+   * train labels).
    */
-  static List<String> sorted(Collection<String> values) {
+  public static List<String> sorted(Collection<String> values) {
     List<String> out = new ArrayList<>(values);
     boolean numeric = out.stream().allMatch(DatasetLabels::isNumber);
     out.sort(numeric ? NUMERIC_ORDER : Comparator.naturalOrder());

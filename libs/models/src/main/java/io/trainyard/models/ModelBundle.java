@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.trainyard.contracts.spec.Task;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,15 +31,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A trained binary classifier with its preprocessing: saved by training, loaded by evaluation and
- * drift-monitor to score rows.
+ * A trained model with its preprocessing: saved by training, loaded by evaluation and drift-monitor
+ * to score rows. The model is a binary classifier, a multiclass classifier or a regression model
+ * ({@link ModelConfig#task()}; a bundle written before tasks existed is binary).
  *
  * <p>A bundle is a directory of two files (see {@link #files(Path)}):
  *
  * <ul>
  *   <li>{@value #CONFIG_FILE}: the format version, the {@link ModelConfig}, the {@link
- *       Preprocessing} and the signature (inputs: the feature names in column order; output:
- *       P(positive label));
+ *       Preprocessing} and the signature (inputs: the feature names in column order; output: what
+ *       the model gives, by task);
  *   <li>{@code model-0000.params}: the DJL parameter file of the block ({@link Model#save}); its
  *       name is recorded in {@value #CONFIG_FILE}.
  * </ul>
@@ -46,7 +48,11 @@ import java.util.stream.Stream;
  * <p>DJL cannot trace a Java block to TorchScript, so the block is rebuilt from the config by
  * {@link #block(ModelConfig, int)} and its parameters are loaded into it.
  *
- * <p>{@link #scores(double[][])} is synchronized: a bundle may be shared between threads.
+ * <p>Scoring, by task: {@link #scores(double[][])} (binary: P(positive label), exactly as before
+ * tasks existed), {@link #probabilities(double[][])} (binary and multiclass: one probability per
+ * class of {@link #classes()}; softmax for multiclass) with {@link #predictClasses(double[][])},
+ * and {@link #predictions(double[][])} (regression: the target, de-standardised). They are
+ * synchronized: a bundle may be shared between threads.
  */
 public final class ModelBundle implements AutoCloseable {
   /** The bundle's description: config, preprocessing and signature. */
@@ -82,8 +88,9 @@ public final class ModelBundle implements AutoCloseable {
 
   /**
    * The network for a config: for each hidden width a {@code Linear} layer, ReLU and {@code
-   * Dropout} (when the rate is above 0); then {@code Linear(1)}, which outputs the logit of the
-   * positive class. Uninitialised: the trainer initialises it, {@link #load} loads its parameters.
+   * Dropout} (when the rate is above 0); then {@code Linear(config.outputs())}: the logit of the
+   * positive class (binary), one logit per class (multiclass) or the standardised target
+   * (regression). Uninitialised: the trainer initialises it, {@link #load} loads its parameters.
    *
    * @param inputs the number of features (the input width is inferred by DJL; it is checked here)
    */
@@ -100,7 +107,7 @@ public final class ModelBundle implements AutoCloseable {
         block.add(Dropout.builder().optRate((float) config.dropout()).build());
       }
     }
-    block.add(Linear.builder().setUnits(1).build());
+    block.add(Linear.builder().setUnits(config.outputs()).build());
     return block;
   }
 
@@ -135,7 +142,7 @@ public final class ModelBundle implements AutoCloseable {
               "djl-pytorch",
               config,
               pre,
-              new Signature(pre.features(), "probability of " + config.positiveLabel()),
+              new Signature(pre.features(), output(config)),
               written.get(0));
       Path tmp = dir.resolve(CONFIG_FILE + ".tmp");
       JSON.writeValue(tmp.toFile(), manifest);
@@ -203,29 +210,186 @@ public final class ModelBundle implements AutoCloseable {
     return config;
   }
 
+  /** The task: binary-classification, multiclass-classification or regression. */
+  public Task task() {
+    return config.task();
+  }
+
+  /**
+   * The class labels in the column order of {@link #probabilities}: binary {@code [negative,
+   * positive]}, multiclass the classes (the sorted distinct labels of the train split), regression
+   * none.
+   */
+  public List<String> classes() {
+    return config.labels();
+  }
+
   public Preprocessing preprocessing() {
     return preprocessing;
   }
 
   /**
-   * Scores raw rows: applies the preprocessing, then returns P(positive) = sigmoid(logit) per row,
-   * in inference mode (no dropout), {@value #SCORE_BATCH} rows per forward pass.
+   * Scores raw rows of a binary classifier: applies the preprocessing, then returns P(positive) =
+   * sigmoid(logit) per row, in inference mode (no dropout), {@value #SCORE_BATCH} rows per forward
+   * pass.
    *
    * @param rawRows one value per feature, in the order of {@link Preprocessing#features()}; {@code
    *     NaN} for a missing value
+   * @throws IllegalStateException when the bundle is not a binary classifier (use {@link
+   *     #probabilities} or {@link #predictions})
    */
   public synchronized double[] scores(double[][] rawRows) {
+    open();
+    requireTask(Task.BINARY_CLASSIFICATION, "scores");
+    return scores(model, preprocessing, rawRows);
+  }
+
+  /**
+   * The probability of each class per raw row, columns in the order of {@link #classes()}: binary
+   * {@code [1 - p, p]} with {@code p} as {@link #scores}; multiclass the softmax of the logits
+   * (computed in double precision, the largest logit subtracted first). Inference mode.
+   *
+   * @throws IllegalStateException for a regression model (use {@link #predictions})
+   */
+  public synchronized double[][] probabilities(double[][] rawRows) {
+    open();
+    if (config.task() == Task.REGRESSION) {
+      throw new IllegalStateException(
+          "probabilities are for classifiers; this bundle is a regression model: use predictions");
+    }
+    int k = config.outputs();
+    float[] logits = logits(model, preprocessing, rawRows, k);
+    double[][] p = new double[rawRows.length][];
+    for (int i = 0; i < p.length; i++) {
+      if (k == 1) {
+        double positive = sigmoid(logits[i]);
+        p[i] = new double[] {1 - positive, positive};
+      } else {
+        p[i] = softmax(logits, i * k, k);
+      }
+    }
+    return p;
+  }
+
+  /**
+   * The predicted class per row of {@link #probabilities}: the class with the highest probability,
+   * the first one on a tie (numpy's {@code argmax}). For a binary model this is the threshold 0.5
+   * except at exactly 0.5, where {@link #predict} gives the positive label.
+   */
+  public String[] predictClasses(double[][] probabilities) {
+    List<String> classes = config.labels();
+    if (classes.isEmpty()) {
+      throw new IllegalStateException(
+          "classes are predicted by classifiers; this bundle is a regression model");
+    }
+    String[] labels = new String[probabilities.length];
+    for (int i = 0; i < probabilities.length; i++) {
+      labels[i] = classes.get(argmax(probabilities[i], classes.size()));
+    }
+    return labels;
+  }
+
+  /**
+   * The predicted target per raw row of a regression model: {@code output * targetScale +
+   * targetMean}, in inference mode.
+   *
+   * @throws IllegalStateException when the bundle is a classifier
+   */
+  public synchronized double[] predictions(double[][] rawRows) {
+    open();
+    requireTask(Task.REGRESSION, "predictions");
+    float[] outputs = logits(model, preprocessing, rawRows, 1);
+    double[] values = new double[outputs.length];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = destandardise(outputs[i], config);
+    }
+    return values;
+  }
+
+  /** A regression output turned back into the target: {@code output * scale + mean}. */
+  public static double destandardise(double output, ModelConfig config) {
+    return output * config.targetScale() + config.targetMean();
+  }
+
+  /**
+   * The softmax of {@code k} logits from {@code offset}, in double precision: {@code exp(z - max) /
+   * Σ exp(z - max)}.
+   */
+  public static double[] softmax(float[] logits, int offset, int k) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < k; c++) {
+      max = Math.max(max, logits[offset + c]);
+    }
+    double[] p = new double[k];
+    double sum = 0;
+    for (int c = 0; c < k; c++) {
+      p[c] = Math.exp(logits[offset + c] - max);
+      sum += p[c];
+    }
+    for (int c = 0; c < k; c++) {
+      p[c] /= sum;
+    }
+    return p;
+  }
+
+  /** The index of the largest of the first {@code k} values, the first one on a tie. */
+  public static int argmax(double[] values, int k) {
+    if (values.length != k) {
+      throw new IllegalArgumentException(
+          "expected one probability per class (" + k + "), got " + values.length);
+    }
+    int best = 0;
+    for (int c = 1; c < k; c++) {
+      if (values[c] > values[best]) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  private void open() {
     if (closed) {
       throw new IllegalStateException("the model bundle is closed");
     }
-    return scores(model, preprocessing, rawRows);
+  }
+
+  private void requireTask(Task task, String method) {
+    if (config.task() != task) {
+      String instead =
+          switch (config.task()) {
+            case BINARY_CLASSIFICATION -> "scores or probabilities";
+            case MULTICLASS_CLASSIFICATION -> "probabilities and predictClasses";
+            case REGRESSION -> "predictions";
+          };
+      throw new IllegalStateException(
+          method
+              + " are for "
+              + task.wire()
+              + " models; this bundle is "
+              + config.task().wire()
+              + ": use "
+              + instead);
+    }
   }
 
   /** Scores raw rows with a model whose block is {@link #block}, as {@link #scores} does. */
   static double[] scores(Model model, Preprocessing preprocessing, double[][] rawRows) {
+    float[] logits = logits(model, preprocessing, rawRows, 1);
+    double[] scores = new double[logits.length];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = sigmoid(logits[i]);
+    }
+    return scores;
+  }
+
+  /**
+   * The block's outputs for raw rows, row-major ({@code outputs} per row), in inference mode,
+   * {@value #SCORE_BATCH} rows per forward pass.
+   */
+  static float[] logits(Model model, Preprocessing preprocessing, double[][] rawRows, int outputs) {
     double[][] x = preprocessing.apply(rawRows);
     int width = preprocessing.features().size();
-    double[] scores = new double[x.length];
+    float[] all = new float[x.length * outputs];
     try (NDManager manager = model.getNDManager().newSubManager()) {
       ParameterStore parameters = new ParameterStore(manager, false);
       for (int start = 0; start < x.length; start += SCORE_BATCH) {
@@ -241,17 +405,23 @@ public final class ModelBundle implements AutoCloseable {
           NDArray input = batch.create(flat, new Shape(rows, width));
           NDList output = model.getBlock().forward(parameters, new NDList(input), false);
           float[] logits = output.singletonOrThrow().toFloatArray();
-          for (int i = 0; i < rows; i++) {
-            scores[start + i] = sigmoid(logits[i]);
+          if (logits.length != rows * outputs) {
+            throw new IllegalStateException(
+                "the block gave " + logits.length + " outputs for " + rows + " rows of " + outputs);
           }
+          System.arraycopy(logits, 0, all, start * outputs, logits.length);
         }
       }
     }
-    return scores;
+    return all;
   }
 
-  /** The predicted labels: the positive label where the score is at least {@code threshold}. */
+  /**
+   * The predicted labels of a binary classifier: the positive label where the score is at least
+   * {@code threshold}.
+   */
   public String[] predict(double[] scores, double threshold) {
+    requireTask(Task.BINARY_CLASSIFICATION, "threshold predictions");
     String[] labels = new String[scores.length];
     for (int i = 0; i < scores.length; i++) {
       labels[i] = scores[i] >= threshold ? config.positiveLabel() : config.negativeLabel();
@@ -328,11 +498,22 @@ public final class ModelBundle implements AutoCloseable {
       Signature signature,
       String parameters) {}
 
+  /** The signature's {@code output}, by task. */
+  private static String output(ModelConfig config) {
+    return switch (config.task()) {
+      case BINARY_CLASSIFICATION -> "probability of " + config.positiveLabel();
+      case MULTICLASS_CLASSIFICATION -> "probabilities of " + config.classes() + " (softmax)";
+      case REGRESSION -> "the target (output * targetScale + targetMean)";
+    };
+  }
+
   /**
    * What the model takes and gives.
    *
    * @param inputs the feature names, in column order
-   * @param output what the single output is
+   * @param output what the model outputs: {@code probability of <positive label>} (binary), {@code
+   *     probabilities of [<classes>] (softmax)} (multiclass) or the de-standardised target
+   *     (regression)
    */
   record Signature(List<String> inputs, String output) {}
 }

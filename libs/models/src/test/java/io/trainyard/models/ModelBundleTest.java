@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trainyard.contracts.spec.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +66,118 @@ class ModelBundleTest {
         assertThat(after[i]).isCloseTo(before[i], within(1e-6));
       }
     }
+  }
+
+  @Test
+  void aBundleWrittenBeforeTasksExistedLoadsAsBinaryAndScoresIdentically(@TempDir Path dir)
+      throws Exception {
+    double[][] rows = rows(300, 8);
+    Preprocessing pre = Preprocessing.fit(features(), rows);
+    try (Model model = initialised(MLP, 3)) {
+      ModelBundle.save(dir, MLP, pre, model);
+    }
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode json = mapper.readTree(dir.resolve("model.json").toFile());
+    // A binary config adds only "task" to what was written before tasks existed.
+    List<String> fields = new ArrayList<>();
+    json.get("config").fieldNames().forEachRemaining(fields::add);
+    assertThat(fields)
+        .containsExactly("type", "hidden", "dropout", "negativeLabel", "positiveLabel", "task");
+    assertThat(json.at("/config/task").asText()).isEqualTo("binary-classification");
+    double[] current;
+    double[][] probabilities;
+    try (ModelBundle bundle = ModelBundle.load(dir)) {
+      current = bundle.scores(rows);
+      probabilities = bundle.probabilities(rows);
+      assertThat(bundle.classes()).containsExactly("legit", "fraud");
+      assertThat(bundle.predictClasses(new double[][] {{0.7, 0.3}, {0.2, 0.8}}))
+          .containsExactly("legit", "fraud");
+    }
+    for (int i = 0; i < rows.length; i++) {
+      assertThat(probabilities[i]).containsExactly(1 - current[i], current[i]);
+    }
+    // The same bundle as the earlier format wrote it: no "task".
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("config")).remove("task");
+    mapper.writeValue(dir.resolve("model.json").toFile(), json);
+    try (ModelBundle bundle = ModelBundle.load(dir)) {
+      assertThat(bundle.config()).isEqualTo(MLP);
+      assertThat(bundle.task()).isEqualTo(Task.BINARY_CLASSIFICATION);
+      assertThat(bundle.scores(rows)).containsExactly(current); // bit for bit
+    }
+  }
+
+  @Test
+  void multiclassBundlesGiveSoftmaxProbabilitiesAndTheMostProbableClass(@TempDir Path dir)
+      throws Exception {
+    ModelConfig config =
+        ModelConfig.multiclass("mlp", List.of(16), 0.1, List.of("low", "mid", "high"));
+    double[][] rows = rows(5000, 9); // more than one scoring batch
+    Preprocessing pre = Preprocessing.fit(features(), rows);
+    float[] logits;
+    try (Model model = initialised(config, 4)) {
+      ModelBundle.save(dir, config, pre, model);
+      logits = ModelBundle.logits(model, pre, rows, 3);
+    }
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("model.json").toFile());
+    assertThat(json.at("/config/classes").toString()).isEqualTo("[\"low\",\"mid\",\"high\"]");
+    try (ModelBundle bundle = ModelBundle.load(dir)) {
+      assertThat(bundle.config()).isEqualTo(config);
+      assertThat(bundle.classes()).containsExactly("low", "mid", "high");
+      double[][] p = bundle.probabilities(rows);
+      String[] predicted = bundle.predictClasses(p);
+      for (int i = 0; i < rows.length; i++) {
+        double[] z = {logits[3 * i], logits[3 * i + 1], logits[3 * i + 2]};
+        double sum = Math.exp(z[0]) + Math.exp(z[1]) + Math.exp(z[2]);
+        for (int c = 0; c < 3; c++) {
+          assertThat(p[i][c]).isCloseTo(Math.exp(z[c]) / sum, within(1e-6));
+        }
+        int best = z[0] >= z[1] && z[0] >= z[2] ? 0 : z[1] >= z[2] ? 1 : 2;
+        assertThat(predicted[i]).isEqualTo(config.classes().get(best));
+      }
+      assertThatThrownBy(() -> bundle.predict(new double[] {0.5}, 0.5))
+          .isInstanceOf(IllegalStateException.class);
+    }
+    // ties go to the first class, as numpy's argmax
+    assertThat(ModelBundle.argmax(new double[] {0.4, 0.4, 0.2}, 3)).isZero();
+    assertThat(ModelBundle.softmax(new float[] {1000f, 1000f}, 0, 2)).containsExactly(0.5, 0.5);
+  }
+
+  @Test
+  void regressionBundlesDestandardiseTheirOutput(@TempDir Path dir) {
+    ModelConfig config = ModelConfig.regression("linear", List.of(), 0, 250.0, 12.5);
+    double[][] rows = rows(200, 10);
+    Preprocessing pre = Preprocessing.fit(features(), rows);
+    float[] outputs;
+    try (Model model = initialised(config, 6)) {
+      ModelBundle.save(dir, config, pre, model);
+      outputs = ModelBundle.logits(model, pre, rows, 1);
+    }
+    try (ModelBundle bundle = ModelBundle.load(dir)) {
+      assertThat(bundle.config()).isEqualTo(config);
+      double[] predicted = bundle.predictions(rows);
+      for (int i = 0; i < rows.length; i++) {
+        assertThat(predicted[i]).isEqualTo(outputs[i] * 12.5 + 250.0);
+      }
+      assertThatThrownBy(() -> bundle.scores(rows))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "scores are for binary-classification models; this bundle is regression: use"
+                  + " predictions");
+    }
+  }
+
+  @Test
+  void configsCheckTheFieldsOfTheirTask() {
+    assertThatThrownBy(() -> ModelConfig.multiclass("mlp", List.of(), 0, List.of("a", "a")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 2 distinct classes");
+    assertThatThrownBy(() -> ModelConfig.regression("mlp", List.of(), 0, 1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("targetScale > 0");
+    assertThatThrownBy(
+            () -> new ModelConfig("mlp", List.of(), 0, "0", "1", Task.REGRESSION, null, 0.0, 1.0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("negativeLabel and positiveLabel are for binary-classification");
   }
 
   @Test

@@ -13,10 +13,13 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import io.trainyard.contracts.spec.PipelineSpec;
+import io.trainyard.contracts.spec.Task;
 import io.trainyard.models.Djl;
 import io.trainyard.models.ModelBundle;
 import io.trainyard.models.ModelConfig;
 import io.trainyard.models.Preprocessing;
+import io.trainyard.stats.MulticlassMetrics;
+import io.trainyard.stats.RegressionMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -30,15 +33,40 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 
 /**
- * Trains a binary classifier (an MLP, or a single linear layer) with DJL on the CPU, keeps the
- * parameters of the epoch with the lowest validation loss and saves them as a {@link ModelBundle}.
+ * Trains a model (an MLP, or a single linear layer) with DJL on the CPU for one of three tasks,
+ * keeps the parameters of the epoch with the lowest validation loss and saves them as a {@link
+ * ModelBundle}.
+ *
+ * <p>The task is the {@link Target}'s:
+ *
+ * <table>
+ *   <caption>Tasks</caption>
+ *   <tr><th>task</th><th>outputs</th><th>loss</th><th>validation metrics per epoch</th></tr>
+ *   <tr><td>binary-classification</td><td>1: the logit of the positive class</td>
+ *       <td>sigmoid binary cross-entropy ({@link Loss#sigmoidBinaryCrossEntropyLoss})</td>
+ *       <td>val_loss, val_accuracy (threshold 0.5)</td></tr>
+ *   <tr><td>multiclass-classification</td><td>K: one logit per class</td>
+ *       <td>softmax cross-entropy on one-hot labels ({@link Loss#softmaxCrossEntropyLoss})</td>
+ *       <td>val_loss, val_accuracy (most probable class: {@code accuracy_score}), val_log_loss
+ *       ({@code log_loss} with eps clipping)</td></tr>
+ *   <tr><td>regression</td><td>1: the standardised target</td>
+ *       <td>mean squared error ({@link Loss#l2Loss} with weight 1) of the target standardised
+ *       with the train split's mean and population standard deviation (1 for a constant target);
+ *       both are saved in the bundle, which de-standardises its predictions</td>
+ *       <td>val_loss (standardised units, as the training loss), val_rmse, val_mae, val_r2
+ *       ({@code sqrt(mean_squared_error)}, {@code mean_absolute_error}, {@code r2_score} on the
+ *       de-standardised predictions)</td></tr>
+ * </table>
+ *
+ * <p>The metrics have scikit-learn's definitions ({@code trainyard-stats}). The classes of a
+ * multiclass target are given by the caller (training uses the sorted distinct labels of the train
+ * split); a validation row of another class cannot be represented and is the caller's error.
  *
  * <p>The run, from the spec's {@code training} section:
  *
  * <ul>
  *   <li>{@link Preprocessing} is fitted on the training rows only and applied to both splits;
- *   <li>loss: sigmoid binary cross-entropy on the logit ({@link
- *       Loss#sigmoidBinaryCrossEntropyLoss});
+ *   <li>loss: by task, above;
  *   <li>each epoch visits the training rows in mini-batches of {@code batchSize} (the last one may
  *       be smaller), in an order drawn by a {@link Random} seeded from ({@code seed}, epoch); the
  *       engine's generator (initialisation, dropout) is seeded from {@code seed}, and reseeded from
@@ -65,6 +93,21 @@ import java.util.function.BooleanSupplier;
 public final class MlpTrainer {
   /** The only early-stopping metric supported. */
   public static final String VAL_LOSS = "val_loss";
+
+  /** Validation accuracy (classification). */
+  public static final String VAL_ACCURACY = "val_accuracy";
+
+  /** Multiclass: scikit-learn's {@code log_loss} of the validation probabilities. */
+  public static final String VAL_LOG_LOSS = "val_log_loss";
+
+  /** Regression: {@code sqrt(mean_squared_error)} of the validation predictions. */
+  public static final String VAL_RMSE = "val_rmse";
+
+  /** Regression: {@code mean_absolute_error} of the validation predictions. */
+  public static final String VAL_MAE = "val_mae";
+
+  /** Regression: {@code r2_score} of the validation predictions. */
+  public static final String VAL_R2 = "val_r2";
 
   static final int EVAL_BATCH = 4096;
 
@@ -109,13 +152,13 @@ public final class MlpTrainer {
       }
     }
     // fail on the model type now, not after the data is prepared
-    modelConfig("negative", "positive");
+    modelConfig(Target.binary("negative", "positive"), 0, 1);
   }
 
   /**
-   * Trains on {@code data}, keeps the parameters of the best epoch by validation loss, and saves
-   * the bundle ({@link ModelBundle#save}) into {@code outDir} — unless cancelled, when nothing is
-   * written.
+   * Trains a binary classifier on {@code data} (y 1 = positive), keeps the parameters of the best
+   * epoch by validation loss, and saves the bundle ({@link ModelBundle#save}) into {@code outDir} —
+   * unless cancelled, when nothing is written; no checkpoints.
    *
    * @param negativeLabel the label of class 0
    * @param positiveLabel the label of class 1
@@ -131,15 +174,17 @@ public final class MlpTrainer {
       EpochListener listener,
       BooleanSupplier cancelled) {
     return train(
-        data, negativeLabel, positiveLabel, outDir, listener, cancelled, CheckpointStore.NONE);
+        data,
+        Target.binary(negativeLabel, positiveLabel),
+        outDir,
+        listener,
+        cancelled,
+        CheckpointStore.NONE);
   }
 
   /**
-   * As {@link #train(TrainingData, String, String, Path, EpochListener, BooleanSupplier)}, saving a
-   * {@link TrainerCheckpoint} to {@code checkpoints} after every epoch (before the listener hears
-   * of it) and, when {@code checkpoints} already holds one of this same training, resuming after
-   * its epoch: the run then ends with exactly the parameters an uninterrupted run ends with (same
-   * device and thread count).
+   * As {@link #train(TrainingData, Target, Path, EpochListener, BooleanSupplier, CheckpointStore)}
+   * for a binary target, {@code negativeLabel} class 0 and {@code positiveLabel} class 1.
    */
   public TrainingOutcome train(
       TrainingData data,
@@ -149,17 +194,74 @@ public final class MlpTrainer {
       EpochListener listener,
       BooleanSupplier cancelled,
       CheckpointStore checkpoints) {
+    return train(
+        data,
+        Target.binary(negativeLabel, positiveLabel),
+        outDir,
+        listener,
+        cancelled,
+        checkpoints);
+  }
+
+  /**
+   * Trains on {@code data} for {@code target}, keeps the parameters of the best epoch by validation
+   * loss, and saves the bundle ({@link ModelBundle#save}) into {@code outDir} — unless cancelled,
+   * when nothing is written. Saves a {@link TrainerCheckpoint} to {@code checkpoints} after every
+   * epoch (before the listener hears of it) and, when {@code checkpoints} already holds one of this
+   * same training, resumes after its epoch: the run then ends with exactly the parameters an
+   * uninterrupted run ends with (same device and thread count).
+   *
+   * @param target the task and its classes; {@code data}'s targets must fit it (class indices in
+   *     {@code [0, K)} for a classification)
+   * @param listener told about every finished epoch; an exception it throws aborts the run and
+   *     propagates
+   * @param cancelled polled before every mini-batch
+   * @throws IllegalArgumentException when a target value does not fit {@code target}
+   */
+  public TrainingOutcome train(
+      TrainingData data,
+      Target target,
+      Path outDir,
+      EpochListener listener,
+      BooleanSupplier cancelled,
+      CheckpointStore checkpoints) {
     Objects.requireNonNull(checkpoints, "checkpoints");
     Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(target, "target");
     Objects.requireNonNull(outDir, "outDir");
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(cancelled, "cancelled");
-    ModelConfig config = modelConfig(negativeLabel, positiveLabel);
+    Task task = target.task();
+    int classes = target.classes().size();
+    int[] trainClasses = null;
+    int[] valClasses = null;
+    double targetMean = 0;
+    double targetScale = 1;
+    if (task.classification()) {
+      boolean binary = task == Task.BINARY_CLASSIFICATION;
+      trainClasses = TrainingData.classIndices("trainY", data.trainY(), classes, binary);
+      valClasses = TrainingData.classIndices("valY", data.valY(), classes, binary);
+    } else {
+      double[] moments = meanAndScale(data.trainY());
+      targetMean = moments[0];
+      targetScale = moments[1];
+    }
+    ModelConfig config = modelConfig(target, targetMean, targetScale);
     Preprocessing pre = Preprocessing.fit(data.features(), data.trainX());
     int width = data.features().size();
     float[] trainX = flatten(pre.apply(data.trainX()), width);
     float[] valX = flatten(pre.apply(data.valX()), width);
     int rows = data.trainY().length;
+    // The labels the loss compares with, labelWidth floats per row.
+    int labelWidth = task == Task.MULTICLASS_CLASSIFICATION ? classes : 1;
+    float[] trainLabels = new float[rows * labelWidth];
+    for (int i = 0; i < rows; i++) {
+      switch (task) {
+        case BINARY_CLASSIFICATION -> trainLabels[i] = trainClasses[i];
+        case MULTICLASS_CLASSIFICATION -> trainLabels[i * classes + trainClasses[i]] = 1f;
+        case REGRESSION -> trainLabels[i] = (float) ((data.trainY()[i] - targetMean) / targetScale);
+      }
+    }
     int epochs = training.epochs();
     int batchSize = Math.min(training.batchSize(), rows);
     long seed = training.seed();
@@ -167,7 +269,7 @@ public final class MlpTrainer {
     Djl.configure();
     Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
     double[] learningRate = {learningRate(1)};
-    String fingerprint = fingerprint(data, negativeLabel, positiveLabel);
+    String fingerprint = fingerprint(data, target);
 
     List<EpochResult> history = new ArrayList<>();
     int bestEpoch = 0;
@@ -190,7 +292,7 @@ public final class MlpTrainer {
               training.weightDecay().floatValue(),
               positions);
       DefaultTrainingConfig trainingConfig =
-          new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
+          new DefaultTrainingConfig(loss(task))
               .optOptimizer(optimizer)
               .optDevices(new Device[] {Device.cpu()});
       try (Trainer trainer = model.newTrainer(trainingConfig)) {
@@ -231,7 +333,8 @@ public final class MlpTrainer {
               return cancelledOutcome(bestEpoch, history);
             }
             int size = Math.min(batchSize, rows - start);
-            double loss = trainBatch(trainer, trainX, data.trainY(), order, start, size, width);
+            double loss =
+                trainBatch(trainer, trainX, trainLabels, labelWidth, order, start, size, width);
             if (!Double.isFinite(loss)) {
               throw new TrainingDivergedException(
                   "the training loss diverged to "
@@ -247,17 +350,24 @@ public final class MlpTrainer {
             batches++;
           }
           double seconds = (System.nanoTime() - started) / 1e9;
-          double[] validation = validate(trainer, valX, data.valY(), width);
+          Validation validation =
+              switch (task) {
+                case BINARY_CLASSIFICATION -> validate(trainer, valX, valClasses, width);
+                case MULTICLASS_CLASSIFICATION ->
+                    validateMulticlass(trainer, valX, valClasses, classes, width);
+                case REGRESSION -> validateRegression(trainer, valX, data.valY(), config, width);
+              };
           EpochResult result =
               new EpochResult(
                   epoch,
                   epochs,
                   lossSum / batches,
-                  validation[0],
-                  validation[1],
+                  validation.loss(),
+                  validation.accuracy(),
                   rate,
                   rows / Math.max(seconds, 1e-9),
-                  gradientNorms / batches);
+                  gradientNorms / batches,
+                  validation.metrics());
           history.add(result);
           boolean improved =
               bestEpoch == 0
@@ -347,18 +457,22 @@ public final class MlpTrainer {
   }
 
   /**
-   * SHA-256 over the training settings, the labels and the data: a checkpoint resumes only the
-   * training it was taken from.
+   * SHA-256 over the training settings, the task, its labels and the data: a checkpoint resumes
+   * only the training it was taken from. A binary training's fingerprint is the one it had before
+   * tasks existed (its runs' checkpoints stay resumable).
    */
-  private String fingerprint(TrainingData data, String negativeLabel, String positiveLabel) {
+  private String fingerprint(TrainingData data, Target target) {
     try {
       java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
       // The settings' record text (deterministic: records and lists print their components);
       // not Jackson, which in the service would load the spec classes from a second class loader.
       digest.update(training.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      digest.update(
-          (negativeLabel + "\n" + positiveLabel + "\n" + data.features())
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      List<String> labels = target.classes();
+      String what =
+          target.task() == Task.BINARY_CLASSIFICATION
+              ? labels.get(0) + "\n" + labels.get(1) + "\n" + data.features()
+              : target.task().wire() + "\n" + labels + "\n" + data.features();
+      digest.update(what.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8 * 4096);
       for (double[][] rows : List.of(data.trainX(), data.valX())) {
         for (double[] row : rows) {
@@ -371,13 +485,18 @@ public final class MlpTrainer {
           }
         }
       }
-      for (int[] labels : List.of(data.trainY(), data.valY())) {
-        for (int label : labels) {
+      boolean classification = target.task().classification();
+      for (double[] ys : List.of(data.trainY(), data.valY())) {
+        for (double y : ys) {
           if (buffer.remaining() < 8) {
             digest.update(buffer.flip());
             buffer.clear();
           }
-          buffer.putInt(label);
+          if (classification) {
+            buffer.putInt((int) y);
+          } else {
+            buffer.putDouble(y);
+          }
         }
       }
       digest.update(buffer.flip());
@@ -409,29 +528,74 @@ public final class MlpTrainer {
     };
   }
 
-  private ModelConfig modelConfig(String negativeLabel, String positiveLabel) {
+  private ModelConfig modelConfig(Target target, double targetMean, double targetScale) {
     PipelineSpec.Model model = training.model();
-    return new ModelConfig(
-        model.type(),
-        model.hidden(),
-        model.dropout() == null ? 0 : model.dropout(),
-        Objects.requireNonNull(negativeLabel, "negativeLabel"),
-        Objects.requireNonNull(positiveLabel, "positiveLabel"));
+    double dropout = model.dropout() == null ? 0 : model.dropout();
+    List<String> classes = target.classes();
+    return switch (target.task()) {
+      case BINARY_CLASSIFICATION ->
+          new ModelConfig(model.type(), model.hidden(), dropout, classes.get(0), classes.get(1));
+      case MULTICLASS_CLASSIFICATION ->
+          ModelConfig.multiclass(model.type(), model.hidden(), dropout, classes);
+      case REGRESSION ->
+          ModelConfig.regression(model.type(), model.hidden(), dropout, targetMean, targetScale);
+    };
   }
 
-  /** One optimisation step on rows {@code order[start..start+size)}; returns the batch loss. */
+  /** The training loss of a task. */
+  private static Loss loss(Task task) {
+    return switch (task) {
+      case BINARY_CLASSIFICATION -> Loss.sigmoidBinaryCrossEntropyLoss();
+      // dense (one-hot) labels, logits in: -Σ onehot · logSoftmax(z), averaged over the rows
+      case MULTICLASS_CLASSIFICATION ->
+          Loss.softmaxCrossEntropyLoss("SoftmaxCrossEntropyLoss", 1f, -1, false, true);
+      // weight 1: the mean squared error (DJL's default weight ½ would halve it)
+      case REGRESSION -> Loss.l2Loss("L2Loss", 1f);
+    };
+  }
+
+  /**
+   * The mean and the population standard deviation of a regression target (1 when it is 0 up to
+   * rounding, as {@link Preprocessing} treats a constant feature).
+   */
+  static double[] meanAndScale(double[] y) {
+    double sum = 0;
+    for (double v : y) {
+      sum += v;
+    }
+    double mean = sum / y.length;
+    double squares = 0;
+    for (double v : y) {
+      squares += (v - mean) * (v - mean);
+    }
+    double std = Math.sqrt(squares / y.length);
+    double scale = std <= 10 * Math.ulp(1.0) * Math.max(1.0, Math.abs(mean)) ? 1.0 : std;
+    return new double[] {mean, scale};
+  }
+
+  /**
+   * One optimisation step on rows {@code order[start..start+size)}, {@code labelWidth} label values
+   * per row; returns the batch loss.
+   */
   private static double trainBatch(
-      Trainer trainer, float[] x, int[] y, int[] order, int start, int size, int width) {
+      Trainer trainer,
+      float[] x,
+      float[] y,
+      int labelWidth,
+      int[] order,
+      int start,
+      int size,
+      int width) {
     float[] batchX = new float[size * width];
-    float[] batchY = new float[size];
+    float[] batchY = new float[size * labelWidth];
     for (int i = 0; i < size; i++) {
       int row = order[start + i];
       System.arraycopy(x, row * width, batchX, i * width, width);
-      batchY[i] = y[row];
+      System.arraycopy(y, row * labelWidth, batchY, i * labelWidth, labelWidth);
     }
     try (NDManager manager = trainer.getManager().newSubManager()) {
       NDList inputs = new NDList(manager.create(batchX, new Shape(size, width)));
-      NDList labels = new NDList(manager.create(batchY, new Shape(size, 1)));
+      NDList labels = new NDList(manager.create(batchY, new Shape(size, labelWidth)));
       double loss;
       try (GradientCollector collector = trainer.newGradientCollector()) {
         NDList logits = trainer.forward(inputs);
@@ -444,8 +608,11 @@ public final class MlpTrainer {
     }
   }
 
+  /** What the validation rows measured after an epoch. */
+  private record Validation(double loss, double accuracy, Map<String, Double> metrics) {}
+
   /** Mean binary cross-entropy and accuracy at 0.5 over the validation rows, in inference mode. */
-  private static double[] validate(Trainer trainer, float[] x, int[] y, int width) {
+  private static Validation validate(Trainer trainer, float[] x, int[] y, int width) {
     int rows = y.length;
     double lossSum = 0;
     int correct = 0;
@@ -469,7 +636,96 @@ public final class MlpTrainer {
         }
       }
     }
-    return new double[] {lossSum / rows, correct / (double) rows};
+    return new Validation(lossSum / rows, correct / (double) rows, Map.of());
+  }
+
+  /**
+   * The block's outputs for the validation rows in inference mode, {@code outputs} per row,
+   * row-major.
+   */
+  private static float[] evaluate(Trainer trainer, float[] x, int rows, int outputs, int width) {
+    float[] all = new float[rows * outputs];
+    try (NDManager manager = trainer.getManager().newSubManager()) {
+      for (int start = 0; start < rows; start += EVAL_BATCH) {
+        int size = Math.min(EVAL_BATCH, rows - start);
+        float[] chunk = new float[size * width];
+        System.arraycopy(x, start * width, chunk, 0, size * width);
+        try (NDManager batch = manager.newSubManager()) {
+          NDList out = trainer.evaluate(new NDList(batch.create(chunk, new Shape(size, width))));
+          float[] z = out.singletonOrThrow().toFloatArray();
+          System.arraycopy(z, 0, all, start * outputs, size * outputs);
+        }
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Multiclass: the mean softmax cross-entropy of the logits ({@code logsumexp(z) - z_y}, in double
+   * precision), the accuracy of the most probable class and scikit-learn's log loss of the softmax
+   * probabilities — the probabilities {@link ModelBundle#probabilities} gives.
+   */
+  private static Validation validateMulticlass(
+      Trainer trainer, float[] x, int[] y, int classes, int width) {
+    int rows = y.length;
+    float[] z = evaluate(trainer, x, rows, classes, width);
+    double lossSum = 0;
+    double[][] probabilities = new double[rows][];
+    int[] predicted = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      int offset = i * classes;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < classes; c++) {
+        max = Math.max(max, z[offset + c]);
+      }
+      double sum = 0;
+      for (int c = 0; c < classes; c++) {
+        sum += Math.exp(z[offset + c] - max);
+      }
+      lossSum += max + Math.log(sum) - z[offset + y[i]];
+      probabilities[i] = ModelBundle.softmax(z, offset, classes);
+      predicted[i] = ModelBundle.argmax(probabilities[i], classes);
+    }
+    double accuracy = MulticlassMetrics.accuracy(y, predicted);
+    return new Validation(
+        lossSum / rows,
+        accuracy,
+        Map.of(VAL_LOG_LOSS, MulticlassMetrics.logLoss(y, probabilities)));
+  }
+
+  /**
+   * Regression: the mean squared error of the standardised outputs against the standardised targets
+   * (the training loss's units), then rmse, mae and r2 of the de-standardised predictions — the
+   * values {@link ModelBundle#predictions} gives — against the targets.
+   */
+  private static Validation validateRegression(
+      Trainer trainer, float[] x, double[] y, ModelConfig config, int width) {
+    int rows = y.length;
+    float[] z = evaluate(trainer, x, rows, 1, width);
+    double lossSum = 0;
+    double[] predicted = new double[rows];
+    for (int i = 0; i < rows; i++) {
+      double standardised = (y[i] - config.targetMean()) / config.targetScale();
+      double d = z[i] - standardised;
+      lossSum += d * d;
+      predicted[i] = ModelBundle.destandardise(z[i], config);
+    }
+    Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+    if (allFinite(predicted)) {
+      metrics.put(VAL_RMSE, RegressionMetrics.rmse(y, predicted));
+      metrics.put(VAL_MAE, RegressionMetrics.mae(y, predicted));
+      metrics.put(VAL_R2, RegressionMetrics.r2(y, predicted));
+    }
+    return new Validation(lossSum / rows, Double.NaN, metrics);
+  }
+
+  private static boolean allFinite(double[] values) {
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static float[][] snapshot(Model model) {
@@ -501,11 +757,19 @@ public final class MlpTrainer {
         bestEpoch, history.size(), TrainingOutcome.CANCELLED, history, metrics, true);
   }
 
+  /**
+   * The outcome's metrics of an epoch: {@code train_loss}, {@code val_loss}, {@code val_accuracy}
+   * (classification) and the epoch's further metrics.
+   */
   private static Map<String, Double> metrics(EpochResult epoch) {
-    return Map.of(
-        "train_loss", epoch.trainLoss(),
-        "val_loss", epoch.valLoss(),
-        "val_accuracy", epoch.valAccuracy());
+    Map<String, Double> metrics = new java.util.HashMap<>();
+    metrics.put("train_loss", epoch.trainLoss());
+    metrics.put(VAL_LOSS, epoch.valLoss());
+    if (!Double.isNaN(epoch.valAccuracy())) {
+      metrics.put(VAL_ACCURACY, epoch.valAccuracy());
+    }
+    metrics.putAll(epoch.metrics());
+    return metrics;
   }
 
   private static float[] flatten(double[][] rows, int width) {

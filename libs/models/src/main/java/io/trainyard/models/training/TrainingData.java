@@ -4,16 +4,21 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The numeric training and validation splits of a binary classification dataset.
+ * The numeric training and validation splits of a dataset.
+ *
+ * <p>The target {@code y} of a row is, by the {@link Target} it is trained for: binary, 1 for the
+ * positive class and 0 for the negative; multiclass, the index of the class in {@link
+ * Target#classes()}; regression, the target value itself. The trainer checks that the values fit
+ * the target; this record only that they are finite.
  *
  * @param features the feature names, one per column
  * @param trainX the training rows, {@code NaN} where a value is missing
- * @param trainY the training labels: 1 for the positive class, 0 for the negative
+ * @param trainY the training targets
  * @param valX the validation rows
- * @param valY the validation labels
+ * @param valY the validation targets
  */
 public record TrainingData(
-    List<String> features, double[][] trainX, int[] trainY, double[][] valX, int[] valY) {
+    List<String> features, double[][] trainX, double[] trainY, double[][] valX, double[] valY) {
 
   public TrainingData {
     features = List.copyOf(Objects.requireNonNull(features, "features"));
@@ -34,14 +39,53 @@ public record TrainingData(
     if (trainX.length != trainY.length || valX.length != valY.length) {
       throw new IllegalArgumentException("rows and labels differ in number");
     }
-    checkLabels("trainY", trainY);
-    checkLabels("valY", valY);
+    checkFinite("trainY", trainY);
+    checkFinite("valY", valY);
   }
 
-  private static void checkLabels(String name, int[] y) {
+  /** Classification data: {@code y} the class index of each row (binary: 1 = positive). */
+  public TrainingData(
+      List<String> features, double[][] trainX, int[] trainY, double[][] valX, int[] valY) {
+    this(features, trainX, toDouble(trainY, "trainY"), valX, toDouble(valY, "valY"));
+  }
+
+  /**
+   * The class indices of {@code y}, checked to lie in {@code [0, classes)}; {@code binary} words
+   * the error as binary labels.
+   */
+  static int[] classIndices(String name, double[] y, int classes, boolean binary) {
+    int[] out = new int[y.length];
     for (int i = 0; i < y.length; i++) {
-      if (y[i] != 0 && y[i] != 1) {
-        throw new IllegalArgumentException(name + "[" + i + "] is " + y[i] + ", expected 0 or 1");
+      double v = y[i];
+      if (v != Math.rint(v) || v < 0 || v >= classes) {
+        throw new IllegalArgumentException(
+            name
+                + "["
+                + i
+                + "] is "
+                + v
+                + (binary
+                    ? ", expected 0 or 1"
+                    : ", expected a class index in [0, " + classes + ")"));
+      }
+      out[i] = (int) v;
+    }
+    return out;
+  }
+
+  private static double[] toDouble(int[] y, String name) {
+    Objects.requireNonNull(y, name);
+    double[] out = new double[y.length];
+    for (int i = 0; i < y.length; i++) {
+      out[i] = y[i];
+    }
+    return out;
+  }
+
+  private static void checkFinite(String name, double[] y) {
+    for (int i = 0; i < y.length; i++) {
+      if (!Double.isFinite(y[i])) {
+        throw new IllegalArgumentException(name + "[" + i + "] is " + y[i] + ", expected a number");
       }
     }
   }

@@ -13,8 +13,9 @@ import java.util.Objects;
  * @param stopReason {@code reached max epochs}, {@code early stopping: val_loss did not improve by
  *     <minDelta> for <patience> epochs} or {@code cancelled}
  * @param history every finished epoch, in order
- * @param metrics of the best epoch: {@code train_loss}, {@code val_loss}, {@code val_accuracy};
- *     empty when no epoch finished
+ * @param metrics of the best epoch: {@code train_loss}, {@code val_loss}, {@code val_accuracy}
+ *     (classification) and the task's further metrics ({@link EpochResult#metrics()}); empty when
+ *     no epoch finished
  * @param cancelled whether the run was cancelled (then nothing was saved)
  */
 public record TrainingOutcome(

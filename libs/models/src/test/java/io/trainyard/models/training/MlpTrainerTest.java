@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.Task;
 import io.trainyard.models.ModelBundle;
@@ -238,7 +240,8 @@ class MlpTrainerTest {
         e.valAccuracy(),
         e.learningRate(),
         0,
-        e.gradientNorm());
+        e.gradientNorm(),
+        e.metrics());
   }
 
   @Test
@@ -313,13 +316,301 @@ class MlpTrainerTest {
     assertThat(linear.learningRate(10)).isCloseTo(0.001, within(1e-12));
   }
 
+  @Test
+  void multiclassLearnsThreeBlobsAndItsBundleGivesTheBestEpochsMetrics(@TempDir Path dir)
+      throws Exception {
+    TrainingData data = threeBlobs(1500, 450, 21);
+    List<String> classes = List.of("bird", "cat", "dog");
+    List<EpochResult> seen = new ArrayList<>();
+    Path out = dir.resolve("model");
+
+    TrainingOutcome outcome =
+        new MlpTrainer(training(15, 64, "adamw", "cosine", 4, 0.0, 0.005))
+            .train(data, Target.multiclass(classes), out, seen::add, () -> false, noCheckpoints());
+
+    assertThat(seen)
+        .allSatisfy(
+            e -> {
+              assertThat(e.trainLoss()).isFinite().isPositive();
+              assertThat(e.valLoss()).isFinite().isPositive();
+              assertThat(e.valAccuracy()).isBetween(0.0, 1.0);
+              assertThat(e.metrics()).containsOnlyKeys("val_log_loss");
+              // sklearn's log_loss only clips at float64 eps: it is the cross-entropy
+              assertThat(e.metrics().get("val_log_loss")).isCloseTo(e.valLoss(), within(1e-6));
+            });
+    assertThat(seen.get(seen.size() - 1).trainLoss()).isLessThan(seen.get(0).trainLoss());
+    EpochResult best = seen.get(outcome.bestEpoch() - 1);
+    System.out.printf(
+        "3 blobs: %d epochs, best %d, val_accuracy %.3f, val_log_loss %.4f%n",
+        outcome.epochsRun(),
+        outcome.bestEpoch(),
+        best.valAccuracy(),
+        best.metrics().get("val_log_loss"));
+    assertThat(best.valAccuracy()).isGreaterThan(0.9);
+    assertThat(outcome.metrics())
+        .containsOnlyKeys("train_loss", "val_loss", "val_accuracy", "val_log_loss")
+        .containsEntry("val_accuracy", best.valAccuracy())
+        .containsEntry("val_log_loss", best.metrics().get("val_log_loss"));
+
+    JsonNode json = new ObjectMapper().readTree(out.resolve("model.json").toFile());
+    assertThat(json.at("/config/task").asText()).isEqualTo("multiclass-classification");
+    assertThat(json.at("/config/classes").toString()).isEqualTo("[\"bird\",\"cat\",\"dog\"]");
+    assertThat(json.at("/config/positiveLabel").isMissingNode()).isTrue();
+    assertThat(json.at("/signature/output").asText())
+        .isEqualTo("probabilities of [bird, cat, dog] (softmax)");
+    try (ModelBundle bundle = ModelBundle.load(out)) {
+      assertThat(bundle.task()).isEqualTo(Task.MULTICLASS_CLASSIFICATION);
+      assertThat(bundle.classes()).containsExactly("bird", "cat", "dog");
+      double[][] p = bundle.probabilities(data.valX());
+      String[] predicted = bundle.predictClasses(p);
+      int[] y = new int[p.length];
+      int correct = 0;
+      for (int i = 0; i < p.length; i++) {
+        assertThat(p[i]).hasSize(3);
+        assertThat(p[i][0] + p[i][1] + p[i][2]).isCloseTo(1.0, within(1e-12));
+        y[i] = (int) data.valY()[i];
+        if (predicted[i].equals(classes.get(y[i]))) {
+          correct++;
+        }
+      }
+      assertThat(correct / (double) p.length).isCloseTo(best.valAccuracy(), within(1e-9));
+      assertThat(io.trainyard.stats.MulticlassMetrics.logLoss(y, p))
+          .isCloseTo(best.metrics().get("val_log_loss"), within(1e-6));
+      assertThatThrownBy(() -> bundle.scores(data.valX()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("this bundle is multiclass-classification");
+      assertThatThrownBy(() -> bundle.predictions(data.valX()))
+          .isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void multiclassWithTheSameSeedGivesBitIdenticalParameters(@TempDir Path dir) throws Exception {
+    TrainingData data = threeBlobs(600, 200, 5);
+    PipelineSpec.Training training = training(4, 50, "adam", "step", 5, 0.0);
+    Target target = Target.multiclass(List.of("a", "b", "c"));
+
+    TrainingOutcome first =
+        new MlpTrainer(training)
+            .train(data, target, dir.resolve("a"), e -> {}, () -> false, noCheckpoints());
+    TrainingOutcome second =
+        new MlpTrainer(training)
+            .train(data, target, dir.resolve("b"), e -> {}, () -> false, noCheckpoints());
+
+    assertThat(Files.readAllBytes(dir.resolve("b").resolve("model-0000.params")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve("model-0000.params")));
+    assertThat(second.history().stream().map(MlpTrainerTest::withoutTiming))
+        .containsExactlyElementsOf(
+            first.history().stream().map(MlpTrainerTest::withoutTiming).toList());
+    assertThat(second.metrics()).isEqualTo(first.metrics());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"multiclass-classification", "regression"})
+  void otherTasksResumeFromACheckpointBitIdentically(String task, @TempDir Path dir)
+      throws Exception {
+    boolean regression = task.equals("regression");
+    TrainingData data = regression ? linear(500, 150, 8) : threeBlobs(500, 150, 8);
+    Target target = regression ? Target.regression() : Target.multiclass(List.of("x", "y", "z"));
+    PipelineSpec.Training training = training(5, 64, "adamw", "cosine", 50, 0.0);
+
+    MemoryCheckpoints whole = new MemoryCheckpoints();
+    TrainingOutcome uninterrupted =
+        new MlpTrainer(training).train(data, target, dir.resolve("a"), e -> {}, () -> false, whole);
+    MemoryCheckpoints broken = new MemoryCheckpoints();
+    assertThatThrownBy(
+            () ->
+                new MlpTrainer(training)
+                    .train(
+                        data,
+                        target,
+                        dir.resolve("b"),
+                        e -> {
+                          if (e.epoch() == 2) {
+                            throw new IllegalStateException("killed");
+                          }
+                        },
+                        () -> false,
+                        broken))
+        .hasMessage("killed");
+    List<Integer> resumedEpochs = new ArrayList<>();
+    TrainingOutcome resumed =
+        new MlpTrainer(training)
+            .train(
+                data,
+                target,
+                dir.resolve("b"),
+                e -> resumedEpochs.add(e.epoch()),
+                () -> false,
+                broken);
+
+    assertThat(resumedEpochs).containsExactly(3, 4, 5);
+    for (int i = 0; i < 5; i++) {
+      assertThat(withoutTiming(resumed.history().get(i)))
+          .isEqualTo(withoutTiming(uninterrupted.history().get(i)));
+    }
+    assertThat(resumed.metrics()).isEqualTo(uninterrupted.metrics());
+    assertThat(Files.readAllBytes(dir.resolve("b").resolve("model-0000.params")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve("model-0000.params")));
+    if (!regression) {
+      // A checkpoint of the same data with other class labels is another training.
+      List<Integer> epochs = new ArrayList<>();
+      new MlpTrainer(training)
+          .train(
+              data,
+              Target.multiclass(List.of("x", "y", "w")),
+              dir.resolve("c"),
+              e -> epochs.add(e.epoch()),
+              () -> false,
+              broken);
+      assertThat(epochs).containsExactly(1, 2, 3, 4, 5);
+    }
+  }
+
+  @Test
+  void regressionLearnsALinearTargetAndItsBundleDestandardises(@TempDir Path dir) throws Exception {
+    TrainingData data = linear(1500, 400, 31);
+    List<EpochResult> seen = new ArrayList<>();
+    Path out = dir.resolve("model");
+
+    TrainingOutcome outcome =
+        new MlpTrainer(training(20, 64, "adam", "cosine", 4, 0.0, 0.005))
+            .train(data, Target.regression(), out, seen::add, () -> false, noCheckpoints());
+
+    assertThat(seen)
+        .allSatisfy(
+            e -> {
+              assertThat(e.valAccuracy()).isNaN();
+              assertThat(e.metrics()).containsOnlyKeys("val_rmse", "val_mae", "val_r2");
+            });
+    EpochResult best = seen.get(outcome.bestEpoch() - 1);
+    System.out.printf(
+        "linear target: %d epochs, best %d, val_r2 %.4f, val_rmse %.3f%n",
+        outcome.epochsRun(),
+        outcome.bestEpoch(),
+        best.metrics().get("val_r2"),
+        best.metrics().get("val_rmse"));
+    assertThat(best.metrics().get("val_r2")).isGreaterThan(0.9);
+    assertThat(outcome.metrics())
+        .containsOnlyKeys("train_loss", "val_loss", "val_rmse", "val_mae", "val_r2");
+    double[] moments = MlpTrainer.meanAndScale(data.trainY());
+    // val_loss is the MSE of the standardised target: rmse = sqrt(val_loss) * scale
+    assertThat(best.metrics().get("val_rmse"))
+        .isCloseTo(Math.sqrt(best.valLoss()) * moments[1], within(1e-6 * moments[1]));
+
+    JsonNode json = new ObjectMapper().readTree(out.resolve("model.json").toFile());
+    assertThat(json.at("/config/task").asText()).isEqualTo("regression");
+    assertThat(json.at("/config/targetMean").asDouble()).isEqualTo(moments[0]);
+    assertThat(json.at("/config/targetScale").asDouble()).isEqualTo(moments[1]);
+    try (ModelBundle bundle = ModelBundle.load(out)) {
+      assertThat(bundle.task()).isEqualTo(Task.REGRESSION);
+      assertThat(bundle.classes()).isEmpty();
+      double[] predicted = bundle.predictions(data.valX());
+      assertThat(io.trainyard.stats.RegressionMetrics.rmse(data.valY(), predicted))
+          .isCloseTo(best.metrics().get("val_rmse"), within(1e-9));
+      assertThat(io.trainyard.stats.RegressionMetrics.mae(data.valY(), predicted))
+          .isCloseTo(best.metrics().get("val_mae"), within(1e-9));
+      assertThat(io.trainyard.stats.RegressionMetrics.r2(data.valY(), predicted))
+          .isCloseTo(best.metrics().get("val_r2"), within(1e-12));
+      assertThatThrownBy(() -> bundle.probabilities(data.valX()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("regression");
+    }
+  }
+
+  @Test
+  void targetsThatDoNotFitTheTaskAreRefused(@TempDir Path dir) {
+    MlpTrainer trainer = new MlpTrainer(training(1, 50, "adam", "constant", 5, 0.0));
+    TrainingData threeClasses = threeBlobs(100, 30, 1);
+    assertThatThrownBy(
+            () -> trainer.train(threeClasses, "0", "1", dir.resolve("a"), e -> {}, () -> false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expected 0 or 1");
+    assertThatThrownBy(
+            () ->
+                trainer.train(
+                    threeClasses,
+                    Target.multiclass(List.of("a", "b")),
+                    dir.resolve("b"),
+                    e -> {},
+                    () -> false,
+                    noCheckpoints()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expected a class index in [0, 2)")
+        .hasMessageNotContaining("expected 0 or 1");
+    assertThatThrownBy(
+            () ->
+                new TrainingData(
+                    List.of("f"),
+                    new double[][] {{1}},
+                    new double[] {Double.NaN},
+                    new double[][] {{1}},
+                    new double[] {1}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("trainY[0] is NaN, expected a number");
+    assertThat(dir.resolve("a")).doesNotExist();
+  }
+
+  private static CheckpointStore noCheckpoints() {
+    return CheckpointStore.NONE;
+  }
+
+  /** Three Gaussian blobs, one per class, centres far apart on the first features. */
+  private static TrainingData threeBlobs(int train, int val, long seed) {
+    Random random = new Random(seed);
+    double[][] x = new double[train + val][FEATURES];
+    int[] y = new int[train + val];
+    double[][] centres = new double[3][FEATURES];
+    for (int c = 0; c < 3; c++) {
+      for (int j = 0; j < FEATURES; j++) {
+        centres[c][j] = 2.0 * Math.cos(2 * Math.PI * (c + j) / 3.0);
+      }
+    }
+    for (int i = 0; i < x.length; i++) {
+      y[i] = random.nextInt(3);
+      for (int j = 0; j < FEATURES; j++) {
+        x[i][j] = (centres[y[i]][j] + random.nextGaussian()) * (j + 1) + 10 * j;
+        if (random.nextDouble() < 0.02) {
+          x[i][j] = Double.NaN;
+        }
+      }
+    }
+    return split(x, y, train);
+  }
+
+  /** y = 1000 + Σ (j + 1)·x_j + noise (sd 1): a target far from 0 with a large scale. */
+  private static TrainingData linear(int train, int val, long seed) {
+    Random random = new Random(seed);
+    int n = train + val;
+    double[][] x = new double[n][FEATURES];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = 1000;
+      for (int j = 0; j < FEATURES; j++) {
+        x[i][j] = random.nextGaussian();
+        y[i] += (j + 1) * x[i][j];
+      }
+      y[i] += random.nextGaussian();
+    }
+    List<String> features = new ArrayList<>();
+    for (int j = 0; j < FEATURES; j++) {
+      features.add("f" + j);
+    }
+    return new TrainingData(
+        features,
+        java.util.Arrays.copyOfRange(x, 0, train),
+        java.util.Arrays.copyOfRange(y, 0, train),
+        java.util.Arrays.copyOfRange(x, train, n),
+        java.util.Arrays.copyOfRange(y, train, n));
+  }
+
   /** The bundle's scores on the validation rows give the best epoch's loss and accuracy. */
   private static void assertBundleMatches(ModelBundle bundle, TrainingData data, EpochResult best) {
     double[] scores = bundle.scores(data.valX());
     int correct = 0;
     double loss = 0;
     for (int i = 0; i < scores.length; i++) {
-      int y = data.valY()[i];
+      int y = (int) data.valY()[i];
       if ((scores[i] >= 0.5 ? 1 : 0) == y) {
         correct++;
       }

@@ -46,6 +46,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Evaluation over the real stack: a dataset version and trained models are written to the object
@@ -57,6 +59,7 @@ import org.junit.jupiter.api.Test;
 class EvaluationFlowTest {
 
   @Inject ObjectStore store;
+  @Inject io.trainyard.platform.specs.PipelineCatalog catalog;
 
   private static final SplitConfig SPLIT =
       new SplitConfig(
@@ -294,6 +297,49 @@ class EvaluationFlowTest {
         .contains(pipeline);
   }
 
+  /**
+   * Multiclass and regression models are trained but not evaluated yet: their models.trained is
+   * refused with its reason on the dead-letter topic, and no evaluation is recorded.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"multiclass-classification", "regression"})
+  void aModelOfATaskNotEvaluatedYetIsDeadLetteredWithTheReason(String task) {
+    String pipeline =
+        TestEvents.applySpec(
+            "{\"name\": \""
+                + UniqueNames.of("task")
+                + "\", \"task\": \""
+                + task
+                + "\", \"target\": \"y\"}");
+    await().atMost(Duration.ofSeconds(60)).until(() -> catalog.find(pipeline).isPresent());
+    publishTrained(
+        new ModelTrained(
+            UUID.randomUUID().toString(),
+            pipeline,
+            1,
+            1,
+            "s3://trainyard/models/" + pipeline + "/v1/manifest.json",
+            Map.of(),
+            Map.of("val_loss", 0.5),
+            new ModelTrained.Lineage(hash("x"), null, null, Trigger.DATA, null, null),
+            io.trainyard.contracts.spec.Task.fromWire(task),
+            task.equals("regression") ? null : List.of("a", "b", "c")),
+        UUID.randomUUID().toString());
+    var dead =
+        EventLog.awaitAtLeast(
+            TestTopics.dlqOf(Topic.MODELS_TRAINED), r -> pipeline.equals(r.key()), 1);
+    assertThat(dead).hasSize(1);
+    assertThat(EventLog.header(dead.get(0), "trainyard_dlq_reason"))
+        .isEqualTo("poison: task " + task + " is not evaluated yet; binary-classification is");
+    assertThat(
+            EventLog.matching(TestTopics.of(Topic.MODELS_EVALUATED), r -> pipeline.equals(r.key())))
+        .isEmpty();
+    get("/api/v1/pipelines/" + pipeline + "/models")
+        .then()
+        .statusCode(200)
+        .body("size()", org.hamcrest.Matchers.equalTo(0));
+  }
+
   @Test
   void unknownModelsAndChampionsAre404Problems() {
     String pipeline = UniqueNames.of("nomodels");
@@ -319,7 +365,8 @@ class EvaluationFlowTest {
         var statement = connection.createStatement();
         var rows =
             statement.executeQuery(
-                "select cast(actual as integer), cast(predicted as integer), score from read_parquet('"
+                "select cast(actual as integer), cast(predicted as integer), score from"
+                    + " read_parquet('"
                     + file
                     + "') order by row_id")) {
       List<double[]> out = new java.util.ArrayList<>();

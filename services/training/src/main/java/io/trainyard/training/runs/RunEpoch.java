@@ -50,6 +50,13 @@ public class RunEpoch extends PanacheEntityBase {
   @Column(name = "eta_seconds")
   public Double etaSeconds;
 
+  /**
+   * The task's further validation metrics as a JSON object (multiclass {@code val_log_loss};
+   * regression {@code val_rmse}, {@code val_mae}, {@code val_r2}); null when there are none.
+   */
+  @Column(name = "metrics_json")
+  public String metricsJson;
+
   @Column(name = "recorded_at", nullable = false)
   public Instant recordedAt;
 

@@ -13,6 +13,7 @@ import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.NumericTable;
 import io.trainyard.models.ModelBundle;
 import io.trainyard.models.training.MlpTrainer;
+import io.trainyard.models.training.Target;
 import io.trainyard.models.training.TrainingData;
 import io.trainyard.models.training.TrainingDivergedException;
 import io.trainyard.models.training.TrainingOutcome;
@@ -128,10 +129,6 @@ public class RunExecutor {
 
   private void train(Run run, PipelineCatalog.KnownSpec known, Control control) {
     PipelineSpec spec = known.spec();
-    if (spec.task() != Task.BINARY_CLASSIFICATION) {
-      throw new RunFailure(
-          "task " + spec.task().wire() + " is not trained yet; binary-classification is");
-    }
     if (run.modelVersion != null) {
       Optional<Manifest> written = store.manifest(Layout.model(run.pipeline, run.modelVersion));
       if (written.isPresent() && run.runId.equals(text(written.get().metadata(), "runId"))) {
@@ -183,26 +180,24 @@ public class RunExecutor {
       if (validation.labels().length == 0) {
         throw new RunFailure("the validation split is empty: early stopping needs it");
       }
-      TreeSet<String> values = new TreeSet<>(List.of(train.labels()));
-      values.addAll(List.of(validation.labels()));
-      if (values.size() != 2) {
-        throw new RunFailure(
-            "binary classification needs exactly 2 target values, the dataset has " + values);
-      }
-      String positive;
-      try {
-        positive = DatasetLabels.positiveClass(values, spec.positiveClassIfSet());
-      } catch (IllegalArgumentException e) {
-        throw new RunFailure(e.getMessage());
-      }
-      String negative = values.first().equals(positive) ? values.last() : values.first();
+      Target learned = target(spec, target, train, validation);
       TrainingData data =
-          new TrainingData(
-              features,
-              train.x(),
-              ys(train.labels(), positive),
-              validation.x(),
-              ys(validation.labels(), positive));
+          switch (spec.task()) {
+            case REGRESSION ->
+                new TrainingData(
+                    features,
+                    train.x(),
+                    values(train.labels(), target, DatasetIngested.TRAIN),
+                    validation.x(),
+                    values(validation.labels(), target, DatasetIngested.VALIDATION));
+            case BINARY_CLASSIFICATION, MULTICLASS_CLASSIFICATION ->
+                new TrainingData(
+                    features,
+                    train.x(),
+                    classIndices(train.labels(), learned.classes()),
+                    validation.x(),
+                    classIndices(validation.labels(), learned.classes()));
+          };
       Path out = work.resolve("model");
       Files.createDirectories(out);
       long trainingStarted = System.nanoTime();
@@ -213,8 +208,7 @@ public class RunExecutor {
             new MlpTrainer(spec.training())
                 .train(
                     data,
-                    negative,
-                    positive,
+                    learned,
                     out,
                     epoch -> {
                       if (!control.leaseHeld()) {
@@ -254,8 +248,14 @@ public class RunExecutor {
       metadata.put("specHash", known.contentHash());
       metadata.put("features", features);
       metadata.put("target", target);
-      metadata.put("positiveLabel", positive);
-      metadata.put("negativeLabel", negative);
+      metadata.put("task", spec.task().wire());
+      if (spec.task() == Task.BINARY_CLASSIFICATION) {
+        metadata.put("positiveLabel", learned.classes().get(1));
+        metadata.put("negativeLabel", learned.classes().get(0));
+      }
+      if (spec.task().classification()) {
+        metadata.put("classes", learned.classes());
+      }
       metadata.put("metrics", outcome.metrics());
       metadata.put("bestEpoch", outcome.bestEpoch());
       metadata.put("epochsRun", outcome.epochsRun());
@@ -310,7 +310,9 @@ public class RunExecutor {
                 run.parentModel,
                 Trigger.fromWire(run.trigger),
                 meta.path("seed").isNumber() ? meta.path("seed").asLong() : null,
-                meta.path("epochsRun").isNumber() ? meta.path("epochsRun").asInt() : null));
+                meta.path("epochsRun").isNumber() ? meta.path("epochsRun").asInt() : null),
+            text(meta, "task") == null ? null : Task.fromWire(text(meta, "task")),
+            classes(meta));
     runs.succeed(run, trained, meta.path("bestEpoch").asInt(), text(meta, "stopReason"));
     LOG.infof(
         "run %s succeeded: %s model v%d (%s)",
@@ -325,12 +327,120 @@ public class RunExecutor {
     }
   }
 
-  static int[] ys(String[] labels, String positive) {
+  /**
+   * What the run trains for, from the spec's task and the splits' labels.
+   *
+   * <ul>
+   *   <li>binary: exactly two target values over both splits; the positive class is the spec's
+   *       {@code positiveClass}, or the greater value;
+   *   <li>multiclass: the classes are the distinct labels of the train split in label order ({@link
+   *       DatasetLabels#sorted}: numeric when every label is a number). At least two are needed. A
+   *       validation label the train split lacks fails the run: the model could never predict it,
+   *       and dropping its rows would hide it from the validation metrics — the split has to change
+   *       (ingestion stratifies classification splits by the target, so this happens only to a
+   *       class too rare to reach the train split);
+   *   <li>regression: no classes; {@link #values} checks the target is numeric.
+   * </ul>
+   */
+  static Target target(
+      PipelineSpec spec, String column, NumericTable train, NumericTable validation) {
+    switch (spec.task()) {
+      case BINARY_CLASSIFICATION -> {
+        TreeSet<String> values = new TreeSet<>(List.of(train.labels()));
+        values.addAll(List.of(validation.labels()));
+        if (values.size() != 2) {
+          throw new RunFailure(
+              "binary classification needs exactly 2 target values, the dataset has " + values);
+        }
+        String positive;
+        try {
+          positive = DatasetLabels.positiveClass(values, spec.positiveClassIfSet());
+        } catch (IllegalArgumentException e) {
+          throw new RunFailure(e.getMessage());
+        }
+        String negative = values.first().equals(positive) ? values.last() : values.first();
+        return Target.binary(negative, positive);
+      }
+      case MULTICLASS_CLASSIFICATION -> {
+        List<String> classes = DatasetLabels.sorted(new TreeSet<>(List.of(train.labels())));
+        if (classes.size() < 2) {
+          throw new RunFailure(
+              "multiclass classification needs at least 2 target values in the train split, '"
+                  + column
+                  + "' has "
+                  + classes);
+        }
+        TreeSet<String> unseen = new TreeSet<>(List.of(validation.labels()));
+        unseen.removeAll(classes);
+        if (!unseen.isEmpty()) {
+          throw new RunFailure(
+              "the validation split has target values the train split lacks: "
+                  + DatasetLabels.sorted(unseen)
+                  + " (the model's classes are the train split's "
+                  + classes
+                  + "); a class seen only in validation cannot be learned: add rows of it so"
+                  + " that the train split holds some, or remove it");
+        }
+        return Target.multiclass(classes);
+      }
+      case REGRESSION -> {
+        return Target.regression();
+      }
+      default -> throw new IllegalStateException("task " + spec.task());
+    }
+  }
+
+  /** The class index of each label in {@code classes} (each label is one of them). */
+  static int[] classIndices(String[] labels, List<String> classes) {
+    Map<String, Integer> index = new java.util.HashMap<>();
+    for (int c = 0; c < classes.size(); c++) {
+      index.put(classes.get(c), c);
+    }
     int[] y = new int[labels.length];
     for (int i = 0; i < labels.length; i++) {
-      y[i] = labels[i].equals(positive) ? 1 : 0;
+      y[i] = index.get(labels[i]);
     }
     return y;
+  }
+
+  /**
+   * The numeric value of each label of a regression target.
+   *
+   * @throws RunFailure naming the first value that is not a finite number
+   */
+  static double[] values(String[] labels, String column, String split) {
+    double[] y = new double[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      double v;
+      try {
+        v = new java.math.BigDecimal(labels[i]).doubleValue();
+      } catch (NumberFormatException e) {
+        v = Double.NaN;
+      }
+      if (!Double.isFinite(v)) {
+        throw new RunFailure(
+            "regression needs a numeric target, but '"
+                + column
+                + "' has the value '"
+                + labels[i]
+                + "' in the "
+                + split
+                + " split");
+      }
+      y[i] = v;
+    }
+    return y;
+  }
+
+  /** The model manifest's classes; null when it has none (regression, or written before). */
+  private static List<String> classes(JsonNode meta) {
+    JsonNode classes = meta.get("classes");
+    if (classes == null || !classes.isArray()) {
+      return null;
+    }
+    List<String> labels = new java.util.ArrayList<>();
+    classes.forEach(c -> labels.add(c.asText()));
+    return labels;
   }
 
   private static String text(JsonNode node, String field) {

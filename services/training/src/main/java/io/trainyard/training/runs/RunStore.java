@@ -154,15 +154,13 @@ public class RunStore {
               List<String> ids =
                   entityManager
                       .createNativeQuery(
-                          "update run set state = 'running', lease_owner = ?1,"
-                              + " lease_until = now() + make_interval(secs => ?2),"
-                              + " attempts = attempts + 1,"
-                              + " started_at = coalesce(started_at, now())"
-                              + " where run_id = (select run_id from run"
-                              + "   where (state = 'queued' and (lease_until is null or lease_until < now()))"
-                              + "      or (state = 'running' and lease_until < now())"
-                              + "   order by requested_at, run_id limit 1 for update skip locked)"
-                              + " returning run_id")
+                          "update run set state = 'running', lease_owner = ?1, lease_until = now()"
+                              + " + make_interval(secs => ?2), attempts = attempts + 1, started_at"
+                              + " = coalesce(started_at, now()) where run_id = (select run_id from"
+                              + " run   where (state = 'queued' and (lease_until is null or"
+                              + " lease_until < now()))      or (state = 'running' and lease_until"
+                              + " < now())   order by requested_at, run_id limit 1 for update skip"
+                              + " locked) returning run_id")
                       .setParameter(1, owner)
                       .setParameter(2, (double) lease.toSeconds())
                       .getResultList();
@@ -244,12 +242,26 @@ public class RunStore {
               row.samplesPerSecond = finite(epoch.samplesPerSecond());
               row.gradientNorm = finite(epoch.gradientNorm());
               row.etaSeconds = etaSeconds == null ? null : finite(etaSeconds);
+              Map<String, Double> further = new java.util.TreeMap<>();
+              epoch
+                  .metrics()
+                  .forEach(
+                      (name, value) -> {
+                        if (Double.isFinite(value)) {
+                          further.put(name, value);
+                        }
+                      });
+              row.metricsJson = further.isEmpty() ? null : Json.write(further);
               row.recordedAt = Instant.now();
               row.persist();
               Run current = Run.findById(run.runId);
               current.epochsMax = epoch.epochs();
-              Map<String, Double> metrics =
-                  row.valAccuracy == null ? Map.of() : Map.of("val_accuracy", row.valAccuracy);
+              // val_accuracy (classification), then the task's further validation metrics
+              Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+              if (row.valAccuracy != null) {
+                metrics.put("val_accuracy", row.valAccuracy);
+              }
+              metrics.putAll(further);
               publish(
                   run,
                   Topic.TRAINING_PROGRESS,

@@ -1,7 +1,9 @@
 package io.trainyard.training.runs;
 
+import io.trainyard.contracts.Json;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the runs API answers for one run.
@@ -17,7 +19,7 @@ import java.util.List;
  * @param bestEpoch the epoch whose parameters were kept
  * @param epochsMax the maximum number of epochs
  * @param attempts how often a worker took it (more than 1 after a worker died)
- * @param epochs the finished epochs with their losses, in order
+ * @param epochs the finished epochs with their losses and metrics, in order
  * @param requestedAt when it was queued
  * @param startedAt when a worker first took it
  * @param endedAt when it ended
@@ -52,6 +54,9 @@ public record RunView(
    * @param gradientNorm the global L2 norm of the gradients, averaged over the mini-batches
    * @param etaSeconds the estimated seconds until the last epoch ends, as of this epoch (0 at the
    *     last epoch; null for epochs recorded before it was kept)
+   * @param metrics the task's further validation metrics by name: {@code val_log_loss}
+   *     (multiclass); {@code val_rmse}, {@code val_mae}, {@code val_r2} (regression); empty for
+   *     binary
    */
   public record EpochView(
       int epoch,
@@ -61,7 +66,8 @@ public record RunView(
       Double learningRate,
       Double samplesPerSecond,
       Double gradientNorm,
-      Double etaSeconds) {
+      Double etaSeconds,
+      Map<String, Double> metrics) {
 
     static EpochView of(RunEpoch e) {
       return new EpochView(
@@ -72,7 +78,8 @@ public record RunView(
           e.learningRate,
           e.samplesPerSecond,
           e.gradientNorm,
-          e.etaSeconds);
+          e.etaSeconds,
+          RunView.metrics(e.metricsJson));
     }
   }
 
@@ -93,5 +100,17 @@ public record RunView(
         run.requestedAt,
         run.startedAt,
         run.endedAt);
+  }
+
+  /** The metrics of {@link RunEpoch#metricsJson}, in its order; empty when null. */
+  private static Map<String, Double> metrics(String json) {
+    if (json == null) {
+      return Map.of();
+    }
+    Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+    Json.readTree(json)
+        .fields()
+        .forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+    return metrics;
   }
 }
