@@ -53,8 +53,8 @@ public record DatasetMetadata(
   }
 
   /**
-   * The features a numeric model reads: the integer and number features, in order. Text and boolean
-   * features are left out (versions written before the schema was recorded: every feature).
+   * The numeric features: the integer and number features, in order (versions written before the
+   * schema was recorded: every feature).
    */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public List<String> numericFeatures() {
@@ -66,6 +66,16 @@ public record DatasetMetadata(
     return features.stream()
         .filter(f -> Column.INTEGER.equals(types.get(f)) || Column.NUMBER.equals(types.get(f)))
         .toList();
+  }
+
+  /**
+   * The features a model one-hot encodes: every feature that is not {@linkplain #numericFeatures
+   * numeric} (string and boolean), in order.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public List<String> categoricalFeatures() {
+    List<String> numeric = numericFeatures();
+    return features.stream().filter(f -> !numeric.contains(f)).toList();
   }
 
   /** The metadata of a freshly split input. */

@@ -155,7 +155,9 @@ public final class DatasetVersions {
 
   /**
    * Downloads one split of a committed version into {@code dir} (verified against the manifest's
-   * hash) and reads its features and target.
+   * hash) and reads its features and target: the {@linkplain DatasetMetadata#numericFeatures
+   * numeric features} into {@link NumericTable#x()}, the {@linkplain
+   * DatasetMetadata#categoricalFeatures categorical ones} into {@link NumericTable#text()}.
    *
    * @throws IllegalArgumentException when the version has no such split
    */
@@ -168,6 +170,9 @@ public final class DatasetVersions {
     }
     DatasetMetadata metadata = DatasetMetadata.from(version.metadata());
     return ParquetTables.read(
-        store.download(version, name, dir), metadata.features(), metadata.target());
+        store.download(version, name, dir),
+        metadata.numericFeatures(),
+        metadata.categoricalFeatures(),
+        metadata.target());
   }
 }

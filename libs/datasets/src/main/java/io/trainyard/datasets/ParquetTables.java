@@ -27,7 +27,7 @@ public final class ParquetTables {
   private ParquetTables() {}
 
   /**
-   * Reads a split into memory, ordered by {@code row_id}.
+   * Reads a split with numeric features only into memory, ordered by {@code row_id}.
    *
    * @param parquet a Parquet file with a {@code row_id} column, the features and the target
    * @param features the feature columns, in the order wanted in {@link NumericTable#x()}; each must
@@ -39,8 +39,31 @@ public final class ParquetTables {
    */
   public static NumericTable read(Path parquet, List<String> features, String target)
       throws IOException {
+    return read(parquet, features, List.of(), target);
+  }
+
+  /**
+   * Reads a split into memory, ordered by {@code row_id}: numeric features as numbers, categorical
+   * ones as {@linkplain DatasetLabels#canonical canonical text}.
+   *
+   * @param parquet a Parquet file with a {@code row_id} column, the features and the target
+   * @param features the numeric feature columns, in the order wanted in {@link NumericTable#x()};
+   *     each must be numeric (integer, decimal or floating point); missing values become {@code
+   *     NaN}
+   * @param categorical the categorical feature columns, of any type, in the order wanted in {@link
+   *     NumericTable#text()}; missing values become {@code null}
+   * @param target the target column; every row must have a value, read as {@linkplain
+   *     DatasetLabels#canonical canonical text}
+   * @throws InvalidSplitException when a column is missing, a numeric feature is not numeric or
+   *     holds NaN or an infinity, or a target value is missing
+   * @throws IOException when the file cannot be read
+   */
+  public static NumericTable read(
+      Path parquet, List<String> features, List<String> categorical, String target)
+      throws IOException {
     Objects.requireNonNull(parquet, "parquet");
     Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(categorical, "categorical");
     Objects.requireNonNull(target, "target");
     requireFile(parquet);
     try (Connection c = DuckDb.open()) {
@@ -57,7 +80,7 @@ public final class ParquetTables {
       for (String f : features) {
         requireColumn(parquet, types, f, "a feature");
         if (!DuckDb.isNumeric(types.get(f))) {
-          throw new IOException(
+          throw new InvalidSplitException(
               "column '"
                   + f
                   + "' in "
@@ -65,6 +88,9 @@ public final class ParquetTables {
                   + " must be numeric to be used as a feature, but has type "
                   + types.get(f));
         }
+      }
+      for (String f : categorical) {
+        requireColumn(parquet, types, f, "a feature");
       }
       long count = DuckDb.queryLong(c, "SELECT count(*) FROM " + source);
       if (count > Integer.MAX_VALUE - 8) {
@@ -75,6 +101,13 @@ public final class ParquetTables {
       for (String f : features) {
         select.append(", CAST(").append(DuckDb.ident(f)).append(" AS DOUBLE)");
       }
+      for (String f : categorical) {
+        String col = DuckDb.ident(f);
+        select
+            .append(", ")
+            .append(
+                DuckDb.isCanonicalReadable(types.get(f)) ? col : "CAST(" + col + " AS VARCHAR)");
+      }
       String t = DuckDb.ident(target);
       select
           .append(", ")
@@ -84,7 +117,10 @@ public final class ParquetTables {
           .append(" ORDER BY 1");
       long[] rowIds = new long[n];
       double[][] x = new double[n][features.size()];
+      String[][] text = new String[n][categorical.size()];
       String[] labels = new String[n];
+      int firstText = features.size() + 2;
+      int labelColumn = firstText + categorical.size();
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery(select.toString())) {
         int r = 0;
@@ -92,11 +128,31 @@ public final class ParquetTables {
           rowIds[r] = rs.getLong(1);
           for (int f = 0; f < features.size(); f++) {
             double v = rs.getDouble(f + 2);
-            x[r][f] = rs.wasNull() ? Double.NaN : v;
+            if (rs.wasNull()) {
+              v = Double.NaN;
+            } else if (!Double.isFinite(v)) {
+              // NaN stands for a missing value in memory; a NaN or an infinity in the file is
+              // not one and would poison training.
+              throw new InvalidSplitException(
+                  "column '"
+                      + features.get(f)
+                      + "' (a feature) in "
+                      + parquet
+                      + " has the value "
+                      + v
+                      + " at row_id "
+                      + rowIds[r]
+                      + ": a feature value must be a finite number or missing");
+            }
+            x[r][f] = v;
           }
-          Object label = rs.getObject(features.size() + 2);
+          for (int f = 0; f < categorical.size(); f++) {
+            Object v = rs.getObject(firstText + f);
+            text[r][f] = v == null ? null : DatasetLabels.canonical(v);
+          }
+          Object label = rs.getObject(labelColumn);
           if (label == null) {
-            throw new IOException(
+            throw new InvalidSplitException(
                 "column '"
                     + target
                     + "' (the target) in "
@@ -108,7 +164,7 @@ public final class ParquetTables {
           r++;
         }
       }
-      return new NumericTable(rowIds, features, x, labels);
+      return new NumericTable(rowIds, features, x, labels, categorical, text);
     } catch (SQLException e) {
       throw new IOException("cannot read " + parquet + ": " + DuckDb.shortMessage(e), e);
     }
@@ -277,7 +333,7 @@ public final class ParquetTables {
   private static void requireColumn(
       Path parquet, Map<String, String> types, String column, String role) throws IOException {
     if (!types.containsKey(column)) {
-      throw new IOException(
+      throw new InvalidSplitException(
           "column '"
               + column
               + "' ("

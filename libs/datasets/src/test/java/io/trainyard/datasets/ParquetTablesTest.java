@@ -57,6 +57,48 @@ class ParquetTablesTest {
   }
 
   @Test
+  void categoricalFeaturesReadAsCanonicalTextWithNullForMissing() throws Exception {
+    Path file =
+        parquet(
+            "t.parquet",
+            "SELECT * FROM (VALUES (1::BIGINT, 0.5::DOUBLE, 'x', true, 'a'),"
+                + " (0, NULL, NULL, false, 'b'), (2, 2.0, 'y', NULL, 'a'))"
+                + " AS t(row_id, v, kind, flag, label)");
+
+    NumericTable table = ParquetTables.read(file, List.of("v"), List.of("kind", "flag"), "label");
+
+    assertThat(table.rowIds()).containsExactly(0, 1, 2);
+    assertThat(table.features()).containsExactly("v");
+    assertThat(table.categorical()).containsExactly("kind", "flag");
+    assertThat(table.x()[0][0]).isNaN();
+    assertThat(table.text()[0]).containsExactly(null, "false");
+    assertThat(table.text()[1]).containsExactly("x", "true");
+    assertThat(table.text()[2]).containsExactly("y", null);
+    assertThat(table.labels()).containsExactly("b", "a", "a");
+  }
+
+  @Test
+  void nanOrInfinityInANumericFeatureIsRejectedWithItsRow() throws Exception {
+    Path file =
+        parquet(
+            "t.parquet",
+            "SELECT * FROM (VALUES (0::BIGINT, 1.0::DOUBLE, 'a'), (7, 'NaN'::DOUBLE, 'b'))"
+                + " AS t(row_id, x, y)");
+    assertThatThrownBy(() -> ParquetTables.read(file, List.of("x"), "y"))
+        .isInstanceOf(InvalidSplitException.class)
+        .hasMessageContaining("column 'x' (a feature)")
+        .hasMessageEndingWith(
+            "has the value NaN at row_id 7: a feature value must be a finite number or missing");
+    Path infinite =
+        parquet(
+            "inf.parquet",
+            "SELECT * FROM (VALUES (3::BIGINT, 'Infinity'::DOUBLE, 'a')) AS t(row_id, x, y)");
+    assertThatThrownBy(() -> ParquetTables.read(infinite, List.of("x"), "y"))
+        .isInstanceOf(InvalidSplitException.class)
+        .hasMessageContaining("has the value Infinity at row_id 3");
+  }
+
+  @Test
   void decimalAndIntegerTargetsReadAsCanonicalText() throws Exception {
     Path file =
         parquet(

@@ -116,8 +116,8 @@ public final class ModelBundle implements AutoCloseable {
    * file, then {@value #CONFIG_FILE}, so a directory with {@value #CONFIG_FILE} is complete. Stale
    * bundle files of an earlier save into the same directory are replaced.
    *
-   * @param trainedModel a model whose block is {@code block(config, pre.features().size())},
-   *     initialised and trained; it stays open
+   * @param trainedModel a model whose block is {@code block(config, pre.width())}, initialised and
+   *     trained; it stays open
    * @throws UncheckedIOException when writing fails
    */
   public static void save(Path dir, ModelConfig config, Preprocessing pre, Model trainedModel) {
@@ -142,7 +142,7 @@ public final class ModelBundle implements AutoCloseable {
               "djl-pytorch",
               config,
               pre,
-              new Signature(pre.features(), output(config)),
+              new Signature(pre.inputs(), output(config)),
               written.get(0));
       Path tmp = dir.resolve(CONFIG_FILE + ".tmp");
       JSON.writeValue(tmp.toFile(), manifest);
@@ -189,7 +189,7 @@ public final class ModelBundle implements AutoCloseable {
     Djl.configure();
     Model model = Model.newInstance(MODEL_NAME);
     try {
-      model.setBlock(block(manifest.config(), manifest.preprocessing().features().size()));
+      model.setBlock(block(manifest.config(), manifest.preprocessing().width()));
       model.load(
           dir, MODEL_NAME, Map.of("epoch", String.valueOf(Integer.parseInt(matcher.group(1)))));
       return new ModelBundle(manifest.config(), manifest.preprocessing(), model);
@@ -233,15 +233,28 @@ public final class ModelBundle implements AutoCloseable {
    * sigmoid(logit) per row, in inference mode (no dropout), {@value #SCORE_BATCH} rows per forward
    * pass.
    *
-   * @param rawRows one value per feature, in the order of {@link Preprocessing#features()}; {@code
-   *     NaN} for a missing value
+   * @param rawRows one value per numeric feature, in the order of {@link Preprocessing#features()};
+   *     {@code NaN} for a missing value
    * @throws IllegalStateException when the bundle is not a binary classifier (use {@link
    *     #probabilities} or {@link #predictions})
+   * @throws IllegalArgumentException when the model has categorical features (use {@link
+   *     #scores(double[][], String[][])})
    */
-  public synchronized double[] scores(double[][] rawRows) {
+  public double[] scores(double[][] rawRows) {
+    return scores(rawRows, null);
+  }
+
+  /**
+   * As {@link #scores(double[][])}, for a model with categorical features.
+   *
+   * @param text one value per categorical feature, in the order of {@link
+   *     Preprocessing#categoricalFeatures()}; {@code null} for a missing value. May be {@code null}
+   *     when the model has no categorical feature.
+   */
+  public synchronized double[] scores(double[][] rawRows, String[][] text) {
     open();
     requireTask(Task.BINARY_CLASSIFICATION, "scores");
-    return scores(model, preprocessing, rawRows);
+    return scores(model, preprocessing, rawRows, text);
   }
 
   /**
@@ -251,14 +264,19 @@ public final class ModelBundle implements AutoCloseable {
    *
    * @throws IllegalStateException for a regression model (use {@link #predictions})
    */
-  public synchronized double[][] probabilities(double[][] rawRows) {
+  public double[][] probabilities(double[][] rawRows) {
+    return probabilities(rawRows, null);
+  }
+
+  /** As {@link #probabilities(double[][])}, with the categorical features' values. */
+  public synchronized double[][] probabilities(double[][] rawRows, String[][] text) {
     open();
     if (config.task() == Task.REGRESSION) {
       throw new IllegalStateException(
           "probabilities are for classifiers; this bundle is a regression model: use predictions");
     }
     int k = config.outputs();
-    float[] logits = logits(model, preprocessing, rawRows, k);
+    float[] logits = logits(model, preprocessing, rawRows, text, k);
     double[][] p = new double[rawRows.length][];
     for (int i = 0; i < p.length; i++) {
       if (k == 1) {
@@ -295,10 +313,15 @@ public final class ModelBundle implements AutoCloseable {
    *
    * @throws IllegalStateException when the bundle is a classifier
    */
-  public synchronized double[] predictions(double[][] rawRows) {
+  public double[] predictions(double[][] rawRows) {
+    return predictions(rawRows, null);
+  }
+
+  /** As {@link #predictions(double[][])}, with the categorical features' values. */
+  public synchronized double[] predictions(double[][] rawRows, String[][] text) {
     open();
     requireTask(Task.REGRESSION, "predictions");
-    float[] outputs = logits(model, preprocessing, rawRows, 1);
+    float[] outputs = logits(model, preprocessing, rawRows, text, 1);
     double[] values = new double[outputs.length];
     for (int i = 0; i < values.length; i++) {
       values[i] = destandardise(outputs[i], config);
@@ -374,7 +397,12 @@ public final class ModelBundle implements AutoCloseable {
 
   /** Scores raw rows with a model whose block is {@link #block}, as {@link #scores} does. */
   static double[] scores(Model model, Preprocessing preprocessing, double[][] rawRows) {
-    float[] logits = logits(model, preprocessing, rawRows, 1);
+    return scores(model, preprocessing, rawRows, null);
+  }
+
+  static double[] scores(
+      Model model, Preprocessing preprocessing, double[][] rawRows, String[][] text) {
+    float[] logits = logits(model, preprocessing, rawRows, text, 1);
     double[] scores = new double[logits.length];
     for (int i = 0; i < scores.length; i++) {
       scores[i] = sigmoid(logits[i]);
@@ -387,8 +415,13 @@ public final class ModelBundle implements AutoCloseable {
    * {@value #SCORE_BATCH} rows per forward pass.
    */
   static float[] logits(Model model, Preprocessing preprocessing, double[][] rawRows, int outputs) {
-    double[][] x = preprocessing.apply(rawRows);
-    int width = preprocessing.features().size();
+    return logits(model, preprocessing, rawRows, null, outputs);
+  }
+
+  static float[] logits(
+      Model model, Preprocessing preprocessing, double[][] rawRows, String[][] text, int outputs) {
+    double[][] x = preprocessing.apply(rawRows, text);
+    int width = preprocessing.width();
     float[] all = new float[x.length * outputs];
     try (NDManager manager = model.getNDManager().newSubManager()) {
       ParameterStore parameters = new ParameterStore(manager, false);
@@ -510,7 +543,8 @@ public final class ModelBundle implements AutoCloseable {
   /**
    * What the model takes and gives.
    *
-   * @param inputs the feature names, in column order
+   * @param inputs the input feature names: the numeric ones in column order, then the categorical
+   *     ones
    * @param output what the model outputs: {@code probability of <positive label>} (binary), {@code
    *     probabilities of [<classes>] (softmax)} (multiclass) or the de-standardised target
    *     (regression)

@@ -34,8 +34,11 @@ class PreprocessingTest {
     double[][] x = pre.apply(raw);
 
     double sa = Math.sqrt(1.1875);
-    assertThat(x[0]).containsExactly(new double[] {-0.25 / sa, 2, 3, 0}, within(1e-12));
-    assertThat(x[1]).containsExactly(new double[] {2 / sa, 0, 0, 1}, within(1e-12));
+    // Then the missing indicators of a, c and d (b had no missing training value).
+    assertThat(pre.outputNames())
+        .containsExactly("a", "b", "c", "d", "missing(a)", "missing(c)", "missing(d)");
+    assertThat(x[0]).containsExactly(new double[] {-0.25 / sa, 2, 3, 0, 1, 0, 1}, within(1e-12));
+    assertThat(x[1]).containsExactly(new double[] {2 / sa, 0, 0, 1, 0, 1, 0}, within(1e-12));
     assertThat(raw[0][0]).isNaN(); // the input is not modified
   }
 
@@ -66,5 +69,118 @@ class PreprocessingTest {
     assertThatThrownBy(() -> pre.apply(new double[][] {{1, 2, 3}}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("row 0 has 3 values");
+  }
+
+  // scikit-learn 1.2.1 (Debian's python3-sklearn) on the same rows:
+  //   ColumnTransformer([
+  //     ("num", Pipeline([SimpleImputer(strategy="median"), StandardScaler()]), ["a", "b"]),
+  //     ("missing", MissingIndicator(features="missing-only", error_on_new=False), ["a", "b"]),
+  //     ("cat", OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=M),
+  //      ["kind", "flag"])]).fit(train)
+  private static final double[][] TRAIN_X = {{1, 2}, {NAN, 2}, {3, 5}, {10, 1}, {4, 0}, {NAN, 7}};
+  private static final String[][] TRAIN_TEXT = {
+    {"x", "true"}, {"y", "false"}, {null, "false"}, {"x", "true"}, {"z", "false"}, {"x", "true"}
+  };
+  private static final double[][] SCORE_X = {{NAN, 1}, {2, NAN}};
+  private static final String[][] SCORE_TEXT = {{"w", "true"}, {null, "false"}};
+
+  @Test
+  void categoricalAndMissingIndicatorsMatchScikitLearnWithInfrequentCategories() {
+    Preprocessing pre =
+        Preprocessing.fit(
+            List.of("a", "b"), TRAIN_X, List.of("kind", "flag"), TRAIN_TEXT, /* max */ 3);
+    // kind: x (3), y, z, missing (1 each): the two rarest in category order (y, z) are infrequent.
+    assertThat(pre.outputNames())
+        .containsExactly(
+            "a",
+            "b",
+            "missing(a)",
+            "kind=x",
+            "kind=<missing>",
+            "kind=<infrequent>",
+            "flag=false",
+            "flag=true");
+    assertThat(pre.width()).isEqualTo(8);
+    assertThat(pre.inputs()).containsExactly("a", "b", "kind", "flag");
+    assertRows(
+        pre.apply(TRAIN_X, TRAIN_TEXT),
+        new double[][] {
+          {-1.1395442734177277, -0.3458572319330374, 0, 1, 0, 0, 0, 1},
+          {-0.23990405756162697, -0.3458572319330374, 1, 0, 0, 1, 1, 0},
+          {-0.4198321007328471, 0.899228803025897, 0, 0, 1, 0, 1, 0},
+          {2.099160503664235, -0.7608859102526822, 0, 1, 0, 0, 0, 1},
+          {-0.05997601439040683, -1.175914588572327, 0, 0, 0, 1, 1, 0},
+          {-0.23990405756162697, 1.7292861596651865, 1, 1, 0, 0, 0, 1}
+        });
+    // An unseen value ("w") goes to the infrequent column; b had no missing training value, so
+    // its missing value is filled and gets no indicator.
+    assertRows(
+        pre.apply(SCORE_X, SCORE_TEXT),
+        new double[][] {
+          {-0.23990405756162697, -0.7608859102526822, 1, 0, 0, 1, 0, 1},
+          {-0.7796881870752874, -0.3458572319330374, 0, 0, 1, 0, 1, 0}
+        });
+  }
+
+  @Test
+  void withoutAnInfrequentColumnAnUnseenValueEncodesAsZeros() {
+    Preprocessing pre =
+        Preprocessing.fit(
+            List.of("a", "b"),
+            TRAIN_X,
+            List.of("kind", "flag"),
+            TRAIN_TEXT,
+            Preprocessing.MAX_CATEGORIES);
+    assertThat(pre.outputNames())
+        .containsExactly(
+            "a",
+            "b",
+            "missing(a)",
+            "kind=x",
+            "kind=y",
+            "kind=z",
+            "kind=<missing>",
+            "flag=false",
+            "flag=true");
+    assertRows(
+        pre.apply(SCORE_X, SCORE_TEXT),
+        new double[][] {
+          {-0.23990405756162697, -0.7608859102526822, 1, 0, 0, 0, 0, 0, 1},
+          {-0.7796881870752874, -0.3458572319330374, 0, 0, 0, 0, 1, 1, 0}
+        });
+  }
+
+  @Test
+  void categoricalPreprocessingSurvivesJsonAndRefusesTheWrongShape() throws Exception {
+    Preprocessing pre =
+        Preprocessing.fit(List.of("a", "b"), TRAIN_X, List.of("kind", "flag"), TRAIN_TEXT, 3);
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Preprocessing back = json.readValue(json.writeValueAsBytes(pre), Preprocessing.class);
+    assertThat(back).isEqualTo(pre);
+    assertThat(back.apply(SCORE_X, SCORE_TEXT)).isDeepEqualTo(pre.apply(SCORE_X, SCORE_TEXT));
+    // A bundle written before indicators and categorical features existed reads as numeric only.
+    Preprocessing old =
+        json.readValue(
+            "{\"features\":[\"a\"],\"fill\":[1.0],\"mean\":[2.0],\"scale\":[4.0]}",
+            Preprocessing.class);
+    assertThat(old.width()).isEqualTo(1);
+    assertThat(old.apply(new double[][] {{NAN}})[0]).containsExactly(-0.25);
+    assertThatThrownBy(() -> pre.apply(SCORE_X))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 categorical features");
+    assertThatThrownBy(() -> pre.apply(SCORE_X, new String[][] {{"x"}, {"y"}}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expected one per categorical feature (2)");
+  }
+
+  private static void assertRows(double[][] actual, double[][] expected) {
+    assertThat(actual).hasDimensions(expected.length, expected[0].length);
+    for (int i = 0; i < expected.length; i++) {
+      for (int j = 0; j < expected[i].length; j++) {
+        assertThat(actual[i][j])
+            .as("row %d column %d", i, j)
+            .isCloseTo(expected[i][j], within(1e-12));
+      }
+    }
   }
 }

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -247,10 +248,16 @@ public final class MlpTrainer {
       targetScale = moments[1];
     }
     ModelConfig config = modelConfig(target, targetMean, targetScale);
-    Preprocessing pre = Preprocessing.fit(data.features(), data.trainX());
-    int width = data.features().size();
-    float[] trainX = flatten(pre.apply(data.trainX()), width);
-    float[] valX = flatten(pre.apply(data.valX()), width);
+    Preprocessing pre =
+        Preprocessing.fit(
+            data.features(),
+            data.trainX(),
+            data.categorical(),
+            data.trainText(),
+            Preprocessing.MAX_CATEGORIES);
+    int width = pre.width();
+    float[] trainX = flatten(pre.apply(data.trainX(), data.trainText()), width);
+    float[] valX = flatten(pre.apply(data.valX(), data.valText()), width);
     int rows = data.trainY().length;
     // The labels the loss compares with, labelWidth floats per row.
     int labelWidth = task == Task.MULTICLASS_CLASSIFICATION ? classes : 1;
@@ -269,7 +276,7 @@ public final class MlpTrainer {
     Djl.configure();
     Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
     double[] learningRate = {learningRate(1)};
-    String fingerprint = fingerprint(data, target);
+    String fingerprint = fingerprint(data, target, pre);
 
     List<EpochResult> history = new ArrayList<>();
     int bestEpoch = 0;
@@ -461,7 +468,7 @@ public final class MlpTrainer {
    * only the training it was taken from. A binary training's fingerprint is the one it had before
    * tasks existed (its runs' checkpoints stay resumable).
    */
-  private String fingerprint(TrainingData data, Target target) {
+  private String fingerprint(TrainingData data, Target target, Preprocessing pre) {
     try {
       java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
       // The settings' record text (deterministic: records and lists print their components);
@@ -473,6 +480,17 @@ public final class MlpTrainer {
               ? labels.get(0) + "\n" + labels.get(1) + "\n" + data.features()
               : target.task().wire() + "\n" + labels + "\n" + data.features();
       digest.update(what.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      if (!pre.outputNames().equals(data.features())) {
+        // Indicators or categorical features (absent from fingerprints before they existed): the
+        // encoded columns, and every categorical value.
+        digest.update(
+            pre.outputNames().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String[][] rows : List.of(data.trainText(), data.valText())) {
+          for (String[] row : rows) {
+            digest.update(Arrays.toString(row).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          }
+        }
+      }
       java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8 * 4096);
       for (double[][] rows : List.of(data.trainX(), data.valX())) {
         for (double[] row : rows) {

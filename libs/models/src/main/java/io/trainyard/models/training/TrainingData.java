@@ -11,23 +11,40 @@ import java.util.Objects;
  * Target#classes()}; regression, the target value itself. The trainer checks that the values fit
  * the target; this record only that they are finite.
  *
- * @param features the feature names, one per column
+ * @param features the numeric feature names, one per column of {@code trainX} and {@code valX}
  * @param trainX the training rows, {@code NaN} where a value is missing
  * @param trainY the training targets
  * @param valX the validation rows
  * @param valY the validation targets
+ * @param categorical the categorical feature names, one per column of {@code trainText} and {@code
+ *     valText}
+ * @param trainText the training rows' categorical values, {@code null} where missing
+ * @param valText the validation rows' categorical values
  */
 public record TrainingData(
-    List<String> features, double[][] trainX, double[] trainY, double[][] valX, double[] valY) {
+    List<String> features,
+    double[][] trainX,
+    double[] trainY,
+    double[][] valX,
+    double[] valY,
+    List<String> categorical,
+    String[][] trainText,
+    String[][] valText) {
 
   public TrainingData {
     features = List.copyOf(Objects.requireNonNull(features, "features"));
+    categorical = categorical == null ? List.of() : List.copyOf(categorical);
     Objects.requireNonNull(trainX, "trainX");
     Objects.requireNonNull(trainY, "trainY");
     Objects.requireNonNull(valX, "valX");
     Objects.requireNonNull(valY, "valY");
-    if (features.isEmpty()) {
+    trainText = trainText == null ? new String[trainX.length][0] : trainText;
+    valText = valText == null ? new String[valX.length][0] : valText;
+    if (features.isEmpty() && categorical.isEmpty()) {
       throw new IllegalArgumentException("no features");
+    }
+    if (trainText.length != trainX.length || valText.length != valX.length) {
+      throw new IllegalArgumentException("numeric and categorical rows differ in number");
     }
     if (trainX.length == 0 || valX.length == 0) {
       throw new IllegalArgumentException(
@@ -41,6 +58,12 @@ public record TrainingData(
     }
     checkFinite("trainY", trainY);
     checkFinite("valY", valY);
+  }
+
+  /** Numeric features only. */
+  public TrainingData(
+      List<String> features, double[][] trainX, double[] trainY, double[][] valX, double[] valY) {
+    this(features, trainX, trainY, valX, valY, List.of(), null, null);
   }
 
   /** Classification data: {@code y} the class index of each row (binary: 1 = positive). */

@@ -207,22 +207,23 @@ public class EvaluationService {
         NumericTable table;
         try {
           table = DatasetVersions.readSplit(store, dataset, DatasetIngested.TEST, work.path());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | io.trainyard.datasets.InvalidSplitException e) {
           throw new PoisonEventException(e.getMessage());
         }
-        if (!table.features().equals(bundle.preprocessing().features())) {
+        if (!table.features().equals(bundle.preprocessing().features())
+            || !table.categorical().equals(bundle.preprocessing().categoricalFeatures())) {
           throw new PoisonEventException(
               "model v"
                   + trained.modelVersion()
                   + " takes "
-                  + bundle.preprocessing().features()
+                  + bundle.preprocessing().inputs()
                   + " but the test split has "
-                  + table.features());
+                  + inputs(table));
         }
         if (table.labels().length == 0) {
           throw new PoisonEventException("the test split of " + dataset.prefix() + " is empty");
         }
-        double[] scores = bundle.scores(table.x());
+        double[] scores = bundle.scores(table.x(), table.text());
         String[] predicted = bundle.predict(scores, THRESHOLD);
         return new Scored(
             table.rowIds(), table.labels(), predicted, scores, bundle.config().positiveLabel());
@@ -230,6 +231,12 @@ public class EvaluationService {
     } catch (IOException | ObjectStoreException e) {
       throw new TransientEventException("cannot read the model or the test split: " + e, e);
     }
+  }
+
+  private static List<String> inputs(NumericTable table) {
+    List<String> all = new java.util.ArrayList<>(table.features());
+    all.addAll(table.categorical());
+    return all;
   }
 
   static void metrics(Scored scored, Map<String, Double> metrics, Map<String, String> undefined) {

@@ -164,40 +164,45 @@ public class RunExecutor {
               + challengeSet
               + "': challenge sets are for evaluation, training never reads them");
     }
-    // Text and boolean features wait for issue 7's encoders; the model reads the numeric ones.
+    // Numeric features are standardised, the others (string, boolean) one-hot encoded.
     List<String> features = meta.numericFeatures();
-    if (features.isEmpty()) {
-      throw new RunFailure(
-          "dataset v"
-              + run.datasetVersion
-              + " has no numeric feature; its features are "
-              + meta.features());
+    List<String> categorical = meta.categoricalFeatures();
+    if (features.isEmpty() && categorical.isEmpty()) {
+      throw new RunFailure("dataset v" + run.datasetVersion + " has no feature");
     }
     String target = meta.target();
     try (WorkDir work = WorkDir.create("trainyard-run-")) {
       NumericTable train = read(dataset, DatasetIngested.TRAIN, work);
       NumericTable validation = read(dataset, DatasetIngested.VALIDATION, work);
+      if (train.labels().length == 0) {
+        throw new RunFailure("the train split is empty: there is nothing to train on");
+      }
       if (validation.labels().length == 0) {
         throw new RunFailure("the validation split is empty: early stopping needs it");
       }
       Target learned = target(spec, target, train, validation);
+      double[] trainY;
+      double[] valY;
+      switch (spec.task()) {
+        case REGRESSION -> {
+          trainY = values(train.labels(), target, DatasetIngested.TRAIN);
+          valY = values(validation.labels(), target, DatasetIngested.VALIDATION);
+        }
+        default -> {
+          trainY = asDouble(classIndices(train.labels(), learned.classes()));
+          valY = asDouble(classIndices(validation.labels(), learned.classes()));
+        }
+      }
       TrainingData data =
-          switch (spec.task()) {
-            case REGRESSION ->
-                new TrainingData(
-                    features,
-                    train.x(),
-                    values(train.labels(), target, DatasetIngested.TRAIN),
-                    validation.x(),
-                    values(validation.labels(), target, DatasetIngested.VALIDATION));
-            case BINARY_CLASSIFICATION, MULTICLASS_CLASSIFICATION ->
-                new TrainingData(
-                    features,
-                    train.x(),
-                    classIndices(train.labels(), learned.classes()),
-                    validation.x(),
-                    classIndices(validation.labels(), learned.classes()));
-          };
+          new TrainingData(
+              features,
+              train.x(),
+              trainY,
+              validation.x(),
+              valY,
+              categorical,
+              train.text(),
+              validation.text());
       Path out = work.resolve("model");
       Files.createDirectories(out);
       long trainingStarted = System.nanoTime();
@@ -319,10 +324,14 @@ public class RunExecutor {
         run.runId, run.pipeline, trained.modelVersion(), text(meta, "stopReason"));
   }
 
+  private static double[] asDouble(int[] values) {
+    return java.util.Arrays.stream(values).asDoubleStream().toArray();
+  }
+
   private NumericTable read(Manifest dataset, String split, WorkDir work) throws IOException {
     try {
       return DatasetVersions.readSplit(store, dataset, split, work.path());
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | io.trainyard.datasets.InvalidSplitException e) {
       throw new RunFailure(e.getMessage());
     }
   }

@@ -364,9 +364,8 @@ class TrainingRunsTest {
   @Test
   void aRegressionRunTrainsOnAStandardisedTargetAndReportsItsErrors() throws Exception {
     String pipeline = applyTaskSpec("regression", "regression", "price");
-    // species left out: text features are not read yet (see RunExecutor)
-    String csv = blobsCsv(600, 6).replaceAll("(?m)^([^,]*,[^,]*,[^,]*,[^,]*),[^,]*,", "$1,");
-    writeDatasetWith(store, pipeline, 1, csv, "price", false);
+    // species, a text feature, is one-hot encoded beside x1..x4
+    writeDatasetWith(store, pipeline, 1, blobsCsv(600, 6), "price", false);
     String runId = UUID.randomUUID().toString();
     request(runId, pipeline, 1, UUID.randomUUID().toString());
 
@@ -398,6 +397,91 @@ class TrainingRunsTest {
     assertThat(model.get("metrics").has("val_accuracy")).isFalse();
     assertThat(model.at("/metrics/val_r2").asDouble()).isGreaterThan(0.5);
     assertThat(model.at("/metrics/val_mae").asDouble()).isPositive();
+  }
+
+  /**
+   * A price driven mostly by a text feature ({@code tier}: basic, plus, pro) and a boolean one
+   * ({@code premium}), plus a numeric one ({@code size}) that is missing in a tenth of the rows.
+   */
+  static String tiersCsv(int rows, long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    String[] tiers = {"basic", "plus", "pro"};
+    StringBuilder csv = new StringBuilder("size,tier,premium,price\n");
+    for (int i = 0; i < rows; i++) {
+      int tier = random.nextInt(3);
+      boolean premium = random.nextBoolean();
+      double size = random.nextGaussian();
+      double price = 100 + 40 * tier + (premium ? 60 : 0) + 5 * size + random.nextGaussian();
+      csv.append(random.nextInt(10) == 0 ? "" : String.format(java.util.Locale.ROOT, "%.4f", size))
+          .append(',')
+          .append(tiers[tier])
+          .append(',')
+          .append(premium)
+          .append(',')
+          .append(String.format(java.util.Locale.ROOT, "%.3f", price))
+          .append('\n');
+    }
+    return csv.toString();
+  }
+
+  @Test
+  void textAndBooleanFeaturesAreOneHotEncodedAndSavedWithTheModel() throws Exception {
+    String pipeline =
+        TestEvents.applySpec(
+            "{\"name\": \""
+                + io.trainyard.testing.UniqueNames.of("categorical")
+                + "\", \"task\": \"regression\", \"target\": \"price\","
+                + " \"training\": {\"epochs\": 25, \"batchSize\": 32, \"learningRate\": 0.02,"
+                + " \"earlyStopping\": {\"patience\": 5}}}");
+    writeDatasetWith(store, pipeline, 1, tiersCsv(800, 8), "price", false);
+    String runId = UUID.randomUUID().toString();
+    request(runId, pipeline, 1, UUID.randomUUID().toString());
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> ended(runId));
+    assertThat(run(runId).jsonPath().getString("state"))
+        .as("%s", run(runId).asString())
+        .isEqualTo("succeeded");
+    JsonNode model =
+        Json.readTree(
+            EventLog.awaitAtLeast(
+                    TestTopics.of(Topic.MODELS_TRAINED),
+                    ofRun(runId),
+                    1,
+                    Duration.ofSeconds(30),
+                    Duration.ZERO)
+                .get(0)
+                .value());
+    // Most of the variance is in tier and premium: only their encoding explains it.
+    assertThat(model.at("/metrics/val_r2").asDouble()).isGreaterThan(0.9);
+
+    Manifest manifest = store.manifest(Layout.model(pipeline, 1)).orElseThrow();
+    Path dir = Files.createTempDirectory("model-");
+    for (Manifest.Entry entry : manifest.objects()) {
+      store.download(manifest, entry.name(), dir);
+    }
+    try (ModelBundle bundle = ModelBundle.load(dir)) {
+      var pre = bundle.preprocessing();
+      assertThat(pre.features()).containsExactly("size");
+      assertThat(pre.categoricalFeatures()).containsExactly("tier", "premium");
+      assertThat(pre.outputNames())
+          .containsExactly(
+              "size",
+              "missing(size)",
+              "tier=basic",
+              "tier=plus",
+              "tier=pro",
+              "premium=false",
+              "premium=true");
+      double[] predicted =
+          bundle.predictions(
+              new double[][] {{0}, {0}, {Double.NaN}},
+              new String[][] {{"basic", "false"}, {"pro", "true"}, {"plus", "true"}});
+      assertThat(predicted[0]).isCloseTo(100, org.assertj.core.api.Assertions.within(15.0));
+      assertThat(predicted[1]).isCloseTo(240, org.assertj.core.api.Assertions.within(15.0));
+      assertThat(predicted[2]).isCloseTo(200, org.assertj.core.api.Assertions.within(15.0));
+    }
   }
 
   @Test
