@@ -42,7 +42,9 @@ import java.util.stream.Stream;
  *       Preprocessing} and the signature (inputs: the feature names in column order; output: what
  *       the model gives, by task);
  *   <li>{@code model-0000.params}: the DJL parameter file of the block ({@link Model#save}); its
- *       name is recorded in {@value #CONFIG_FILE}.
+ *       name is recorded in {@value #CONFIG_FILE};
+ *   <li>the {@linkplain ModelExport portable export}: NumPy weights, the architecture and a PyTorch
+ *       snippet.
  * </ul>
  *
  * <p>DJL cannot trace a Java block to TorchScript, so the block is rebuilt from the config by
@@ -113,8 +115,9 @@ public final class ModelBundle implements AutoCloseable {
 
   /**
    * Saves a trained model as a bundle into {@code dir} (created if needed): first the parameter
-   * file, then {@value #CONFIG_FILE}, so a directory with {@value #CONFIG_FILE} is complete. Stale
-   * bundle files of an earlier save into the same directory are replaced.
+   * file and the {@linkplain ModelExport portable export}, then {@value #CONFIG_FILE}, so a
+   * directory with {@value #CONFIG_FILE} is complete. Stale bundle files of an earlier save into
+   * the same directory are replaced.
    *
    * @param trainedModel a model whose block is {@code block(config, pre.width())}, initialised and
    *     trained; it stays open
@@ -132,6 +135,7 @@ public final class ModelBundle implements AutoCloseable {
       }
       Files.deleteIfExists(dir.resolve(CONFIG_FILE));
       trainedModel.save(dir, MODEL_NAME);
+      ModelExport.write(dir, config, pre, trainedModel.getBlock());
       List<String> written = paramFiles(dir);
       if (written.size() != 1) {
         throw new IOException("expected one parameter file in " + dir + ", found " + written);
@@ -157,14 +161,21 @@ public final class ModelBundle implements AutoCloseable {
   }
 
   /**
-   * The file names a saved bundle consists of, relative to {@code dir}: {@value #CONFIG_FILE} and
-   * the parameter file it names.
+   * The file names a saved bundle consists of, relative to {@code dir}: {@value #CONFIG_FILE}, the
+   * parameter file it names and the {@linkplain ModelExport portable export} (bundles saved before
+   * it existed have none).
    *
    * @throws IllegalArgumentException when {@code dir} holds no bundle
    */
   public static List<String> files(Path dir) {
     Manifest manifest = readManifest(dir);
-    return List.of(CONFIG_FILE, manifest.parameters());
+    List<String> files = new ArrayList<>(List.of(CONFIG_FILE, manifest.parameters()));
+    for (String export : ModelExport.FILES) {
+      if (Files.isRegularFile(dir.resolve(export))) {
+        files.add(export);
+      }
+    }
+    return List.copyOf(files);
   }
 
   /**

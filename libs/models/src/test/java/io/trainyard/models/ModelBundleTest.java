@@ -44,7 +44,9 @@ class ModelBundleTest {
       before = ModelBundle.scores(model, pre, rows);
     }
 
-    assertThat(ModelBundle.files(dir)).containsExactly("model.json", "model-0000.params");
+    assertThat(ModelBundle.files(dir))
+        .containsExactly(
+            "model.json", "model-0000.params", "weights.npz", "architecture.json", "predict.py");
     JsonNode json = new ObjectMapper().readTree(dir.resolve("model.json").toFile());
     assertThat(json.get("formatVersion").asInt()).isEqualTo(1);
     assertThat(json.get("parameters").asText()).isEqualTo("model-0000.params");
@@ -55,7 +57,8 @@ class ModelBundleTest {
     assertThat(json.at("/preprocessing/scale").size()).isEqualTo(FEATURES);
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("model.json", "model-0000.params");
+          .containsExactlyInAnyOrder(
+              "model.json", "model-0000.params", "weights.npz", "architecture.json", "predict.py");
     }
     try (ModelBundle bundle = ModelBundle.load(dir)) {
       assertThat(bundle.config()).isEqualTo(MLP);
@@ -225,7 +228,9 @@ class ModelBundleTest {
         assertThat(bundle.scores(rows(50, 6))).containsExactly(expected, within(1e-6));
       }
     }
-    assertThat(ModelBundle.files(dir)).containsExactly("model.json", "model-0000.params");
+    assertThat(ModelBundle.files(dir))
+        .containsExactly(
+            "model.json", "model-0000.params", "weights.npz", "architecture.json", "predict.py");
   }
 
   @Test

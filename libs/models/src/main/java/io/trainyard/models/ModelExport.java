@@ -1,0 +1,176 @@
+package io.trainyard.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The portable export of a model, for use outside Java: written beside the bundle's own files.
+ *
+ * <ul>
+ *   <li>{@value #WEIGHTS}: the network's parameters as a NumPy {@code .npz} archive of float32
+ *       arrays, named as PyTorch names the parameters of the same {@code torch.nn.Sequential} (
+ *       {@code 0.weight}, {@code 0.bias}, ...), each weight {@code (out, in)} as {@code
+ *       torch.nn.Linear} keeps it, so {@code load_state_dict} takes them as they are;
+ *   <li>{@value #ARCHITECTURE}: the layers of that {@code Sequential} in order, what the outputs
+ *       mean (task, classes, target statistics) and the preprocessing, as in the bundle;
+ *   <li>{@value #SNIPPET}: a short Python program that rebuilds the network in PyTorch, applies the
+ *       preprocessing and scores a CSV ({@code python3 predict.py <model dir> <rows.csv>}).
+ * </ul>
+ */
+public final class ModelExport {
+
+  /** The parameters, a NumPy {@code .npz} archive. */
+  public static final String WEIGHTS = "weights.npz";
+
+  /** The architecture, outputs and preprocessing. */
+  public static final String ARCHITECTURE = "architecture.json";
+
+  /** The Python program that rebuilds the network in PyTorch and scores rows. */
+  public static final String SNIPPET = "predict.py";
+
+  /** The files of an export, in the order they are written. */
+  public static final List<String> FILES = List.of(WEIGHTS, ARCHITECTURE, SNIPPET);
+
+  /** The value of {@code format} in {@value #ARCHITECTURE}. */
+  public static final String FORMAT = "trainyard-mlp/1";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ModelExport() {}
+
+  /**
+   * Writes the export of a trained block into {@code dir}.
+   *
+   * @param block a block built by {@link ModelBundle#block} for {@code pre.width()} inputs, with
+   *     its parameters initialised
+   */
+  static void write(Path dir, ModelConfig config, Preprocessing pre, Block block)
+      throws IOException {
+    Map<String, NDArray> weights = new LinkedHashMap<>();
+    ArrayNode layers = JSON.createArrayNode();
+    int index = 0;
+    int inputs = pre.width();
+    for (Pair<String, Block> child : block.getChildren()) {
+      Block layer = child.getValue();
+      ObjectNode node = layers.addObject();
+      if (layer instanceof Linear) {
+        NDArray weight = parameter(layer, "weight");
+        NDArray bias = parameter(layer, "bias");
+        long[] shape = weight.getShape().getShape();
+        if (shape.length != 2 || shape[1] != inputs) {
+          throw new IllegalStateException(
+              "layer "
+                  + index
+                  + " has weight shape "
+                  + weight.getShape()
+                  + ", expected (_, "
+                  + inputs
+                  + ")");
+        }
+        node.put("type", "linear").put("in", shape[1]).put("out", shape[0]);
+        node.put("weight", index + ".weight").put("bias", index + ".bias");
+        weights.put(index + ".weight", weight);
+        weights.put(index + ".bias", bias);
+        inputs = (int) shape[0];
+      } else if (layer instanceof Dropout) {
+        node.put("type", "dropout").put("p", config.dropout());
+      } else if (child.getKey().toLowerCase(java.util.Locale.ROOT).contains("relu")
+          || layer.getClass().getSimpleName().equals("LambdaBlock")) {
+        // ModelBundle.block's only lambda block is the ReLU activation.
+        node.put("type", "relu");
+      } else {
+        throw new IllegalStateException("cannot export layer " + child.getKey() + ": " + layer);
+      }
+      index++;
+    }
+    ObjectNode architecture = JSON.createObjectNode();
+    architecture.put("format", FORMAT);
+    architecture.put("task", config.task().wire());
+    architecture.set("classes", JSON.valueToTree(config.labels()));
+    if (config.targetMean() != null) {
+      architecture.put("targetMean", config.targetMean());
+      architecture.put("targetScale", config.targetScale());
+    }
+    architecture.set("layers", layers);
+    architecture.set("preprocessing", JSON.valueToTree(pre));
+    architecture.set("columns", JSON.valueToTree(pre.outputNames()));
+    Files.write(dir.resolve(WEIGHTS), npz(weights));
+    JSON.writerWithDefaultPrettyPrinter()
+        .writeValue(dir.resolve(ARCHITECTURE).toFile(), architecture);
+    try (InputStream in = ModelExport.class.getResourceAsStream(SNIPPET)) {
+      if (in == null) {
+        throw new IOException("the resource " + SNIPPET + " is missing from trainyard-models");
+      }
+      Files.write(dir.resolve(SNIPPET), in.readAllBytes());
+    }
+  }
+
+  private static NDArray parameter(Block layer, String name) {
+    for (Pair<String, Parameter> p : layer.getParameters()) {
+      if (p.getKey().equals(name)) {
+        return p.getValue().getArray();
+      }
+    }
+    throw new IllegalStateException("layer " + layer + " has no parameter " + name);
+  }
+
+  /** A NumPy {@code .npz}: a zip of {@code .npy} files, one per array, float32 little-endian. */
+  static byte[] npz(Map<String, NDArray> arrays) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+        zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+        NDArray array = e.getValue();
+        writeNpy(zip, array.getShape().getShape(), array.toFloatArray());
+        zip.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * One {@code .npy} file, format version 1.0: the magic string, the header length, a header
+   * dictionary padded with spaces and ending in a newline so that the data starts at a multiple of
+   * 64 bytes, then the values in C order.
+   */
+  static void writeNpy(OutputStream out, long[] shape, float[] values) throws IOException {
+    StringBuilder dims = new StringBuilder("(");
+    for (int i = 0; i < shape.length; i++) {
+      dims.append(shape[i]).append(shape.length == 1 ? "," : i + 1 < shape.length ? ", " : "");
+    }
+    dims.append(')');
+    String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + dims + ", }";
+    int unpadded = 6 + 2 + 2 + header.length() + 1;
+    int padded = (unpadded + 63) / 64 * 64;
+    String full = header + " ".repeat(padded - unpadded) + "\n";
+    ByteBuffer prefix = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+    prefix.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII));
+    prefix.put((byte) 1).put((byte) 0).putShort((short) full.length());
+    out.write(prefix.array());
+    out.write(full.getBytes(StandardCharsets.US_ASCII));
+    ByteBuffer data = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    data.asFloatBuffer().put(values);
+    out.write(data.array());
+  }
+}

@@ -1,0 +1,111 @@
+"""Scores rows with a Trainyard model outside Java: rebuilds the MLP in PyTorch from
+architecture.json and weights.npz (both in the model directory, beside this file) and applies the
+model's preprocessing.
+
+    python3 predict.py MODEL_DIR ROWS.csv > predictions.csv
+
+ROWS.csv has a header naming the model's input columns (extra columns are ignored); an empty
+field is a missing value. The output has one column per class with its probability and a
+`predicted` column (classification), or a `prediction` column (regression).
+
+Needs numpy and torch only. As a module: `model = load(MODEL_DIR)`, then
+`outputs(model, encode(model, rows))` with `rows` a list of dicts of strings.
+"""
+import csv
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+
+def load(model_dir):
+    """The architecture (a dict) and the network (a torch.nn.Sequential in eval mode)."""
+    with open(os.path.join(model_dir, "architecture.json"), encoding="utf-8") as f:
+        arch = json.load(f)
+    if arch["format"] != "trainyard-mlp/1":
+        raise ValueError("unsupported export format " + arch["format"])
+    layers = []
+    for layer in arch["layers"]:
+        if layer["type"] == "linear":
+            layers.append(torch.nn.Linear(layer["in"], layer["out"]))
+        elif layer["type"] == "relu":
+            layers.append(torch.nn.ReLU())
+        elif layer["type"] == "dropout":
+            layers.append(torch.nn.Dropout(layer["p"]))
+        else:
+            raise ValueError("unknown layer type " + layer["type"])
+    net = torch.nn.Sequential(*layers)
+    with np.load(os.path.join(model_dir, "weights.npz")) as weights:
+        net.load_state_dict({name: torch.from_numpy(weights[name]) for name in weights.files})
+    return arch, net.eval()
+
+
+def encode(model, rows):
+    """The network's input (float32, one row per row) from rows of text, as the model's
+    preprocessing does: numeric features median-filled and standardised, missing indicators,
+    categorical features one-hot encoded (an unseen value to the infrequent column, if any)."""
+    pre = model[0]["preprocessing"]
+    columns = []
+    numeric = np.array(
+        [[float(r[f]) if r.get(f, "") != "" else np.nan for f in pre["features"]] for r in rows],
+        dtype=np.float64,
+    ).reshape(len(rows), len(pre["features"]))
+    missing = np.isnan(numeric)
+    filled = np.where(missing, np.array(pre["fill"]), numeric)
+    columns.append((filled - np.array(pre["mean"])) / np.array(pre["scale"]))
+    indicators = np.array(pre["indicators"], dtype=bool)
+    columns.append(missing[:, indicators].astype(np.float64))
+    for cat in pre["categorical"]:
+        width = len(cat["categories"]) + cat["missingColumn"] + cat["infrequent"]
+        block = np.zeros((len(rows), width))
+        index = {value: i for i, value in enumerate(cat["categories"])}
+        for i, r in enumerate(rows):
+            value = r.get(cat["name"], "")
+            if value == "" and cat["missingColumn"]:
+                block[i, len(cat["categories"])] = 1
+            elif value != "" and value in index:
+                block[i, index[value]] = 1
+            elif cat["infrequent"]:
+                block[i, width - 1] = 1
+        columns.append(block)
+    return np.hstack(columns).astype(np.float32)
+
+
+def outputs(model, x):
+    """Probabilities per class (classification, columns in class order) or predictions
+    (regression) for encoded rows."""
+    arch, net = model
+    with torch.no_grad():
+        out = net(torch.from_numpy(x)).numpy().astype(np.float64)
+    if arch["task"] == "binary-classification":
+        p = 1 / (1 + np.exp(-out[:, 0]))
+        return np.stack([1 - p, p], axis=1)
+    if arch["task"] == "multiclass-classification":
+        e = np.exp(out - out.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    return out[:, 0] * arch["targetScale"] + arch["targetMean"]
+
+
+def main(model_dir, rows_csv):
+    model = load(model_dir)
+    with open(rows_csv, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    result = outputs(model, encode(model, rows))
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    classes = model[0]["classes"]
+    if classes:
+        out.writerow(classes + ["predicted"])
+        for p in result:
+            out.writerow([repr(float(v)) for v in p] + [classes[int(np.argmax(p))]])
+    else:
+        out.writerow(["prediction"])
+        for y in result:
+            out.writerow([repr(float(y))])
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: python3 predict.py MODEL_DIR ROWS.csv")
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,246 @@
+package io.trainyard.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trainyard.contracts.spec.Task;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The portable export: the NumPy archive's format read back byte by byte, and the documented Python
+ * snippet run with PyTorch on the same rows as the bundle (Debian's {@code python3-torch}; {@code
+ * .ci/run} installs it and sets {@code TRAINYARD_REQUIRE_TORCH}, without which the Python part is
+ * skipped on machines that lack it).
+ */
+class ModelExportTest {
+  private static final List<String> NUMERIC = List.of("amount", "age");
+  private static final List<String> CATEGORICAL = List.of("kind", "member");
+  private static final String[] KINDS = {"food", "fuel", "travel", "toys"};
+
+  @BeforeAll
+  static void configure() {
+    Djl.configure();
+  }
+
+  @Test
+  void theWeightsAreANumpyArchiveNamedAsPyTorchNamesTheSequential(@TempDir Path dir)
+      throws Exception {
+    ModelConfig config = new ModelConfig("mlp", List.of(6, 4), 0.1, "no", "yes");
+    Data data = data(200, 1);
+    save(dir, config, data, 3);
+
+    List<String> entries = new ArrayList<>();
+    try (ZipInputStream zip =
+        new ZipInputStream(Files.newInputStream(dir.resolve("weights.npz")))) {
+      for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        entries.add(e.getName());
+        byte[] npy = zip.readAllBytes();
+        assertThat(new String(npy, 0, 6, StandardCharsets.ISO_8859_1)).isEqualTo("\u0093NUMPY");
+        assertThat(npy[6]).isEqualTo((byte) 1);
+        int headerLength =
+            ByteBuffer.wrap(npy, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff;
+        assertThat((10 + headerLength) % 64).isZero();
+        String header = new String(npy, 10, headerLength, StandardCharsets.US_ASCII);
+        assertThat(header).startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (");
+        assertThat(header).endsWith("\n");
+        long values = (npy.length - 10 - headerLength) / 4;
+        if (e.getName().equals("0.weight.npy")) {
+          // Linear(in = preprocessing width, out = 6), kept (out, in) as torch.nn.Linear does
+          int width = data.pre().width();
+          assertThat(header).contains("'shape': (6, " + width + "), }");
+          assertThat(values).isEqualTo(6L * width);
+        }
+        if (e.getName().equals("0.bias.npy")) {
+          assertThat(header).contains("'shape': (6,), }");
+        }
+      }
+    }
+    // Linear, ReLU, Dropout, Linear, ReLU, Dropout, Linear: the Sequential's indices
+    assertThat(entries)
+        .containsExactly(
+            "0.weight.npy",
+            "0.bias.npy",
+            "3.weight.npy",
+            "3.bias.npy",
+            "6.weight.npy",
+            "6.bias.npy");
+    JsonNode architecture = new ObjectMapper().readTree(dir.resolve("architecture.json").toFile());
+    assertThat(architecture.get("format").asText()).isEqualTo("trainyard-mlp/1");
+    assertThat(architecture.at("/layers/1/type").asText()).isEqualTo("relu");
+    assertThat(architecture.at("/layers/2/p").asDouble()).isEqualTo(0.1);
+    assertThat(architecture.get("classes").toString()).isEqualTo("[\"no\",\"yes\"]");
+    assertThat(architecture.get("columns").size()).isEqualTo(data.pre().width());
+    assertThat(ModelBundle.files(dir))
+        .containsExactly(
+            "model.json", "model-0000.params", "weights.npz", "architecture.json", "predict.py");
+  }
+
+  @Test
+  void thePythonSnippetReproducesTheBundlesPredictionsInPyTorch(@TempDir Path root)
+      throws Exception {
+    String python = pythonWithTorch();
+    Data data = data(300, 2);
+    Path csv = root.resolve("rows.csv");
+    Files.writeString(csv, data.csv());
+    List<ModelConfig> configs =
+        List.of(
+            new ModelConfig("mlp", List.of(16, 8), 0.2, "no", "yes"),
+            new ModelConfig(
+                "mlp",
+                List.of(12),
+                0,
+                null,
+                null,
+                Task.MULTICLASS_CLASSIFICATION,
+                List.of("a", "b", "c"),
+                null,
+                null),
+            new ModelConfig(
+                "linear", List.of(), 0, null, null, Task.REGRESSION, null, 250.0, 40.0));
+    int seed = 11;
+    for (ModelConfig config : configs) {
+      Path dir = Files.createDirectories(root.resolve(config.task().wire()));
+      save(dir, config, data, seed++);
+      List<String> lines = run(python, dir.resolve("predict.py"), dir, csv);
+      try (ModelBundle bundle = ModelBundle.load(dir)) {
+        assertThat(lines).hasSize(data.x().length + 1);
+        if (config.task() == Task.REGRESSION) {
+          assertThat(lines.get(0)).isEqualTo("prediction");
+          double[] expected = bundle.predictions(data.x(), data.text());
+          for (int i = 0; i < expected.length; i++) {
+            assertThat(Double.parseDouble(lines.get(i + 1)))
+                .as("row %d", i)
+                .isCloseTo(expected[i], within(1e-4 * Math.max(1, Math.abs(expected[i]))));
+          }
+        } else {
+          List<String> classes = bundle.classes();
+          assertThat(lines.get(0)).isEqualTo(String.join(",", classes) + ",predicted");
+          double[][] expected = bundle.probabilities(data.x(), data.text());
+          String[] predicted = bundle.predictClasses(expected);
+          for (int i = 0; i < expected.length; i++) {
+            String[] fields = lines.get(i + 1).split(",");
+            for (int k = 0; k < classes.size(); k++) {
+              assertThat(Double.parseDouble(fields[k]))
+                  .as("row %d class %s", i, classes.get(k))
+                  .isCloseTo(expected[i][k], within(1e-5));
+            }
+            if (Math.abs(expected[i][0] - expected[i][expected[i].length - 1]) > 1e-4) {
+              assertThat(fields[classes.size()]).as("row %d", i).isEqualTo(predicted[i]);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Rows with missing numbers, missing and unseen categories; the CSV holds the same rows. */
+  record Data(double[][] x, String[][] text, String csv, Preprocessing pre) {}
+
+  private static Data data(int n, long seed) {
+    Random random = new Random(seed);
+    double[][] x = new double[n][2];
+    String[][] text = new String[n][2];
+    StringBuilder csv = new StringBuilder("age,kind,amount,member,ignored\n");
+    for (int i = 0; i < n; i++) {
+      x[i][0] = random.nextInt(10) == 0 ? Double.NaN : Math.exp(random.nextGaussian()) * 50;
+      x[i][1] = random.nextInt(7) == 0 ? Double.NaN : 18 + random.nextInt(60);
+      int kind = random.nextInt(KINDS.length + 1);
+      text[i][0] = kind == KINDS.length ? null : KINDS[kind];
+      text[i][1] = random.nextBoolean() ? "true" : "false";
+      csv.append(number(x[i][1]))
+          .append(',')
+          .append(text[i][0] == null ? "" : text[i][0])
+          .append(',')
+          .append(number(x[i][0]))
+          .append(',')
+          .append(text[i][1])
+          .append(",x\n");
+    }
+    // Fitted on all but the last 20 rows, where "toys" never appears: an unseen category there.
+    int fit = n - 20;
+    double[][] trainX = java.util.Arrays.copyOf(x, fit);
+    String[][] trainText = java.util.Arrays.copyOf(text, fit);
+    for (int i = 0; i < fit; i++) {
+      if ("toys".equals(trainText[i][0])) {
+        trainText[i] = new String[] {"food", trainText[i][1]};
+      }
+    }
+    Preprocessing pre = Preprocessing.fit(NUMERIC, trainX, CATEGORICAL, trainText, 4);
+    return new Data(x, text, csv.toString(), pre);
+  }
+
+  private static String number(double v) {
+    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.17g", v);
+  }
+
+  private static void save(Path dir, ModelConfig config, Data data, int seed) {
+    Engine.getInstance().setRandomSeed(seed);
+    int width = data.pre().width();
+    try (Model model = Model.newInstance("export")) {
+      model.setBlock(ModelBundle.block(config, width));
+      model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, width));
+      ModelBundle.save(dir, config, data.pre(), model);
+    }
+  }
+
+  /** Debian's python3 when it has torch (the pyenv python3 on PATH may not). */
+  private static String pythonWithTorch() throws Exception {
+    for (String python : List.of("/usr/bin/python3", "python3")) {
+      try {
+        Process p =
+            new ProcessBuilder(python, "-c", "import numpy, torch")
+                .redirectErrorStream(true)
+                .start();
+        p.getInputStream().readAllBytes();
+        if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+          return python;
+        }
+      } catch (IOException absent) {
+        // try the next one
+      }
+    }
+    boolean required = System.getenv("TRAINYARD_REQUIRE_TORCH") != null;
+    if (required) {
+      throw new AssertionError(
+          "TRAINYARD_REQUIRE_TORCH is set but no python3 imports numpy and torch"
+              + " (apt-get install python3-torch)");
+    }
+    assumeTrue(false, "no python3 with numpy and torch here (apt-get install python3-torch)");
+    return null;
+  }
+
+  private static List<String> run(String python, Path script, Path dir, Path csv) throws Exception {
+    Process p =
+        new ProcessBuilder(python, script.toString(), dir.toString(), csv.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    p.getInputStream().transferTo(out);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("predict.py exit code").isZero();
+    return out.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+}
