@@ -338,6 +338,25 @@ public final class ObjectStore {
   // ---------------------------------------------------------------- sweeping
 
   /**
+   * Deletes everything under {@code prefix}: the manifests of committed writes within it first (so
+   * a reader sees each one absent, never a manifest whose objects are gone), then the other
+   * objects. Writes still staging into the prefix are not touched (their staging lies elsewhere;
+   * {@link #sweepStaging} removes abandoned ones). Deleting an empty prefix does nothing.
+   *
+   * @return how many objects were deleted
+   */
+  public int deleteAll(Prefix prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    List<String> manifests = new ArrayList<>();
+    List<String> others = new ArrayList<>();
+    for (Item item : list(prefix.value(), true)) {
+      String key = item.objectName();
+      (key.endsWith("/" + Keys.MANIFEST) ? manifests : others).add(key);
+    }
+    return remove(manifests) + remove(others);
+  }
+
+  /**
    * Removes staged writes whose latest staging object is older than {@code olderThan}: the
    * leftovers of writers that crashed or never committed nor aborted. When the target prefix of
    * such a write has no manifest, the objects a crashed commit had already copied there are removed

@@ -100,6 +100,34 @@ class StagedWriteIT {
     }
   }
 
+  @Test
+  void deleteAllRemovesEveryCommittedWriteUnderAPrefixAndNothingBesideIt() throws Exception {
+    Prefix parent = root.child("delete-all").child("checkpoints");
+    for (int k = 1; k <= 3; k++) {
+      try (StagedWrite write = store.stage(parent.child("epoch-" + k))) {
+        write.put("state.bin", utf8("epoch " + k), null);
+        write.put("nested/extra", utf8("x"), null);
+        write.commit(java.util.Map.of("epoch", k));
+      }
+    }
+    Prefix beside = root.child("delete-all").child("checkpoints-kept");
+    try (StagedWrite write = store.stage(beside)) {
+      write.put("state.bin", utf8("kept"), null);
+      write.commit(java.util.Map.of());
+    }
+    assertThat(store.listCommitted(parent)).hasSize(3);
+
+    // 3 manifests and 6 objects
+    assertThat(store.deleteAll(parent)).isEqualTo(9);
+
+    assertThat(store.listCommitted(parent)).isEmpty();
+    assertThat(TestS3.keysUnder(client, parent.value())).isEmpty();
+    assertThat(store.manifest(beside)).isPresent();
+    assertThat(store.readAllBytes(store.manifest(beside).orElseThrow(), "state.bin"))
+        .isEqualTo(utf8("kept"));
+    assertThat(store.deleteAll(parent)).isZero();
+  }
+
   // ------------------------------------------------------------------ (3) 100 MB round trip
 
   @Test

@@ -58,6 +58,10 @@ public class Run extends PanacheEntityBase {
   @Column(nullable = false)
   public int attempts;
 
+  /** The epoch whose checkpoint the latest attempt resumed after; null when it started afresh. */
+  @Column(name = "resumed_from_epoch")
+  public Integer resumedFromEpoch;
+
   @Column(name = "lease_owner")
   public String leaseOwner;
 

@@ -27,10 +27,34 @@ final class RunCheckpoints implements CheckpointStore {
 
   private final ObjectStore store;
   private final String runId;
+  private final java.util.function.Consumer<TrainerCheckpoint> onResume;
 
-  RunCheckpoints(ObjectStore store, String runId) {
+  /**
+   * @param onResume told of the checkpoint a run resumes after
+   */
+  RunCheckpoints(
+      ObjectStore store, String runId, java.util.function.Consumer<TrainerCheckpoint> onResume) {
     this.store = store;
     this.runId = runId;
+    this.onResume = onResume;
+  }
+
+  /**
+   * Deletes every checkpoint of a run: once it has ended nothing resumes from them. Best effort: a
+   * failure is logged with the prefix ({@code runs/{run-id}/checkpoints/}) and the run's end
+   * stands.
+   */
+  static void deleteAll(ObjectStore store, String runId) {
+    try {
+      int deleted = store.deleteAll(Layout.checkpoints(runId));
+      if (deleted > 0) {
+        LOG.infof("run %s: deleted its checkpoints (%d objects)", runId, deleted);
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "run %s: cannot delete its checkpoints under %s: %s",
+          runId, Layout.checkpoints(runId).value(), e.toString());
+    }
   }
 
   @Override
@@ -44,6 +68,7 @@ final class RunCheckpoints implements CheckpointStore {
       TrainerCheckpoint checkpoint = TrainerCheckpoint.read(in);
       in.transferTo(java.io.OutputStream.nullOutputStream()); // to the end: verified
       LOG.infof("run %s: resuming after epoch %d", runId, checkpoint.epoch());
+      onResume.accept(checkpoint);
       return Optional.of(checkpoint);
     }
   }

@@ -101,6 +101,25 @@ public class RunExecutor {
    * the run's cancellation requested (it then stops before its next mini-batch, saving nothing).
    */
   public void execute(Run run, Control control) {
+    try {
+      executeOnce(run, control);
+    } finally {
+      deleteCheckpointsIfEnded(run.runId);
+    }
+  }
+
+  /**
+   * Deletes the checkpoints of a run that has ended (a run given back to the queue or taken over
+   * keeps them: it resumes from them). Called after every execution, and by the worker after it
+   * records a failure.
+   */
+  public void deleteCheckpointsIfEnded(String runId) {
+    if (runs.isFinished(runId)) {
+      RunCheckpoints.deleteAll(store, runId);
+    }
+  }
+
+  private void executeOnce(Run run, Control control) {
     Optional<String> cancelled = runs.cancelReason(run.runId);
     if (cancelled.isPresent()) {
       runs.end(run, RunStatus.CANCELLED, cancelled.get());
@@ -225,7 +244,7 @@ public class RunExecutor {
                           run, epoch, perEpoch * Math.max(0, epoch.epochs() - epoch.epoch()));
                     },
                     () -> !control.leaseHeld() || control.cancelRequested(),
-                    new RunCheckpoints(store, run.runId));
+                    new RunCheckpoints(store, run.runId, checkpoint -> resumed(run, checkpoint)));
       } catch (TrainingDivergedException e) {
         throw new RunFailure(e.getMessage());
       }
@@ -322,6 +341,22 @@ public class RunExecutor {
     LOG.infof(
         "run %s succeeded: %s model v%d (%s)",
         run.runId, run.pipeline, trained.modelVersion(), text(meta, "stopReason"));
+  }
+
+  /**
+   * Records a resume: the epoch resumed after, and the epochs of the checkpoint's history that were
+   * never recorded (a worker killed between committing an epoch's checkpoint and recording the
+   * epoch), so the run's epochs and progress events have no gap.
+   */
+  private void resumed(Run run, io.trainyard.models.training.TrainerCheckpoint checkpoint) {
+    runs.recordResume(run.runId, checkpoint.epoch());
+    java.util.Set<Integer> recorded = runs.recordedEpochs(run.runId);
+    for (io.trainyard.models.training.EpochResult epoch : checkpoint.history()) {
+      if (!recorded.contains(epoch.epoch())) {
+        LOG.infof("run %s: recording epoch %d from its checkpoint", run.runId, epoch.epoch());
+        runs.recordEpoch(run, epoch, null);
+      }
+    }
   }
 
   private static double[] asDouble(int[] values) {

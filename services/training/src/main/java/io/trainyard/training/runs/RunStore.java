@@ -200,6 +200,34 @@ public class RunStore {
             });
   }
 
+  /** Records that the run's current attempt resumed after the checkpoint of {@code epoch}. */
+  public void recordResume(String runId, int epoch) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                entityManager
+                    .createNativeQuery("update run set resumed_from_epoch = ?2 where run_id = ?1")
+                    .setParameter(1, runId)
+                    .setParameter(2, epoch)
+                    .executeUpdate());
+  }
+
+  /** The epochs of the run recorded so far. */
+  public java.util.Set<Integer> recordedEpochs(String runId) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                RunEpoch.ofRun(runId).stream()
+                    .map(e -> e.epoch)
+                    .collect(java.util.stream.Collectors.toSet()));
+  }
+
+  /** Whether the run has ended (succeeded, failed or cancelled); false for an unknown run. */
+  public boolean isFinished(String runId) {
+    return QuarkusTransaction.requiringNew()
+        .call(() -> Run.<Run>findByIdOptional(runId).map(Run::isFinished).orElse(false));
+  }
+
   /** Gives the run back to the queue, claimable again after {@code delay}. */
   public void defer(String runId, Duration delay, String why) {
     QuarkusTransaction.requiringNew()

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param bestEpoch the epoch whose parameters were kept
  * @param epochsMax the maximum number of epochs
  * @param attempts how often a worker took it (more than 1 after a worker died)
+ * @param resumedFromEpoch the epoch whose checkpoint the latest attempt resumed after (null when it
+ *     started from the beginning)
  * @param epochs the finished epochs with their losses and metrics, in order
  * @param requestedAt when it was queued
  * @param startedAt when a worker first took it
@@ -36,6 +38,7 @@ public record RunView(
     Integer bestEpoch,
     Integer epochsMax,
     int attempts,
+    Integer resumedFromEpoch,
     List<EpochView> epochs,
     Instant requestedAt,
     Instant startedAt,
@@ -96,6 +99,7 @@ public record RunView(
         run.bestEpoch,
         run.epochsMax,
         run.attempts,
+        run.resumedFromEpoch,
         epochs.stream().map(EpochView::of).toList(),
         run.requestedAt,
         run.startedAt,

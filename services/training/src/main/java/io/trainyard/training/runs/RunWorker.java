@@ -171,6 +171,7 @@ public class RunWorker {
       LOG.errorf(e, "run %s failed", run.runId);
       try {
         runs.end(run, RunStatus.FAILED, failure(e));
+        executor.deleteCheckpointsIfEnded(run.runId);
       } catch (RuntimeException again) {
         LOG.errorf(again, "run %s: cannot record the failure; its lease will lapse", run.runId);
       }

@@ -19,6 +19,7 @@ import io.trainyard.testing.TrainyardStackResource;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,10 @@ class RunResumeTest {
                 entityManager
                     .createNativeQuery(
                         "update run set lease_owner = 'worker-that-died',"
-                            + " lease_until = now() - interval '1 second' where run_id = ?1")
+                            + " lease_until = now() - interval '1 second' where run_id = ?1;"
+                            // As if it died after checkpointing epochs 2.. but before recording
+                            // them: the resume records them from the checkpoint's history.
+                            + " delete from run_epoch where run_id = ?1 and epoch >= 2")
                     .setParameter(1, interrupted)
                     .executeUpdate());
 
@@ -94,9 +98,33 @@ class RunResumeTest {
     Run run = RunTakeoverTest.run(interrupted);
     assertThat(run.state).as(run.statusReason).isEqualTo(Run.SUCCEEDED);
     assertThat(run.attempts).isEqualTo(2);
-    // One checkpoint per epoch: had attempt 2 started over, its epoch-1 checkpoint would have
-    // clashed with attempt 1's.
-    assertThat(store.listCommitted(Layout.checkpoints(interrupted))).hasSize(EPOCHS);
+    // Attempt 2 resumed after attempt 1's latest checkpoint (at least epoch 3), and the checkpoints
+    // were deleted once the run ended.
+    assertThat(run.resumedFromEpoch).isNotNull().isBetween(3, EPOCHS - 1);
+    assertThat(TrainingRunsTest.run(interrupted).jsonPath().getInt("resumedFromEpoch"))
+        .isEqualTo(run.resumedFromEpoch);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(store.listCommitted(Layout.checkpoints(interrupted))).isEmpty();
+              assertThat(store.listCommitted(Layout.checkpoints(uninterrupted))).isEmpty();
+            });
     assertThat(resumed).isEqualTo(expected);
+    // Every epoch recorded once, equal to the uninterrupted run's (timings aside).
+    List<Map<String, Object>> epochs =
+        TrainingRunsTest.run(interrupted).jsonPath().getList("epochs");
+    List<Map<String, Object>> reference =
+        TrainingRunsTest.run(uninterrupted).jsonPath().getList("epochs");
+    assertThat(epochs).hasSize(EPOCHS);
+    for (int i = 0; i < EPOCHS; i++) {
+      assertThat(epochs.get(i).get("epoch")).isEqualTo(i + 1);
+      for (String field :
+          List.of("trainLoss", "valLoss", "valAccuracy", "learningRate", "gradientNorm")) {
+        assertThat(epochs.get(i).get(field))
+            .as("epoch %d %s", i + 1, field)
+            .isEqualTo(reference.get(i).get(field));
+      }
+    }
   }
 }
