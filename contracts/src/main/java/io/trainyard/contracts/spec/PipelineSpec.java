@@ -319,6 +319,9 @@ public record PipelineSpec(
    * @param earlyStopping early stopping
    * @param seed initialisation and shuffling seed; default 42
    * @param auto train when a dataset version with no unlabeled rows arrives; default true
+   * @param deadline how long a run may take from its start (ISO-8601); past it the run fails
+   *     without a model. Default: none here; the training service's {@code
+   *     trainyard.training.deadline} (PT24H) applies
    */
   public record Training(
       Model model,
@@ -330,9 +333,36 @@ public record PipelineSpec(
       String schedule,
       EarlyStopping earlyStopping,
       Long seed,
-      Boolean auto) {
+      Boolean auto,
+      Duration deadline) {
     static final Training EMPTY =
-        new Training(null, null, null, null, null, null, null, null, null, null);
+        new Training(null, null, null, null, null, null, null, null, null, null, null);
+
+    /** Without a deadline (as specs were before it existed). */
+    public Training(
+        Model model,
+        Integer epochs,
+        Integer batchSize,
+        String optimizer,
+        Double learningRate,
+        Double weightDecay,
+        String schedule,
+        EarlyStopping earlyStopping,
+        Long seed,
+        Boolean auto) {
+      this(
+          model,
+          epochs,
+          batchSize,
+          optimizer,
+          learningRate,
+          weightDecay,
+          schedule,
+          earlyStopping,
+          seed,
+          auto,
+          null);
+    }
 
     Training withDefaults() {
       return new Training(
@@ -345,7 +375,8 @@ public record PipelineSpec(
           schedule == null ? Defaults.SCHEDULE : schedule,
           (earlyStopping == null ? EarlyStopping.EMPTY : earlyStopping).withDefaults(),
           seed == null ? Defaults.SEED : seed,
-          auto == null ? Defaults.AUTO : auto);
+          auto == null ? Defaults.AUTO : auto,
+          deadline);
     }
   }
 

@@ -377,7 +377,12 @@ class PipelineSpecsTest {
 
     // The other way: every property of the schema is set after withDefaults(), except these.
     Set<String> mayStayUnset =
-        Set.of("positiveClass", "monitoring.retrain.schedule", "ingestion.groupBy");
+        Set.of(
+            "positiveClass",
+            "monitoring.retrain.schedule",
+            "ingestion.groupBy",
+            // the training service's trainyard.training.deadline applies
+            "training.deadline");
     List<String> unset = new ArrayList<>();
     collectUnset(schema, "", defaulted, unset);
     assertThat(unset).containsExactlyInAnyOrderElementsOf(mayStayUnset);

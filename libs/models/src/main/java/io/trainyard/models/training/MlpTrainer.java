@@ -473,7 +473,10 @@ public final class MlpTrainer {
       java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
       // The settings' record text (deterministic: records and lists print their components);
       // not Jackson, which in the service would load the spec classes from a second class loader.
-      digest.update(training.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      // The deadline does not change what is trained: left out (so a spec without one keeps the
+      // fingerprint it had before deadlines existed).
+      String settings = training.toString().replace(", deadline=" + training.deadline() + "]", "]");
+      digest.update(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       List<String> labels = target.classes();
       String what =
           target.task() == Task.BINARY_CLASSIFICATION

@@ -83,17 +83,21 @@ public class RunExecutor {
   private final ObjectStore store;
   private final RunStore runs;
   private final Duration specWait;
+  private final Duration defaultDeadline;
 
   public RunExecutor(
       PipelineCatalog catalog,
       ObjectStore store,
       RunStore runs,
       @ConfigProperty(name = "trainyard.training.spec-wait", defaultValue = "120s")
-          Duration specWait) {
+          Duration specWait,
+      @ConfigProperty(name = "trainyard.training.deadline", defaultValue = "24h")
+          Duration defaultDeadline) {
     this.catalog = catalog;
     this.store = store;
     this.runs = runs;
     this.specWait = specWait;
+    this.defaultDeadline = defaultDeadline;
   }
 
   /**
@@ -225,6 +229,11 @@ public class RunExecutor {
       Path out = work.resolve("model");
       Files.createDirectories(out);
       long trainingStarted = System.nanoTime();
+      // The deadline counts from the run's first start, across attempts.
+      Duration deadline =
+          spec.training().deadline() != null ? spec.training().deadline() : defaultDeadline;
+      Instant started = run.startedAt != null ? run.startedAt : Instant.now();
+      Instant deadlineAt = started.plus(deadline);
       int[] epochsHere = {0};
       TrainingOutcome outcome;
       try {
@@ -243,7 +252,10 @@ public class RunExecutor {
                       runs.recordEpoch(
                           run, epoch, perEpoch * Math.max(0, epoch.epochs() - epoch.epoch()));
                     },
-                    () -> !control.leaseHeld() || control.cancelRequested(),
+                    () ->
+                        !control.leaseHeld()
+                            || control.cancelRequested()
+                            || Instant.now().isAfter(deadlineAt),
                     new RunCheckpoints(store, run.runId, checkpoint -> resumed(run, checkpoint)));
       } catch (TrainingDivergedException e) {
         throw new RunFailure(e.getMessage());
@@ -251,6 +263,19 @@ public class RunExecutor {
       if (outcome.cancelled()) {
         if (!control.leaseHeld()) {
           throw new LeaseLostException(run.runId);
+        }
+        if (!control.cancelRequested() && Instant.now().isAfter(deadlineAt)) {
+          throw new RunFailure(
+              "the run passed its deadline of "
+                  + deadline
+                  + (spec.training().deadline() == null
+                      ? " (trainyard.training.deadline)"
+                      : " (training.deadline of the spec)")
+                  + " in epoch "
+                  + (outcome.epochsRun() + 1)
+                  + ": it started at "
+                  + started
+                  + "; no model was written");
         }
         runs.end(
             run,

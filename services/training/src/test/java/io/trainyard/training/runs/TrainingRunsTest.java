@@ -498,6 +498,41 @@ class TrainingRunsTest {
   }
 
   @Test
+  void aRunPastItsDeadlineFailsCleanlyWithoutAModelOrCheckpoints() throws Exception {
+    String pipeline =
+        TestEvents.applyCardFraudSpec(
+            "deadline",
+            "\"training\": {\"epochs\": 200, \"batchSize\": 16, \"deadline\": \"PT2S\","
+                + " \"earlyStopping\": {\"enabled\": false}}");
+    writeDataset(pipeline, 1, CardFraud.csv(3000, 12));
+    String runId = UUID.randomUUID().toString();
+    request(runId, pipeline, 1, UUID.randomUUID().toString());
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> ended(runId));
+    Response run = run(runId);
+    assertThat(run.jsonPath().getString("state")).isEqualTo("failed");
+    assertThat(run.jsonPath().getString("statusReason"))
+        .startsWith("the run passed its deadline of PT2S (training.deadline of the spec) in epoch ")
+        .endsWith("; no model was written");
+    assertThat(run.jsonPath().getList("epochs")).isNotEmpty().hasSizeLessThan(200);
+    var ended =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.TRAINING_ENDED),
+            ofRun(runId),
+            1,
+            Duration.ofSeconds(30),
+            Duration.ZERO);
+    assertThat(Json.readTree(ended.get(0).value()).get("status").asText()).isEqualTo("failed");
+    assertThat(EventLog.matching(TestTopics.of(Topic.MODELS_TRAINED), ofRun(runId))).isEmpty();
+    assertThat(store.manifest(Layout.model(pipeline, 1))).isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> store.listCommitted(Layout.checkpoints(runId)).isEmpty());
+  }
+
+  @Test
   void anUnknownRunIsA404Problem() {
     run("no-such-run").then().statusCode(404).contentType("application/problem+json");
   }
