@@ -21,6 +21,7 @@ import java.util.Map;
  * @param classes optional, classification only: the class labels in the order of the model's
  *     outputs — binary {@code [negative, positive]}, multiclass the sorted distinct labels of the
  *     train split
+ * @param compute optional: the compute the run used
  */
 public record ModelTrained(
     String runId,
@@ -32,7 +33,8 @@ public record ModelTrained(
     Map<String, Double> metrics,
     Lineage lineage,
     Task task,
-    List<String> classes)
+    List<String> classes,
+    Compute compute)
     implements PipelineEvent {
 
   public ModelTrained {
@@ -46,6 +48,32 @@ public record ModelTrained(
     if (task == Task.REGRESSION && classes != null && !classes.isEmpty()) {
       throw new IllegalArgumentException("a regression model has no classes: " + classes);
     }
+  }
+
+  /** A model whose compute is not recorded. */
+  public ModelTrained(
+      String runId,
+      String pipeline,
+      int modelVersion,
+      int datasetVersion,
+      String manifestUri,
+      Map<String, String> artifacts,
+      Map<String, Double> metrics,
+      Lineage lineage,
+      Task task,
+      List<String> classes) {
+    this(
+        runId,
+        pipeline,
+        modelVersion,
+        datasetVersion,
+        manifestUri,
+        artifacts,
+        metrics,
+        lineage,
+        task,
+        classes,
+        null);
   }
 
   /** A model whose task is not recorded (binary-classification). */
@@ -68,6 +96,7 @@ public record ModelTrained(
         metrics,
         lineage,
         null,
+        null,
         null);
   }
 
@@ -85,6 +114,10 @@ public record ModelTrained(
    * @param trigger optional: the trigger of the training request
    * @param seed optional: the training seed
    * @param epochs optional: epochs actually run
+   * @param codeVersion optional: the training service and its version, e.g. {@code
+   *     trainyard-training 0.1.0}
+   * @param device optional: the device the model was trained on, as DJL names it ({@code cpu()},
+   *     {@code gpu(0)})
    */
   public record Lineage(
       String datasetContentHash,
@@ -92,10 +125,42 @@ public record ModelTrained(
       Integer parentModel,
       Trigger trigger,
       Long seed,
-      Integer epochs) {
+      Integer epochs,
+      String codeVersion,
+      String device) {
 
     public Lineage {
       Copies.required(datasetContentHash, "datasetContentHash");
+    }
+
+    /** Without the code version and device (as recorded before they were). */
+    public Lineage(
+        String datasetContentHash,
+        String specHash,
+        Integer parentModel,
+        Trigger trigger,
+        Long seed,
+        Integer epochs) {
+      this(datasetContentHash, specHash, parentModel, trigger, seed, epochs, null, null);
+    }
+  }
+
+  /**
+   * The compute a run used.
+   *
+   * @param device the device, as in {@link Lineage#device()}
+   * @param threads the PyTorch intra-op threads on a CPU; null on a GPU
+   * @param deviceSeconds seconds the device trained, summed over the run's attempts (an epoch
+   *     redone after a crash counts twice)
+   * @param powerWatts the power figure the estimate uses (the training service's {@code
+   *     trainyard.training.power-watts})
+   * @param energyWh the energy estimate: {@code deviceSeconds * powerWatts / 3600}
+   */
+  public record Compute(
+      String device, Integer threads, double deviceSeconds, double powerWatts, double energyWh) {
+
+    public Compute {
+      Copies.required(device, "device");
     }
   }
 }

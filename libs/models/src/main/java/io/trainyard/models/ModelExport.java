@@ -135,12 +135,18 @@ public final class ModelExport {
     throw new IllegalStateException("layer " + layer + " has no parameter " + name);
   }
 
-  /** A NumPy {@code .npz}: a zip of {@code .npy} files, one per array, float32 little-endian. */
+  /**
+   * A NumPy {@code .npz}: a zip of {@code .npy} files, one per array, float32 little-endian, every
+   * entry dated 1980-01-01 so that equal arrays give equal bytes.
+   */
   static byte[] npz(Map<String, NDArray> arrays) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
       for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
-        zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+        ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+        // A fixed time: the same parameters give the same bytes (runs are reproducible).
+        entry.setTimeLocal(java.time.LocalDateTime.of(1980, 1, 1, 0, 0));
+        zip.putNextEntry(entry);
         NDArray array = e.getValue();
         writeNpy(zip, array.getShape().getShape(), array.toFloatArray());
         zip.closeEntry();

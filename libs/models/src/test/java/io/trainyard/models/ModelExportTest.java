@@ -96,6 +96,16 @@ class ModelExportTest {
     assertThat(ModelBundle.files(dir))
         .containsExactly(
             "model.json", "model-0000.params", "weights.npz", "architecture.json", "predict.py");
+
+    // The same parameters give the same bytes, whenever saved (reproducible runs).
+    Path again = Files.createDirectories(dir.resolve("again"));
+    Thread.sleep(2100); // zip times have a 2-second resolution
+    save(again, config, data, 3);
+    for (String file : List.of("weights.npz", "architecture.json")) {
+      assertThat(Files.readAllBytes(again.resolve(file)))
+          .as(file)
+          .isEqualTo(Files.readAllBytes(dir.resolve(file)));
+    }
   }
 
   @Test

@@ -58,6 +58,14 @@ public class Run extends PanacheEntityBase {
   @Column(nullable = false)
   public int attempts;
 
+  /** The device the run trains on, as DJL names it ({@code cpu()}, {@code gpu(0)}). */
+  @Column(name = "device")
+  public String device;
+
+  /** Seconds the run has trained, summed over its attempts. */
+  @Column(name = "compute_seconds", nullable = false)
+  public double computeSeconds;
+
   /** The epoch whose checkpoint the latest attempt resumed after; null when it started afresh. */
   @Column(name = "resumed_from_epoch")
   public Integer resumedFromEpoch;

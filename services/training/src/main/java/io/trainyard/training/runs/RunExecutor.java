@@ -11,6 +11,7 @@ import io.trainyard.datasets.DatasetLabels;
 import io.trainyard.datasets.DatasetMetadata;
 import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.NumericTable;
+import io.trainyard.models.Djl;
 import io.trainyard.models.ModelBundle;
 import io.trainyard.models.training.MlpTrainer;
 import io.trainyard.models.training.Target;
@@ -84,6 +85,8 @@ public class RunExecutor {
   private final RunStore runs;
   private final Duration specWait;
   private final Duration defaultDeadline;
+  private final double powerWatts;
+  private final String codeVersion;
 
   public RunExecutor(
       PipelineCatalog catalog,
@@ -92,12 +95,40 @@ public class RunExecutor {
       @ConfigProperty(name = "trainyard.training.spec-wait", defaultValue = "120s")
           Duration specWait,
       @ConfigProperty(name = "trainyard.training.deadline", defaultValue = "24h")
-          Duration defaultDeadline) {
+          Duration defaultDeadline,
+      @ConfigProperty(name = "trainyard.training.threads") Optional<Integer> threads,
+      @ConfigProperty(name = "trainyard.training.power-watts", defaultValue = "35")
+          double powerWatts,
+      @ConfigProperty(name = "quarkus.application.name", defaultValue = "trainyard-training")
+          String applicationName,
+      @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
+          String applicationVersion) {
     this.catalog = catalog;
     this.store = store;
     this.runs = runs;
     this.specWait = specWait;
     this.defaultDeadline = defaultDeadline;
+    this.powerWatts = powerWatts;
+    this.codeVersion = applicationName + " " + applicationVersion;
+    // Read once, when the PyTorch engine starts: set before any training.
+    threads.ifPresent(
+        n -> {
+          if (n < 1) {
+            throw new IllegalArgumentException(
+                "trainyard.training.threads must be at least 1: " + n);
+          }
+          System.setProperty(Djl.NUM_THREADS, String.valueOf(n));
+        });
+  }
+
+  /** The device training uses (DJL's default device) and, on a CPU, PyTorch's thread count. */
+  static String device() {
+    Djl.configure();
+    return ai.djl.engine.Engine.getInstance().defaultDevice().toString();
+  }
+
+  static Integer threads(String device) {
+    return device.startsWith("cpu") ? Integer.getInteger(Djl.NUM_THREADS) : null;
   }
 
   /**
@@ -228,7 +259,11 @@ public class RunExecutor {
               validation.text());
       Path out = work.resolve("model");
       Files.createDirectories(out);
+      String device = device();
+      runs.recordDevice(run.runId, device);
+      LOG.infof("run %s trains on %s (threads %s)", run.runId, device, threads(device));
       long trainingStarted = System.nanoTime();
+      long[] lastEpochEnd = {trainingStarted};
       // The deadline counts from the run's first start, across attempts.
       Duration deadline =
           spec.training().deadline() != null ? spec.training().deadline() : defaultDeadline;
@@ -248,9 +283,15 @@ public class RunExecutor {
                         throw new LeaseLostException(run.runId);
                       }
                       epochsHere[0]++;
-                      double perEpoch = (System.nanoTime() - trainingStarted) / 1e9 / epochsHere[0];
+                      long now = System.nanoTime();
+                      double perEpoch = (now - trainingStarted) / 1e9 / epochsHere[0];
+                      double seconds = (now - lastEpochEnd[0]) / 1e9;
+                      lastEpochEnd[0] = now;
                       runs.recordEpoch(
-                          run, epoch, perEpoch * Math.max(0, epoch.epochs() - epoch.epoch()));
+                          run,
+                          epoch,
+                          perEpoch * Math.max(0, epoch.epochs() - epoch.epoch()),
+                          seconds);
                     },
                     () ->
                         !control.leaseHeld()
@@ -310,6 +351,16 @@ public class RunExecutor {
       metadata.put("epochsRun", outcome.epochsRun());
       metadata.put("stopReason", outcome.stopReason());
       metadata.put("seed", spec.training().seed());
+      metadata.put("codeVersion", codeVersion);
+      metadata.put("device", device);
+      Integer threads = threads(device);
+      if (threads != null) {
+        metadata.put("threads", threads);
+      }
+      double deviceSeconds = runs.computeSeconds(run.runId);
+      metadata.put("deviceSeconds", deviceSeconds);
+      metadata.put("powerWatts", powerWatts);
+      metadata.put("energyWh", deviceSeconds * powerWatts / 3600);
       Manifest model = write(Layout.model(run.pipeline, version), out, metadata, run.runId);
       announce(run, model);
     } catch (IOException e) {
@@ -359,9 +410,19 @@ public class RunExecutor {
                 run.parentModel,
                 Trigger.fromWire(run.trigger),
                 meta.path("seed").isNumber() ? meta.path("seed").asLong() : null,
-                meta.path("epochsRun").isNumber() ? meta.path("epochsRun").asInt() : null),
+                meta.path("epochsRun").isNumber() ? meta.path("epochsRun").asInt() : null,
+                text(meta, "codeVersion"),
+                text(meta, "device")),
             text(meta, "task") == null ? null : Task.fromWire(text(meta, "task")),
-            classes(meta));
+            classes(meta),
+            text(meta, "device") == null
+                ? null
+                : new ModelTrained.Compute(
+                    text(meta, "device"),
+                    meta.path("threads").isNumber() ? meta.path("threads").asInt() : null,
+                    meta.path("deviceSeconds").asDouble(),
+                    meta.path("powerWatts").asDouble(),
+                    meta.path("energyWh").asDouble()));
     runs.succeed(run, trained, meta.path("bestEpoch").asInt(), text(meta, "stopReason"));
     LOG.infof(
         "run %s succeeded: %s model v%d (%s)",

@@ -212,6 +212,24 @@ public class RunStore {
                     .executeUpdate());
   }
 
+  /** Records the device the run trains on. */
+  public void recordDevice(String runId, String device) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                entityManager
+                    .createNativeQuery("update run set device = ?2 where run_id = ?1")
+                    .setParameter(1, runId)
+                    .setParameter(2, device)
+                    .executeUpdate());
+  }
+
+  /** Seconds the run has trained so far, over all its attempts. */
+  public double computeSeconds(String runId) {
+    return QuarkusTransaction.requiringNew()
+        .call(() -> Run.<Run>findByIdOptional(runId).map(r -> r.computeSeconds).orElse(0.0));
+  }
+
   /** The epochs of the run recorded so far. */
   public java.util.Set<Integer> recordedEpochs(String runId) {
     return QuarkusTransaction.requiringNew()
@@ -254,9 +272,26 @@ public class RunStore {
    * the estimated time until the last epoch ends.
    */
   public void recordEpoch(Run run, EpochResult epoch, Double etaSeconds) {
+    recordEpoch(run, epoch, etaSeconds, 0);
+  }
+
+  /**
+   * Records a finished epoch and publishes its progress event, with {@code etaSeconds} (nullable)
+   * the estimated time until the last epoch ends, adding {@code seconds} of training to the run's
+   * compute.
+   */
+  public void recordEpoch(Run run, EpochResult epoch, Double etaSeconds, double seconds) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
+              if (seconds > 0) {
+                entityManager
+                    .createNativeQuery(
+                        "update run set compute_seconds = compute_seconds + ?2 where run_id = ?1")
+                    .setParameter(1, run.runId)
+                    .setParameter(2, seconds)
+                    .executeUpdate();
+              }
               RunEpoch row = RunEpoch.findById(new RunEpoch.Key(run.runId, epoch.epoch()));
               if (row == null) {
                 row = new RunEpoch();

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param attempts how often a worker took it (more than 1 after a worker died)
  * @param resumedFromEpoch the epoch whose checkpoint the latest attempt resumed after (null when it
  *     started from the beginning)
+ * @param device the device it trains on ({@code cpu()}, {@code gpu(0)}); null before it started
+ * @param computeSeconds seconds it has trained, summed over its attempts
  * @param epochs the finished epochs with their losses and metrics, in order
  * @param requestedAt when it was queued
  * @param startedAt when a worker first took it
@@ -39,6 +41,8 @@ public record RunView(
     Integer epochsMax,
     int attempts,
     Integer resumedFromEpoch,
+    String device,
+    double computeSeconds,
     List<EpochView> epochs,
     Instant requestedAt,
     Instant startedAt,
@@ -100,6 +104,8 @@ public record RunView(
         run.epochsMax,
         run.attempts,
         run.resumedFromEpoch,
+        run.device,
+        run.computeSeconds,
         epochs.stream().map(EpochView::of).toList(),
         run.requestedAt,
         run.startedAt,

@@ -152,6 +152,21 @@ class TrainingRunsTest {
     assertThat(model.get("modelVersion").asInt()).isEqualTo(1);
     assertThat(model.get("datasetVersion").asInt()).isEqualTo(1);
     assertThat(model.at("/lineage/datasetContentHash").asText()).isEqualTo(contentHash(1));
+    assertThat(model.at("/lineage/device").asText()).isEqualTo("cpu()");
+    assertThat(model.at("/lineage/codeVersion").asText()).startsWith("trainyard-training ");
+    // The compute: the seconds the run trained (as the runs API sums them) and the energy
+    // estimate at the configured power figure.
+    JsonNode compute = model.get("compute");
+    assertThat(compute.get("device").asText()).isEqualTo("cpu()");
+    assertThat(compute.get("threads").asInt()).isEqualTo(1);
+    double seconds = compute.get("deviceSeconds").asDouble();
+    assertThat(seconds).isPositive();
+    assertThat(run(runId).jsonPath().getDouble("computeSeconds"))
+        .isCloseTo(seconds, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(run(runId).jsonPath().getString("device")).isEqualTo("cpu()");
+    assertThat(compute.get("powerWatts").asDouble()).isEqualTo(35.0);
+    assertThat(compute.get("energyWh").asDouble())
+        .isCloseTo(seconds * 35.0 / 3600, org.assertj.core.api.Assertions.within(1e-12));
     assertThat(model.at("/metrics/val_loss").asDouble()).isPositive();
     var ended =
         EventLog.awaitAtLeast(
