@@ -111,6 +111,39 @@ class TrainingRunsTest {
         .get("/api/v1/runs/" + runId);
   }
 
+  /** Waits for the run to end and checks it succeeded. */
+  static void awaitSucceeded(String runId) {
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> ended(runId));
+    assertThat(run(runId).jsonPath().getString("state"))
+        .as("%s", run(runId).asString())
+        .isEqualTo("succeeded");
+  }
+
+  /** The run's {@code models.trained} payload. */
+  static JsonNode trainedModel(String runId) {
+    return Json.readTree(
+        EventLog.awaitAtLeast(
+                TestTopics.of(Topic.MODELS_TRAINED),
+                ofRun(runId),
+                1,
+                Duration.ofSeconds(30),
+                Duration.ZERO)
+            .get(0)
+            .value());
+  }
+
+  /** Downloads a model's files into a new temporary directory. */
+  Path download(Manifest manifest) throws Exception {
+    Path dir = Files.createTempDirectory("model-");
+    for (Manifest.Entry entry : manifest.objects()) {
+      store.download(manifest, entry.name(), dir);
+    }
+    return dir;
+  }
+
   @Test
   void aRequestedRunTrainsOnceAndAnnouncesItsModel() throws Exception {
     String pipeline = applySpec("train");
@@ -196,10 +229,7 @@ class TrainingRunsTest {
     Manifest manifest = store.manifest(Layout.model(pipeline, 1)).orElseThrow();
     store.verify(manifest);
     assertThat(manifest.metadata().get("runId").asText()).isEqualTo(runId);
-    Path dir = Files.createTempDirectory("model-");
-    for (Manifest.Entry entry : manifest.objects()) {
-      store.download(manifest, entry.name(), dir);
-    }
+    Path dir = download(manifest);
     try (ModelBundle bundle = ModelBundle.load(dir)) {
       assertThat(bundle.config().positiveLabel()).isEqualTo("1");
       double[] scores = bundle.scores(new double[][] {{40, 12, 5, 1, 1, 1, 1, 1, 0}});
@@ -313,13 +343,7 @@ class TrainingRunsTest {
     String runId = UUID.randomUUID().toString();
     request(runId, pipeline, 1, UUID.randomUUID().toString());
 
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(() -> ended(runId));
-    assertThat(run(runId).jsonPath().getString("state"))
-        .as("%s", run(runId).asString())
-        .isEqualTo("succeeded");
+    awaitSucceeded(runId);
     JsonNode epochs = Json.readTree(run(runId).asByteArray()).get("epochs");
     for (JsonNode epoch : epochs) {
       assertThat(epoch.get("valAccuracy").asDouble()).isBetween(0.0, 1.0);
@@ -332,14 +356,7 @@ class TrainingRunsTest {
       assertThat(metrics.has("val_accuracy")).isTrue();
       assertThat(metrics.has("val_log_loss")).isTrue();
     }
-    var trained =
-        EventLog.awaitAtLeast(
-            TestTopics.of(Topic.MODELS_TRAINED),
-            ofRun(runId),
-            1,
-            Duration.ofSeconds(30),
-            Duration.ZERO);
-    JsonNode model = Json.readTree(trained.get(0).value());
+    JsonNode model = trainedModel(runId);
     assertThat(model.get("task").asText()).isEqualTo("multiclass-classification");
     assertThat(model.get("classes").toString())
         .isEqualTo("[\"setosa\",\"versicolor\",\"virginica\"]");
@@ -354,10 +371,7 @@ class TrainingRunsTest {
     Manifest manifest = store.manifest(Layout.model(pipeline, 1)).orElseThrow();
     assertThat(manifest.metadata().get("task").asText()).isEqualTo("multiclass-classification");
     assertThat(manifest.metadata().has("positiveLabel")).isFalse();
-    Path dir = Files.createTempDirectory("model-");
-    for (Manifest.Entry entry : manifest.objects()) {
-      store.download(manifest, entry.name(), dir);
-    }
+    Path dir = download(manifest);
     try (ModelBundle bundle = ModelBundle.load(dir)) {
       assertThat(bundle.classes()).containsExactly("setosa", "versicolor", "virginica");
       // a setosa-like row (class 1 of the generator: centres 3cos(2π(1+j)/3))
@@ -384,29 +398,14 @@ class TrainingRunsTest {
     String runId = UUID.randomUUID().toString();
     request(runId, pipeline, 1, UUID.randomUUID().toString());
 
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(() -> ended(runId));
-    assertThat(run(runId).jsonPath().getString("state"))
-        .as("%s", run(runId).asString())
-        .isEqualTo("succeeded");
+    awaitSucceeded(runId);
     JsonNode epochs = Json.readTree(run(runId).asByteArray()).get("epochs");
     for (JsonNode epoch : epochs) {
       assertThat(epoch.path("valAccuracy").isMissingNode() || epoch.get("valAccuracy").isNull())
           .isTrue();
       assertThat(epoch.at("/metrics/val_rmse").asDouble()).isPositive();
     }
-    JsonNode model =
-        Json.readTree(
-            EventLog.awaitAtLeast(
-                    TestTopics.of(Topic.MODELS_TRAINED),
-                    ofRun(runId),
-                    1,
-                    Duration.ofSeconds(30),
-                    Duration.ZERO)
-                .get(0)
-                .value());
+    JsonNode model = trainedModel(runId);
     assertThat(model.get("task").asText()).isEqualTo("regression");
     assertThat(model.has("classes")).isFalse();
     assertThat(model.get("metrics").has("val_accuracy")).isFalse();
@@ -451,31 +450,13 @@ class TrainingRunsTest {
     writeDatasetWith(store, pipeline, 1, tiersCsv(800, 8), "price", false);
     String runId = UUID.randomUUID().toString();
     request(runId, pipeline, 1, UUID.randomUUID().toString());
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(() -> ended(runId));
-    assertThat(run(runId).jsonPath().getString("state"))
-        .as("%s", run(runId).asString())
-        .isEqualTo("succeeded");
-    JsonNode model =
-        Json.readTree(
-            EventLog.awaitAtLeast(
-                    TestTopics.of(Topic.MODELS_TRAINED),
-                    ofRun(runId),
-                    1,
-                    Duration.ofSeconds(30),
-                    Duration.ZERO)
-                .get(0)
-                .value());
+    awaitSucceeded(runId);
+    JsonNode model = trainedModel(runId);
     // Most of the variance is in tier and premium: only their encoding explains it.
     assertThat(model.at("/metrics/val_r2").asDouble()).isGreaterThan(0.9);
 
     Manifest manifest = store.manifest(Layout.model(pipeline, 1)).orElseThrow();
-    Path dir = Files.createTempDirectory("model-");
-    for (Manifest.Entry entry : manifest.objects()) {
-      store.download(manifest, entry.name(), dir);
-    }
+    Path dir = download(manifest);
     try (ModelBundle bundle = ModelBundle.load(dir)) {
       var pre = bundle.preprocessing();
       assertThat(pre.features()).containsExactly("size");
