@@ -319,6 +319,8 @@ public record PipelineSpec(
    * @param earlyStopping early stopping
    * @param seed initialisation and shuffling seed; default 42
    * @param auto train when a dataset version with no unlabeled rows arrives; default true
+   * @param gradientClip the largest global L2 norm of the gradients of a mini-batch: larger ones
+   *     are scaled down to it (PyTorch's {@code clip_grad_norm_}); default none
    * @param deadline how long a run may take from its start (ISO-8601); past it the run fails
    *     without a model. Default: none here; the training service's {@code
    *     trainyard.training.deadline} (PT24H) applies
@@ -334,11 +336,12 @@ public record PipelineSpec(
       EarlyStopping earlyStopping,
       Long seed,
       Boolean auto,
+      Double gradientClip,
       Duration deadline) {
     static final Training EMPTY =
-        new Training(null, null, null, null, null, null, null, null, null, null, null);
+        new Training(null, null, null, null, null, null, null, null, null, null, null, null);
 
-    /** Without a deadline (as specs were before it existed). */
+    /** Without gradient clipping and deadline (as specs were before they existed). */
     public Training(
         Model model,
         Integer epochs,
@@ -361,6 +364,7 @@ public record PipelineSpec(
           earlyStopping,
           seed,
           auto,
+          null,
           null);
     }
 
@@ -376,6 +380,7 @@ public record PipelineSpec(
           (earlyStopping == null ? EarlyStopping.EMPTY : earlyStopping).withDefaults(),
           seed == null ? Defaults.SEED : seed,
           auto == null ? Defaults.AUTO : auto,
+          gradientClip,
           deadline);
     }
   }

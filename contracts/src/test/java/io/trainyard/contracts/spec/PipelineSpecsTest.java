@@ -382,7 +382,8 @@ class PipelineSpecsTest {
             "monitoring.retrain.schedule",
             "ingestion.groupBy",
             // the training service's trainyard.training.deadline applies
-            "training.deadline");
+            "training.deadline",
+            "training.gradientClip");
     List<String> unset = new ArrayList<>();
     collectUnset(schema, "", defaulted, unset);
     assertThat(unset).containsExactlyInAnyOrderElementsOf(mayStayUnset);

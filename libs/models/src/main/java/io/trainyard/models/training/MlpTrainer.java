@@ -129,6 +129,10 @@ public final class MlpTrainer {
     if (training.epochs() < 1) {
       throw new IllegalArgumentException("epochs must be at least 1: " + training.epochs());
     }
+    if (training.gradientClip() != null && !(training.gradientClip() > 0)) {
+      throw new IllegalArgumentException(
+          "gradientClip must be positive: " + training.gradientClip());
+    }
     if (training.batchSize() < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1: " + training.batchSize());
     }
@@ -270,6 +274,7 @@ public final class MlpTrainer {
       }
     }
     int epochs = training.epochs();
+    double clip = training.gradientClip() == null ? 0 : training.gradientClip();
     int batchSize = Math.min(training.batchSize(), rows);
     long seed = training.seed();
 
@@ -341,7 +346,17 @@ public final class MlpTrainer {
             }
             int size = Math.min(batchSize, rows - start);
             double loss =
-                trainBatch(trainer, trainX, trainLabels, labelWidth, order, start, size, width);
+                trainBatch(
+                    trainer,
+                    trainX,
+                    trainLabels,
+                    labelWidth,
+                    order,
+                    start,
+                    size,
+                    width,
+                    parameterList,
+                    clip);
             if (!Double.isFinite(loss)) {
               throw new TrainingDivergedException(
                   "the training loss diverged to "
@@ -476,6 +491,9 @@ public final class MlpTrainer {
       // The deadline does not change what is trained: left out (so a spec without one keeps the
       // fingerprint it had before deadlines existed).
       String settings = training.toString().replace(", deadline=" + training.deadline() + "]", "]");
+      if (training.gradientClip() == null) {
+        settings = settings.replace(", gradientClip=null", "");
+      }
       digest.update(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       List<String> labels = target.classes();
       String what =
@@ -606,7 +624,9 @@ public final class MlpTrainer {
       int[] order,
       int start,
       int size,
-      int width) {
+      int width,
+      List<Parameter> parameters,
+      double clip) {
     float[] batchX = new float[size * width];
     float[] batchY = new float[size * labelWidth];
     for (int i = 0; i < size; i++) {
@@ -624,8 +644,34 @@ public final class MlpTrainer {
         collector.backward(lossValue);
         loss = lossValue.getFloat();
       }
+      if (clip > 0) {
+        clipGradients(parameters, clip);
+      }
       trainer.step();
       return loss;
+    }
+  }
+
+  /**
+   * Scales the gradients so that their global L2 norm is at most {@code maxNorm}, as PyTorch's
+   * {@code clip_grad_norm_} does: with {@code total} the norm over every parameter's gradient, each
+   * gradient is multiplied by {@code maxNorm / (total + 1e-6)} when that is below 1.
+   */
+  static void clipGradients(List<Parameter> parameters, double maxNorm) {
+    double squares = 0;
+    for (Parameter p : parameters) {
+      try (NDArray g = p.getArray().getGradient();
+          NDArray s = g.square().sum()) {
+        squares += s.getFloat();
+      }
+    }
+    double coefficient = maxNorm / (Math.sqrt(squares) + 1e-6);
+    if (coefficient < 1) {
+      for (Parameter p : parameters) {
+        try (NDArray g = p.getArray().getGradient()) {
+          g.muli((float) coefficient);
+        }
+      }
     }
   }
 

@@ -230,6 +230,47 @@ class MlpTrainerTest {
     assertThat(out).doesNotExist();
   }
 
+  @Test
+  void gradientClippingBoundsEveryMiniBatchsGradientNorm(@TempDir Path dir) {
+    TrainingData data = blobs(600, 200, 3);
+    PipelineSpec.Training free = training(3, 50, "sgd", "constant", 5, 0.0, 0.05);
+    double clip = 0.05;
+    PipelineSpec.Training clipped = withGradientClip(free, clip);
+
+    TrainingOutcome unclipped =
+        new MlpTrainer(free).train(data, "0", "1", dir.resolve("a"), e -> {}, () -> false);
+    TrainingOutcome bounded =
+        new MlpTrainer(clipped).train(data, "0", "1", dir.resolve("b"), e -> {}, () -> false);
+
+    // Without clipping the gradients are far larger than the bound; with it, the norm of each
+    // mini-batch's applied gradient (their epoch mean is reported) is at most the bound.
+    assertThat(unclipped.history().get(0).gradientNorm()).isGreaterThan(10 * clip);
+    for (EpochResult e : bounded.history()) {
+      assertThat(e.gradientNorm()).isLessThanOrEqualTo(clip * (1 + 1e-4)).isGreaterThan(clip / 2);
+    }
+    assertThat(bounded.history().get(0).trainLoss())
+        .isNotCloseTo(unclipped.history().get(0).trainLoss(), within(1e-9));
+    assertThatThrownBy(() -> new MlpTrainer(withGradientClip(free, 0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gradientClip must be positive");
+  }
+
+  private static PipelineSpec.Training withGradientClip(PipelineSpec.Training t, double clip) {
+    return new PipelineSpec.Training(
+        t.model(),
+        t.epochs(),
+        t.batchSize(),
+        t.optimizer(),
+        t.learningRate(),
+        t.weightDecay(),
+        t.schedule(),
+        t.earlyStopping(),
+        t.seed(),
+        t.auto(),
+        clip,
+        null);
+  }
+
   /** An epoch without its wall-clock figure (samples per second differ between runs). */
   static EpochResult withoutTiming(EpochResult e) {
     return new EpochResult(
