@@ -321,6 +321,8 @@ public record PipelineSpec(
    * @param auto train when a dataset version with no unlabeled rows arrives; default true
    * @param gradientClip the largest global L2 norm of the gradients of a mini-batch: larger ones
    *     are scaled down to it (PyTorch's {@code clip_grad_norm_}); default none
+   * @param classWeight {@code balanced}: each class's rows weigh {@code n / (k * count)} in the
+   *     training loss (scikit-learn's {@code compute_class_weight}); default none (equal weights)
    * @param deadline how long a run may take from its start (ISO-8601); past it the run fails
    *     without a model. Default: none here; the training service's {@code
    *     trainyard.training.deadline} (PT24H) applies
@@ -337,11 +339,12 @@ public record PipelineSpec(
       Long seed,
       Boolean auto,
       Double gradientClip,
+      String classWeight,
       Duration deadline) {
     static final Training EMPTY =
-        new Training(null, null, null, null, null, null, null, null, null, null, null, null);
+        new Training(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
-    /** Without gradient clipping and deadline (as specs were before they existed). */
+    /** Without gradient clipping, class weights and deadline (as specs were before them). */
     public Training(
         Model model,
         Integer epochs,
@@ -365,6 +368,7 @@ public record PipelineSpec(
           seed,
           auto,
           null,
+          null,
           null);
     }
 
@@ -381,6 +385,7 @@ public record PipelineSpec(
           seed == null ? Defaults.SEED : seed,
           auto == null ? Defaults.AUTO : auto,
           gradientClip,
+          classWeight,
           deadline);
     }
   }

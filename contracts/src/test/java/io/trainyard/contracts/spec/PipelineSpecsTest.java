@@ -383,7 +383,8 @@ class PipelineSpecsTest {
             "ingestion.groupBy",
             // the training service's trainyard.training.deadline applies
             "training.deadline",
-            "training.gradientClip");
+            "training.gradientClip",
+            "training.classWeight");
     List<String> unset = new ArrayList<>();
     collectUnset(schema, "", defaulted, unset);
     assertThat(unset).containsExactlyInAnyOrderElementsOf(mayStayUnset);

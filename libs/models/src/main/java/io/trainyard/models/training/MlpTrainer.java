@@ -129,6 +129,10 @@ public final class MlpTrainer {
     if (training.epochs() < 1) {
       throw new IllegalArgumentException("epochs must be at least 1: " + training.epochs());
     }
+    if (training.classWeight() != null && !"balanced".equals(training.classWeight())) {
+      throw new IllegalArgumentException(
+          "unsupported classWeight: " + training.classWeight() + " (supported: balanced)");
+    }
     if (training.gradientClip() != null && !(training.gradientClip() > 0)) {
       throw new IllegalArgumentException(
           "gradientClip must be positive: " + training.gradientClip());
@@ -275,6 +279,18 @@ public final class MlpTrainer {
     }
     int epochs = training.epochs();
     double clip = training.gradientClip() == null ? 0 : training.gradientClip();
+    float[] rowWeights = null;
+    if ("balanced".equals(training.classWeight())) {
+      if (!task.classification()) {
+        throw new IllegalArgumentException(
+            "classWeight is for classification; this is " + task.wire());
+      }
+      double[] classWeights = balancedClassWeights(trainClasses, classes);
+      rowWeights = new float[rows];
+      for (int i = 0; i < rows; i++) {
+        rowWeights[i] = (float) classWeights[trainClasses[i]];
+      }
+    }
     int batchSize = Math.min(training.batchSize(), rows);
     long seed = training.seed();
 
@@ -355,8 +371,7 @@ public final class MlpTrainer {
                     start,
                     size,
                     width,
-                    parameterList,
-                    clip);
+                    new Step(parameterList, clip, rowWeights, task));
             if (!Double.isFinite(loss)) {
               throw new TrainingDivergedException(
                   "the training loss diverged to "
@@ -491,8 +506,8 @@ public final class MlpTrainer {
       // The deadline does not change what is trained: left out (so a spec without one keeps the
       // fingerprint it had before deadlines existed).
       String settings = training.toString().replace(", deadline=" + training.deadline() + "]", "]");
-      if (training.gradientClip() == null) {
-        settings = settings.replace(", gradientClip=null", "");
+      for (String unset : List.of("gradientClip", "classWeight")) {
+        settings = settings.replace(", " + unset + "=null", "");
       }
       digest.update(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       List<String> labels = target.classes();
@@ -625,8 +640,7 @@ public final class MlpTrainer {
       int start,
       int size,
       int width,
-      List<Parameter> parameters,
-      double clip) {
+      Step step) {
     float[] batchX = new float[size * width];
     float[] batchY = new float[size * labelWidth];
     for (int i = 0; i < size; i++) {
@@ -637,19 +651,71 @@ public final class MlpTrainer {
     try (NDManager manager = trainer.getManager().newSubManager()) {
       NDList inputs = new NDList(manager.create(batchX, new Shape(size, width)));
       NDList labels = new NDList(manager.create(batchY, new Shape(size, labelWidth)));
+      NDArray weights = null;
+      if (step.rowWeights() != null) {
+        float[] batchW = new float[size];
+        for (int i = 0; i < size; i++) {
+          batchW[i] = step.rowWeights()[order[start + i]];
+        }
+        weights = manager.create(batchW, new Shape(size, 1));
+      }
       double loss;
       try (GradientCollector collector = trainer.newGradientCollector()) {
         NDList logits = trainer.forward(inputs);
-        NDArray lossValue = trainer.getLoss().evaluate(labels, logits);
+        NDArray lossValue =
+            weights == null
+                ? trainer.getLoss().evaluate(labels, logits)
+                : weightedLoss(
+                    step.task(), labels.singletonOrThrow(), logits.singletonOrThrow(), weights);
         collector.backward(lossValue);
         loss = lossValue.getFloat();
       }
-      if (clip > 0) {
-        clipGradients(parameters, clip);
+      if (step.clip() > 0) {
+        clipGradients(step.parameters(), step.clip());
       }
       trainer.step();
       return loss;
     }
+  }
+
+  /**
+   * How a mini-batch steps: the parameters and clipping bound ({@code 0}: none), and the class
+   * weight of each training row ({@code null}: unweighted).
+   */
+  private record Step(List<Parameter> parameters, double clip, float[] rowWeights, Task task) {}
+
+  /**
+   * The per-row loss weighted by class and averaged over the batch, {@code mean(w_i * l_i)} (as
+   * Keras' {@code class_weight}): binary {@code l = max(z, 0) - z y + log(1 + exp(-|z|))}, the
+   * sigmoid cross-entropy; multiclass {@code l = -Σ_k y_k log softmax(z)_k}.
+   */
+  private static NDArray weightedLoss(Task task, NDArray y, NDArray z, NDArray w) {
+    NDArray perRow =
+        task == Task.BINARY_CLASSIFICATION
+            ? z.maximum(0f).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log())
+            : z.logSoftmax(1).mul(y).sum(new int[] {1}, true).neg();
+    return perRow.mul(w).mean();
+  }
+
+  /**
+   * The balanced class weights of scikit-learn's {@code compute_class_weight("balanced")}: {@code n
+   * / (k * count_c)} for each of the {@code k} classes, from the training class indices.
+   *
+   * @throws IllegalArgumentException when a class has no training row
+   */
+  static double[] balancedClassWeights(int[] classIndices, int k) {
+    long[] counts = new long[k];
+    for (int c : classIndices) {
+      counts[c]++;
+    }
+    double[] weights = new double[k];
+    for (int c = 0; c < k; c++) {
+      if (counts[c] == 0) {
+        throw new IllegalArgumentException("class " + c + " has no training row to weight");
+      }
+      weights[c] = classIndices.length / (double) (k * counts[c]);
+    }
+    return weights;
   }
 
   /**
