@@ -82,7 +82,8 @@ import java.util.function.BooleanSupplier;
  *   <li>a training loss that is NaN or infinite throws {@link TrainingDivergedException};
  *   <li>the learning rate changes per epoch e = 1..E (E = {@code epochs}, the maximum): {@code
  *       constant} lr; {@code cosine} lr·½(1 + cos(π(e−1)/E)); {@code step} lr·½^⌊(e−1)/s⌋ with s =
- *       max(1, ⌊E/4⌋), halving four times over a full run; {@code linear} lr·(1 − (e−1)/E);
+ *       max(1, ⌊E/4⌋), halving four times over a full run; {@code linear} lr·(1 − (e−1)/E); {@code
+ *       warmup-cosine} lr·e/w for e ≤ w = max(1, round(E/10)), then lr·½(1 + cos(π(e−1−w)/(E−w)));
  *   <li>early stopping (when enabled) on {@code val_loss} only: the run stops when the validation
  *       loss has not dropped below the best one by more than {@code minDelta} for {@code patience}
  *       epochs in a row;
@@ -125,7 +126,8 @@ public final class MlpTrainer {
     this.earlyStopping = Objects.requireNonNull(training.earlyStopping(), "earlyStopping");
     Objects.requireNonNull(training.model(), "model: pass spec.withDefaults().training()");
     requireOneOf("optimizer", training.optimizer(), "sgd", "adam", "adamw");
-    requireOneOf("schedule", training.schedule(), "constant", "cosine", "step", "linear");
+    requireOneOf(
+        "schedule", training.schedule(), "constant", "cosine", "step", "linear", "warmup-cosine");
     if (training.epochs() < 1) {
       throw new IllegalArgumentException("epochs must be at least 1: " + training.epochs());
     }
@@ -578,6 +580,13 @@ public final class MlpTrainer {
       case "cosine" -> lr * 0.5 * (1 + Math.cos(Math.PI * done));
       case "step" -> lr * Math.pow(0.5, (epoch - 1) / Math.max(1, epochs / 4));
       case "linear" -> lr * (1 - done);
+      case "warmup-cosine" -> {
+        // A linear warm-up over the first tenth of the epochs, then the cosine over the rest.
+        int warmup = Math.max(1, (int) Math.round(epochs / 10.0));
+        yield epoch <= warmup
+            ? lr * epoch / warmup
+            : lr * 0.5 * (1 + Math.cos(Math.PI * (epoch - 1 - warmup) / (epochs - warmup)));
+      }
       default -> throw new IllegalStateException("schedule " + training.schedule());
     };
   }

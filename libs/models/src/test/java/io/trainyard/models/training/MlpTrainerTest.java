@@ -429,6 +429,16 @@ class MlpTrainerTest {
     assertThat(step.learningRate(8)).isCloseTo(0.00125, within(1e-12));
     MlpTrainer linear = new MlpTrainer(training(10, 32, "adam", "linear", 5, 0.0));
     assertThat(linear.learningRate(10)).isCloseTo(0.001, within(1e-12));
+    // 20 epochs: 2 of warm-up (0.005, 0.01), then the cosine over 18 from 0.01
+    MlpTrainer warmup = new MlpTrainer(training(20, 32, "adam", "warmup-cosine", 5, 0.0));
+    assertThat(warmup.learningRate(1)).isCloseTo(0.005, within(1e-12));
+    assertThat(warmup.learningRate(2)).isCloseTo(0.01, within(1e-12));
+    assertThat(warmup.learningRate(3)).isCloseTo(0.01, within(1e-12));
+    assertThat(warmup.learningRate(12)).isCloseTo(0.005, within(1e-12));
+    assertThat(warmup.learningRate(20))
+        .isCloseTo(0.01 * 0.5 * (1 + Math.cos(Math.PI * 17 / 18)), within(1e-12));
+    MlpTrainer short3 = new MlpTrainer(training(3, 32, "adam", "warmup-cosine", 5, 0.0));
+    assertThat(short3.learningRate(1)).isCloseTo(0.01, within(1e-12)); // one warm-up epoch
   }
 
   @Test
