@@ -30,6 +30,7 @@ public class RunWorker {
 
   private final RunStore runs;
   private final RunExecutor executor;
+  private final TrainingRole role;
   private final boolean enabled;
   private final Duration lease;
   private final Duration pollInterval;
@@ -47,6 +48,7 @@ public class RunWorker {
   public RunWorker(
       RunStore runs,
       RunExecutor executor,
+      @ConfigProperty(name = "trainyard.training.role", defaultValue = "both") String role,
       @ConfigProperty(name = "trainyard.training.worker.enabled", defaultValue = "true")
           boolean enabled,
       @ConfigProperty(name = "trainyard.training.worker.lease", defaultValue = "60s")
@@ -55,14 +57,17 @@ public class RunWorker {
           Duration pollInterval) {
     this.runs = runs;
     this.executor = executor;
-    this.enabled = enabled;
+    this.role = TrainingRole.parse(role);
+    this.enabled = enabled && this.role.trains();
     this.lease = lease;
     this.pollInterval = pollInterval;
   }
 
   void start(@Observes StartupEvent event) {
     if (!enabled) {
-      LOG.info("training worker off (trainyard.training.worker.enabled=false)");
+      LOG.infof(
+          "training worker off (trainyard.training.role=%s%s)",
+          role.wire(), role.trains() ? ", trainyard.training.worker.enabled=false" : "");
       return;
     }
     running.set(true);
@@ -76,7 +81,7 @@ public class RunWorker {
     thread = new Thread(this::loop, "training-worker");
     thread.setDaemon(true);
     thread.start();
-    LOG.infof("training worker %s started (lease %s)", owner, lease);
+    LOG.infof("training worker %s started (role %s, lease %s)", owner, role.wire(), lease);
   }
 
   void stop(@Observes ShutdownEvent event) {
