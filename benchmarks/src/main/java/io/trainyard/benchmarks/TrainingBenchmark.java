@@ -38,9 +38,11 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * io.trainyard.benchmarks.TrainingBenchmark [--rows 50000] [--epochs 10] [--batch-size 256]
- * [--optimizer adam] [--hidden 64,32] [--dropout 0.1] [--seed 7]}. DJL runs offline, with the
- * libtorch extracted in {@code ~/.trainyard/djl} (extracted from the shaded {@code
- * pytorch-native-cpu} jar on the first run if missing).
+ * [--optimizer adam] [--hidden 64,32] [--dropout 0.1] [--seed 7] [--features N]}; {@code --features
+ * N} trains on N standard-normal features with a linear label instead of CardFraud (the workload of
+ * {@code benchmarks/pytorch_mlp.py}, its PyTorch counterpart). DJL runs offline, with the libtorch
+ * extracted in {@code ~/.trainyard/djl} (extracted from the shaded {@code pytorch-native-cpu} jar
+ * on the first run if missing).
  */
 public final class TrainingBenchmark {
 
@@ -60,27 +62,57 @@ public final class TrainingBenchmark {
     Djl.configure();
     String loadBefore = ProcessStats.loadAverage();
 
-    // the data: CardFraud rows in generation order, the first 80 % for training
-    List<CardFraud.Transaction> all = CardFraud.transactions(rows, seed, 0.0);
+    // the data: CardFraud rows in generation order (or, with --features N, a synthetic table of N
+    // standard-normal features), the first 80 % for training
+    String featuresOption = options.get("features");
     int trainRows = (int) Math.round(rows * 0.8);
     double[][] trainX = new double[trainRows][];
     int[] trainY = new int[trainRows];
     double[][] valX = new double[rows - trainRows][];
     int[] valY = new int[rows - trainRows];
     int positives = 0;
-    for (int i = 0; i < rows; i++) {
-      CardFraud.Transaction t = all.get(i);
-      positives += t.fraud();
-      if (i < trainRows) {
-        trainX[i] = t.features();
-        trainY[i] = t.fraud();
-      } else {
-        valX[i - trainRows] = t.features();
-        valY[i - trainRows] = t.fraud();
+    List<String> featureNames;
+    if (featuresOption == null) {
+      featureNames = CardFraud.FEATURES;
+      List<CardFraud.Transaction> all = CardFraud.transactions(rows, seed, 0.0);
+      for (int i = 0; i < rows; i++) {
+        CardFraud.Transaction t = all.get(i);
+        positives += t.fraud();
+        if (i < trainRows) {
+          trainX[i] = t.features();
+          trainY[i] = t.fraud();
+        } else {
+          valX[i - trainRows] = t.features();
+          valY[i - trainRows] = t.fraud();
+        }
+      }
+    } else {
+      int width = Integer.parseInt(featuresOption);
+      featureNames = new ArrayList<>();
+      for (int j = 0; j < width; j++) {
+        featureNames.add("x" + j);
+      }
+      // y = 1 when a fixed linear function of the features plus noise is positive
+      java.util.Random random = new java.util.Random(seed);
+      for (int i = 0; i < rows; i++) {
+        double[] x = new double[width];
+        double z = 0;
+        for (int j = 0; j < width; j++) {
+          x[j] = random.nextGaussian();
+          z += (j % 3 - 1) * x[j];
+        }
+        int label = z + random.nextGaussian() > 0 ? 1 : 0;
+        positives += label;
+        if (i < trainRows) {
+          trainX[i] = x;
+          trainY[i] = label;
+        } else {
+          valX[i - trainRows] = x;
+          valY[i - trainRows] = label;
+        }
       }
     }
-    all = null;
-    TrainingData data = new TrainingData(CardFraud.FEATURES, trainX, trainY, valX, valY);
+    TrainingData data = new TrainingData(featureNames, trainX, trainY, valX, valY);
 
     String spec =
         "{\"name\": \"training-benchmark\", \"task\": \"binary-classification\","
@@ -102,14 +134,15 @@ public final class TrainingBenchmark {
 
     System.out.printf(
         Locale.ROOT,
-        "training benchmark: %d CardFraud rows (%d train / %d validation, %.1f %% fraud), %d"
+        "training benchmark: %d %s rows (%d train / %d validation, %.1f %% positive), %d"
             + " features; mlp %s, dropout %s, batch %d, %s, lr %s (%s), weight decay %s, %d epochs,"
             + " early stopping off; PyTorch threads %s/%s; load average %s%n",
         rows,
+        featuresOption == null ? "CardFraud" : "synthetic",
         trainRows,
         rows - trainRows,
         100.0 * positives / rows,
-        CardFraud.FEATURES.size(),
+        featureNames.size(),
         training.model().hidden(),
         training.model().dropout(),
         training.batchSize(),
