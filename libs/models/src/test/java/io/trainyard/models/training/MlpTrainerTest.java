@@ -256,23 +256,15 @@ class MlpTrainerTest {
   }
 
   private static PipelineSpec.Training withGradientClip(PipelineSpec.Training t, double clip) {
-    return new PipelineSpec.Training(
-        t.model(),
-        t.epochs(),
-        t.batchSize(),
-        t.optimizer(),
-        t.learningRate(),
-        t.weightDecay(),
-        t.schedule(),
-        t.earlyStopping(),
-        t.seed(),
-        t.auto(),
-        clip,
-        null,
-        null);
+    return with(t, clip, null);
   }
 
   private static PipelineSpec.Training withClassWeight(PipelineSpec.Training t, String weight) {
+    return with(t, null, weight);
+  }
+
+  private static PipelineSpec.Training with(
+      PipelineSpec.Training t, Double gradientClip, String classWeight) {
     return new PipelineSpec.Training(
         t.model(),
         t.epochs(),
@@ -284,9 +276,9 @@ class MlpTrainerTest {
         t.earlyStopping(),
         t.seed(),
         t.auto(),
-        null,
-        weight,
-        null);
+        gradientClip,
+        classWeight,
+        t.deadline());
   }
 
   @Test
