@@ -321,6 +321,8 @@ public record PipelineSpec(
    * @param auto train when a dataset version with no unlabeled rows arrives; default true
    * @param gradientClip the largest global L2 norm of the gradients of a mini-batch: larger ones
    *     are scaled down to it (PyTorch's {@code clip_grad_norm_}); default none
+   * @param warmStart when a run names a parent model ({@code parentModel}), start from its
+   *     parameters and preprocessing instead of fresh ones (fine-tuning); default false
    * @param classWeight {@code balanced}: each class's rows weigh {@code n / (k * count)} in the
    *     training loss (scikit-learn's {@code compute_class_weight}); default none (equal weights)
    * @param deadline how long a run may take from its start (ISO-8601); past it the run fails
@@ -340,9 +342,11 @@ public record PipelineSpec(
       Boolean auto,
       Double gradientClip,
       String classWeight,
+      Boolean warmStart,
       Duration deadline) {
     static final Training EMPTY =
-        new Training(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        new Training(
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Without gradient clipping, class weights and deadline (as specs were before them). */
     public Training(
@@ -369,6 +373,7 @@ public record PipelineSpec(
           auto,
           null,
           null,
+          null,
           null);
     }
 
@@ -386,6 +391,7 @@ public record PipelineSpec(
           auto == null ? Defaults.AUTO : auto,
           gradientClip,
           classWeight,
+          warmStart == null ? Boolean.FALSE : warmStart,
           deadline);
     }
   }

@@ -321,7 +321,11 @@ class PipelineSpecsTest {
                 "cosine",
                 new PipelineSpec.EarlyStopping(true, "val_loss", 5, 0.0),
                 42L,
-                true));
+                true,
+                null,
+                null,
+                false,
+                null));
     assertThat(spec.evaluation())
         .isEqualTo(
             new PipelineSpec.Evaluation(

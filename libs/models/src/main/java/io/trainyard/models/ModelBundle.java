@@ -239,6 +239,17 @@ public final class ModelBundle implements AutoCloseable {
     return preprocessing;
   }
 
+  /** The block's parameter values, in the block's parameter order (a copy). */
+  public synchronized float[][] parameterValues() {
+    open();
+    List<ai.djl.nn.Parameter> parameters = model.getBlock().getParameters().values();
+    float[][] values = new float[parameters.size()][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = parameters.get(i).getArray().toFloatArray();
+    }
+    return values;
+  }
+
   /**
    * Scores raw rows of a binary classifier: applies the preprocessing, then returns P(positive) =
    * sigmoid(logit) per row, in inference mode (no dropout), {@value #SCORE_BATCH} rows per forward

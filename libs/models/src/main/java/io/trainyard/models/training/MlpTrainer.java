@@ -114,6 +114,7 @@ public final class MlpTrainer {
   static final int EVAL_BATCH = 4096;
 
   private final PipelineSpec.Training training;
+  private ModelBundle parent;
   private final PipelineSpec.EarlyStopping earlyStopping;
 
   /**
@@ -164,6 +165,56 @@ public final class MlpTrainer {
     }
     // fail on the model type now, not after the data is prepared
     modelConfig(Target.binary("negative", "positive"), 0, 1);
+  }
+
+  /**
+   * Starts training from {@code parent}'s parameters and preprocessing instead of fresh ones
+   * (fine-tuning, the spec's {@code training.warmStart}). The parent must fit: the same numeric and
+   * categorical inputs as the data, the same task and classes and the same layers; {@link #train}
+   * fails with {@link IllegalArgumentException} naming the difference otherwise. The bundle stays
+   * open and owned by the caller.
+   */
+  public MlpTrainer warmStartFrom(ModelBundle parent) {
+    this.parent = Objects.requireNonNull(parent, "parent");
+    return this;
+  }
+
+  /** The parent's preprocessing, checked to fit the data and the model to train. */
+  private Preprocessing parentPreprocessing(TrainingData data, ModelConfig config) {
+    Preprocessing pre = parent.preprocessing();
+    if (!pre.features().equals(data.features())
+        || !pre.categoricalFeatures().equals(data.categorical())) {
+      throw new IllegalArgumentException(
+          "the parent model does not fit: it takes "
+              + pre.inputs()
+              + " but the dataset has "
+              + data.features()
+              + (data.categorical().isEmpty() ? "" : " and " + data.categorical()));
+    }
+    ModelConfig theirs = parent.config();
+    if (theirs.task() != config.task() || !theirs.labels().equals(config.labels())) {
+      throw new IllegalArgumentException(
+          "the parent model does not fit: it is a "
+              + theirs.task().wire()
+              + " model of "
+              + theirs.labels()
+              + ", this run trains a "
+              + config.task().wire()
+              + " model of "
+              + config.labels());
+    }
+    if (!theirs.type().equals(config.type()) || !theirs.layers().equals(config.layers())) {
+      throw new IllegalArgumentException(
+          "the parent model does not fit: its architecture is "
+              + theirs.type()
+              + " "
+              + theirs.layers()
+              + ", the spec's is "
+              + config.type()
+              + " "
+              + config.layers());
+    }
+    return pre;
   }
 
   /**
@@ -259,12 +310,14 @@ public final class MlpTrainer {
     }
     ModelConfig config = modelConfig(target, targetMean, targetScale);
     Preprocessing pre =
-        Preprocessing.fit(
-            data.features(),
-            data.trainX(),
-            data.categorical(),
-            data.trainText(),
-            Preprocessing.MAX_CATEGORIES);
+        parent != null
+            ? parentPreprocessing(data, config)
+            : Preprocessing.fit(
+                data.features(),
+                data.trainX(),
+                data.categorical(),
+                data.trainText(),
+                Preprocessing.MAX_CATEGORIES);
     int width = pre.width();
     float[] trainX = flatten(pre.apply(data.trainX(), data.trainText()), width);
     float[] valX = flatten(pre.apply(data.valX(), data.valText()), width);
@@ -324,11 +377,14 @@ public final class MlpTrainer {
       DefaultTrainingConfig trainingConfig =
           new DefaultTrainingConfig(loss(task))
               .optOptimizer(optimizer)
-              .optDevices(new Device[] {Device.cpu()});
+              .optDevices(new Device[] {device()});
       try (Trainer trainer = model.newTrainer(trainingConfig)) {
         trainer.initialize(new Shape(batchSize, width));
         int firstEpoch = 1;
         Optional<TrainerCheckpoint> resumed = resumable(checkpoints, fingerprint);
+        if (parent != null && resumed.isEmpty()) {
+          restore(model, parent.parameterValues());
+        }
         if (resumed.isPresent()) {
           TrainerCheckpoint checkpoint = resumed.get();
           restore(model, checkpoint.parameters());
@@ -508,8 +564,16 @@ public final class MlpTrainer {
       // The deadline does not change what is trained: left out (so a spec without one keeps the
       // fingerprint it had before deadlines existed).
       String settings = training.toString().replace(", deadline=" + training.deadline() + "]", "]");
-      for (String unset : List.of("gradientClip", "classWeight")) {
-        settings = settings.replace(", " + unset + "=null", "");
+      for (String unset : List.of("gradientClip=null", "classWeight=null", "warmStart=false")) {
+        settings = settings.replace(", " + unset, "");
+      }
+      if (parent != null) {
+        // A warm start begins from the parent's parameters: its checkpoints are another training.
+        for (float[] values : parent.parameterValues()) {
+          java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * 4);
+          bytes.asFloatBuffer().put(values);
+          digest.update(bytes);
+        }
       }
       digest.update(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       List<String> labels = target.classes();
@@ -868,6 +932,14 @@ public final class MlpTrainer {
       }
     }
     return true;
+  }
+
+  /**
+   * The device the trainer trains on: the CPU (the CUDA libtorch flavour and a GPU switch are still
+   * to come, issue 7).
+   */
+  public static Device device() {
+    return Device.cpu();
   }
 
   private static float[][] snapshot(Model model) {

@@ -278,7 +278,58 @@ class MlpTrainerTest {
         t.auto(),
         gradientClip,
         classWeight,
+        t.warmStart(),
         t.deadline());
+  }
+
+  @Test
+  void aWarmStartBeginsFromTheParentsParametersAndRefusesAParentThatDoesNotFit(@TempDir Path dir)
+      throws Exception {
+    TrainingData data = blobs(600, 200, 3);
+    PipelineSpec.Training training = training(6, 50, "adam", "constant", 10, 0.0);
+    TrainingOutcome parent =
+        new MlpTrainer(training).train(data, "0", "1", dir.resolve("parent"), e -> {}, () -> false);
+    TrainingOutcome cold =
+        new MlpTrainer(training).train(data, "0", "1", dir.resolve("cold"), e -> {}, () -> false);
+    TrainingOutcome warm;
+    try (ModelBundle bundle = ModelBundle.load(dir.resolve("parent"))) {
+      warm =
+          new MlpTrainer(training)
+              .warmStartFrom(bundle)
+              .train(data, "0", "1", dir.resolve("warm"), e -> {}, () -> false);
+      // Its preprocessing is the parent's, not refitted.
+      try (ModelBundle child = ModelBundle.load(dir.resolve("warm"))) {
+        assertThat(child.preprocessing()).isEqualTo(bundle.preprocessing());
+      }
+    }
+    // The warm run's first epoch starts where the parent ended: far below a cold first epoch.
+    double parentLast = parent.history().get(parent.history().size() - 1).trainLoss();
+    assertThat(warm.history().get(0).trainLoss())
+        .isLessThan(cold.history().get(0).trainLoss())
+        .isLessThan(parentLast * 1.5);
+
+    // Another architecture does not fit.
+    PipelineSpec.Training wider =
+        new PipelineSpec.Training(
+            new PipelineSpec.Model("mlp", List.of(16), 0.1),
+            6,
+            50,
+            "adam",
+            0.01,
+            1e-4,
+            "constant",
+            new PipelineSpec.EarlyStopping(true, "val_loss", 10, 0.0),
+            7L,
+            true);
+    try (ModelBundle bundle = ModelBundle.load(dir.resolve("parent"))) {
+      assertThatThrownBy(
+              () ->
+                  new MlpTrainer(wider)
+                      .warmStartFrom(bundle)
+                      .train(data, "0", "1", dir.resolve("x"), e -> {}, () -> false))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("the parent model does not fit: its architecture is mlp [64, 32]");
+    }
   }
 
   @Test

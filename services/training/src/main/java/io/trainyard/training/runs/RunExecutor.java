@@ -121,10 +121,9 @@ public class RunExecutor {
         });
   }
 
-  /** The device training uses (DJL's default device) and, on a CPU, PyTorch's thread count. */
+  /** The device the trainer uses ({@code cpu()}); on a CPU, PyTorch's thread count follows. */
   static String device() {
-    Djl.configure();
-    return ai.djl.engine.Engine.getInstance().defaultDevice().toString();
+    return io.trainyard.models.training.MlpTrainer.device().toString();
   }
 
   static Integer threads(String device) {
@@ -271,35 +270,42 @@ public class RunExecutor {
       Instant deadlineAt = started.plus(deadline);
       int[] epochsHere = {0};
       TrainingOutcome outcome;
-      try {
+      MlpTrainer trainer = new MlpTrainer(spec.training());
+      ModelBundle parent = warmStart(run, spec, work);
+      if (parent != null) {
+        trainer.warmStartFrom(parent);
+      }
+      try (ModelBundle closeParent = parent) {
         outcome =
-            new MlpTrainer(spec.training())
-                .train(
-                    data,
-                    learned,
-                    out,
-                    epoch -> {
-                      if (!control.leaseHeld()) {
-                        throw new LeaseLostException(run.runId);
-                      }
-                      epochsHere[0]++;
-                      long now = System.nanoTime();
-                      double perEpoch = (now - trainingStarted) / 1e9 / epochsHere[0];
-                      double seconds = (now - lastEpochEnd[0]) / 1e9;
-                      lastEpochEnd[0] = now;
-                      runs.recordEpoch(
-                          run,
-                          epoch,
-                          perEpoch * Math.max(0, epoch.epochs() - epoch.epoch()),
-                          seconds);
-                    },
-                    () ->
-                        !control.leaseHeld()
-                            || control.cancelRequested()
-                            || Instant.now().isAfter(deadlineAt),
-                    new RunCheckpoints(store, run.runId, checkpoint -> resumed(run, checkpoint)));
+            trainer.train(
+                data,
+                learned,
+                out,
+                epoch -> {
+                  if (!control.leaseHeld()) {
+                    throw new LeaseLostException(run.runId);
+                  }
+                  epochsHere[0]++;
+                  long now = System.nanoTime();
+                  double perEpoch = (now - trainingStarted) / 1e9 / epochsHere[0];
+                  double seconds = (now - lastEpochEnd[0]) / 1e9;
+                  lastEpochEnd[0] = now;
+                  runs.recordEpoch(
+                      run, epoch, perEpoch * Math.max(0, epoch.epochs() - epoch.epoch()), seconds);
+                },
+                () ->
+                    !control.leaseHeld()
+                        || control.cancelRequested()
+                        || Instant.now().isAfter(deadlineAt),
+                new RunCheckpoints(store, run.runId, checkpoint -> resumed(run, checkpoint)));
       } catch (TrainingDivergedException e) {
         throw new RunFailure(e.getMessage());
+      } catch (IllegalArgumentException e) {
+        if (parent != null && String.valueOf(e.getMessage()).startsWith("the parent model")) {
+          throw new RunFailure(
+              e.getMessage().replace("the parent model", "the parent model v" + run.parentModel));
+        }
+        throw e;
       }
       if (outcome.cancelled()) {
         if (!control.leaseHeld()) {
@@ -443,6 +449,33 @@ public class RunExecutor {
         runs.recordEpoch(run, epoch, null);
       }
     }
+  }
+
+  /**
+   * The parent model to start from, loaded from the store, when the spec asks for a warm start and
+   * the run names a parent; else null.
+   */
+  private ModelBundle warmStart(Run run, PipelineSpec spec, WorkDir work) throws IOException {
+    if (run.parentModel == null || !Boolean.TRUE.equals(spec.training().warmStart())) {
+      return null;
+    }
+    Manifest manifest =
+        store
+            .manifest(Layout.model(run.pipeline, run.parentModel))
+            .orElseThrow(
+                () ->
+                    new RunFailure(
+                        "the parent model v"
+                            + run.parentModel
+                            + " of "
+                            + run.pipeline
+                            + " does not exist: a warm start needs it"));
+    Path dir = Files.createDirectories(work.resolve("parent"));
+    for (Manifest.Entry entry : manifest.objects()) {
+      store.download(manifest, entry.name(), dir);
+    }
+    LOG.infof("run %s starts from model v%d (warm start)", run.runId, run.parentModel);
+    return ModelBundle.load(dir);
   }
 
   private static double[] asDouble(int[] values) {

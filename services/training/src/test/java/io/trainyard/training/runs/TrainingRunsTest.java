@@ -529,6 +529,55 @@ class TrainingRunsTest {
   }
 
   @Test
+  void aWarmStartFineTunesTheParentModelOrFailsWhenThereIsNone() throws Exception {
+    String pipeline =
+        TestEvents.applyCardFraudSpec(
+            "warm",
+            "\"training\": {\"epochs\": 4, \"batchSize\": 64, \"learningRate\": 0.01,"
+                + " \"warmStart\": true}");
+    writeDataset(pipeline, 1, CardFraud.csv(1500, 21));
+    String first = UUID.randomUUID().toString();
+    request(first, pipeline, 1, UUID.randomUUID().toString());
+    awaitSucceeded(first);
+
+    String second = UUID.randomUUID().toString();
+    TestEvents.publish(
+        TestTopics.of(Topic.TRAINING_REQUESTED),
+        Topic.TRAINING_REQUESTED,
+        UUID.randomUUID().toString(),
+        Sources.INGESTION,
+        pipeline,
+        new TrainingRequested(second, pipeline, 1, Trigger.DRIFT, "retrain", 1));
+    awaitSucceeded(second);
+    // It began where v1 ended: its first epoch's loss is near v1's last, below v1's first.
+    JsonNode parentEpochs = Json.readTree(run(first).asByteArray()).get("epochs");
+    JsonNode childEpochs = Json.readTree(run(second).asByteArray()).get("epochs");
+    assertThat(childEpochs.get(0).get("trainLoss").asDouble())
+        .isLessThan(parentEpochs.get(0).get("trainLoss").asDouble());
+    assertThat(trainedModel(second).at("/lineage/parentModel").asInt()).isEqualTo(1);
+    try (ModelBundle parent =
+            ModelBundle.load(download(store.manifest(Layout.model(pipeline, 1)).orElseThrow()));
+        ModelBundle child =
+            ModelBundle.load(download(store.manifest(Layout.model(pipeline, 2)).orElseThrow()))) {
+      assertThat(child.preprocessing()).isEqualTo(parent.preprocessing());
+    }
+
+    String orphan = UUID.randomUUID().toString();
+    TestEvents.publish(
+        TestTopics.of(Topic.TRAINING_REQUESTED),
+        Topic.TRAINING_REQUESTED,
+        UUID.randomUUID().toString(),
+        Sources.INGESTION,
+        pipeline,
+        new TrainingRequested(orphan, pipeline, 1, Trigger.DRIFT, "retrain", 99));
+    await().atMost(Duration.ofMinutes(2)).until(() -> ended(orphan));
+    assertThat(run(orphan).jsonPath().getString("state")).isEqualTo("failed");
+    assertThat(run(orphan).jsonPath().getString("statusReason"))
+        .isEqualTo(
+            "the parent model v99 of " + pipeline + " does not exist: a warm start needs it");
+  }
+
+  @Test
   void anUnknownRunIsA404Problem() {
     run("no-such-run").then().statusCode(404).contentType("application/problem+json");
   }
