@@ -323,6 +323,8 @@ public record PipelineSpec(
    *     are scaled down to it (PyTorch's {@code clip_grad_norm_}); default none
    * @param warmStart when a run names a parent model ({@code parentModel}), start from its
    *     parameters and preprocessing instead of fresh ones (fine-tuning); default false
+   * @param freezeLayers with a warm start, the first this many layers keep the parent's parameters
+   *     (only the later ones train); ignored without one; default 0
    * @param classWeight {@code balanced}: each class's rows weigh {@code n / (k * count)} in the
    *     training loss (scikit-learn's {@code compute_class_weight}); default none (equal weights)
    * @param deadline how long a run may take from its start (ISO-8601); past it the run fails
@@ -343,10 +345,12 @@ public record PipelineSpec(
       Double gradientClip,
       String classWeight,
       Boolean warmStart,
+      Integer freezeLayers,
       Duration deadline) {
     static final Training EMPTY =
         new Training(
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null);
 
     /** Without gradient clipping, class weights and deadline (as specs were before them). */
     public Training(
@@ -374,6 +378,7 @@ public record PipelineSpec(
           null,
           null,
           null,
+          null,
           null);
     }
 
@@ -392,6 +397,7 @@ public record PipelineSpec(
           gradientClip,
           classWeight,
           warmStart == null ? Boolean.FALSE : warmStart,
+          freezeLayers == null ? Integer.valueOf(0) : freezeLayers,
           deadline);
     }
   }

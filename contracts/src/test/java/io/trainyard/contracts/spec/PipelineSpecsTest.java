@@ -325,6 +325,7 @@ class PipelineSpecsTest {
                 null,
                 null,
                 false,
+                0,
                 null));
     assertThat(spec.evaluation())
         .isEqualTo(

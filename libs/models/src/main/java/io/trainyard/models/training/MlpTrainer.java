@@ -136,6 +136,21 @@ public final class MlpTrainer {
       throw new IllegalArgumentException(
           "unsupported classWeight: " + training.classWeight() + " (supported: balanced)");
     }
+    int linearLayers =
+        ("linear".equals(training.model().type()) || training.model().hidden() == null
+                ? 0
+                : training.model().hidden().size())
+            + 1;
+    if (training.freezeLayers() != null
+        && (training.freezeLayers() < 0 || training.freezeLayers() >= linearLayers)) {
+      throw new IllegalArgumentException(
+          "freezeLayers must be in [0, "
+              + (linearLayers - 1)
+              + "]: the model has "
+              + linearLayers
+              + " layers and the last one trains, not "
+              + training.freezeLayers());
+    }
     if (training.gradientClip() != null && !(training.gradientClip() > 0)) {
       throw new IllegalArgumentException(
           "gradientClip must be positive: " + training.gradientClip());
@@ -177,6 +192,11 @@ public final class MlpTrainer {
   public MlpTrainer warmStartFrom(ModelBundle parent) {
     this.parent = Objects.requireNonNull(parent, "parent");
     return this;
+  }
+
+  /** How many leading layers a warm start keeps frozen. */
+  private int frozenLayers() {
+    return training.freezeLayers() == null ? 0 : training.freezeLayers();
   }
 
   /** The parent's preprocessing, checked to fit the data and the model to train. */
@@ -373,7 +393,9 @@ public final class MlpTrainer {
               ResumableOptimizer.Kind.valueOf(training.optimizer().toUpperCase(Locale.ROOT)),
               () -> learningRate[0],
               training.weightDecay().floatValue(),
-              positions);
+              positions,
+              // a Linear layer has two parameters, weight then bias
+              parent == null ? 0 : 2 * frozenLayers());
       DefaultTrainingConfig trainingConfig =
           new DefaultTrainingConfig(loss(task))
               .optOptimizer(optimizer)
@@ -564,7 +586,13 @@ public final class MlpTrainer {
       // The deadline does not change what is trained: left out (so a spec without one keeps the
       // fingerprint it had before deadlines existed).
       String settings = training.toString().replace(", deadline=" + training.deadline() + "]", "]");
-      for (String unset : List.of("gradientClip=null", "classWeight=null", "warmStart=false")) {
+      for (String unset :
+          List.of(
+              "gradientClip=null",
+              "classWeight=null",
+              "warmStart=false",
+              "freezeLayers=0",
+              "freezeLayers=null")) {
         settings = settings.replace(", " + unset, "");
       }
       if (parent != null) {

@@ -103,9 +103,25 @@ public final class ResumableOptimizer extends Optimizer {
    * @param weightDecay the weight decay, {@code >= 0}
    * @param index the position of each parameter (by DJL parameter id) in the block
    */
+  private final int frozen;
+
   public ResumableOptimizer(
       Kind kind, DoubleSupplier learningRate, float weightDecay, Map<String, Integer> index) {
+    this(kind, learningRate, weightDecay, index, 0);
+  }
+
+  /**
+   * @param frozen the parameters at positions below this are not updated (their gradients are
+   *     cleared): frozen layers of a warm start
+   */
+  public ResumableOptimizer(
+      Kind kind,
+      DoubleSupplier learningRate,
+      float weightDecay,
+      Map<String, Integer> index,
+      int frozen) {
     super(new Builder());
+    this.frozen = frozen;
     this.kind = Objects.requireNonNull(kind, "kind");
     this.learningRate = Objects.requireNonNull(learningRate, "learningRate");
     this.weightDecay = weightDecay;
@@ -125,6 +141,12 @@ public final class ResumableOptimizer extends Optimizer {
       throw new IllegalStateException("unknown parameter " + parameterId);
     }
     int i = at;
+    if (i < frozen) {
+      try (NDArray real = weight.getGradient()) {
+        real.muli(0);
+      }
+      return;
+    }
     int t = ++steps[i];
     float rate = (float) learningRate.getAsDouble();
     try (NDScope scope = new NDScope()) {

@@ -279,6 +279,7 @@ class MlpTrainerTest {
         gradientClip,
         classWeight,
         t.warmStart(),
+        t.freezeLayers(),
         t.deadline());
   }
 
@@ -307,6 +308,58 @@ class MlpTrainerTest {
     assertThat(warm.history().get(0).trainLoss())
         .isLessThan(cold.history().get(0).trainLoss())
         .isLessThan(parentLast * 1.5);
+
+    // Frozen: the first layer keeps the parent's parameters exactly, the later ones train.
+    PipelineSpec.Training frozen =
+        new PipelineSpec.Training(
+            training.model(),
+            training.epochs(),
+            training.batchSize(),
+            training.optimizer(),
+            training.learningRate(),
+            training.weightDecay(),
+            training.schedule(),
+            training.earlyStopping(),
+            training.seed(),
+            training.auto(),
+            null,
+            null,
+            true,
+            1,
+            null);
+    try (ModelBundle bundle = ModelBundle.load(dir.resolve("parent"))) {
+      new MlpTrainer(frozen)
+          .warmStartFrom(bundle)
+          .train(data, "0", "1", dir.resolve("frozen"), e -> {}, () -> false);
+      try (ModelBundle child = ModelBundle.load(dir.resolve("frozen"))) {
+        float[][] before = bundle.parameterValues();
+        float[][] after = child.parameterValues();
+        assertThat(after[0]).isEqualTo(before[0]); // layer 1 weight
+        assertThat(after[1]).isEqualTo(before[1]); // layer 1 bias
+        assertThat(after[2]).isNotEqualTo(before[2]); // layer 2 weight trained
+      }
+    }
+    assertThatThrownBy(
+            () ->
+                new MlpTrainer(
+                    new PipelineSpec.Training(
+                        training.model(),
+                        6,
+                        50,
+                        "adam",
+                        0.01,
+                        1e-4,
+                        "constant",
+                        training.earlyStopping(),
+                        7L,
+                        true,
+                        null,
+                        null,
+                        true,
+                        3,
+                        null)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("freezeLayers must be in [0, 2]");
 
     // Another architecture does not fit.
     PipelineSpec.Training wider =
