@@ -325,6 +325,7 @@ public record PipelineSpec(
    *     parameters and preprocessing instead of fresh ones (fine-tuning); default false
    * @param freezeLayers with a warm start, the first this many layers keep the parent's parameters
    *     (only the later ones train); ignored without one; default 0
+   * @param augmentation augmentation of the numeric features during training; default none
    * @param classWeight {@code balanced}: each class's rows weigh {@code n / (k * count)} in the
    *     training loss (scikit-learn's {@code compute_class_weight}); default none (equal weights)
    * @param deadline how long a run may take from its start (ISO-8601); past it the run fails
@@ -346,11 +347,12 @@ public record PipelineSpec(
       String classWeight,
       Boolean warmStart,
       Integer freezeLayers,
+      Augmentation augmentation,
       Duration deadline) {
     static final Training EMPTY =
         new Training(
             null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null);
+            null, null);
 
     /** Without gradient clipping, class weights and deadline (as specs were before them). */
     public Training(
@@ -379,6 +381,7 @@ public record PipelineSpec(
           null,
           null,
           null,
+          null,
           null);
     }
 
@@ -398,9 +401,18 @@ public record PipelineSpec(
           classWeight,
           warmStart == null ? Boolean.FALSE : warmStart,
           freezeLayers == null ? Integer.valueOf(0) : freezeLayers,
+          augmentation,
           deadline);
     }
   }
+
+  /**
+   * Augmentation of the numeric features while training (validation rows are never augmented).
+   *
+   * @param noise the standard deviation of Gaussian noise added to each standardised numeric
+   *     feature of every training row, drawn anew each epoch; 0 or absent for none
+   */
+  public record Augmentation(Double noise) {}
 
   /**
    * The model architecture.

@@ -326,6 +326,7 @@ class PipelineSpecsTest {
                 null,
                 false,
                 0,
+                null,
                 null));
     assertThat(spec.evaluation())
         .isEqualTo(
@@ -389,7 +390,9 @@ class PipelineSpecsTest {
             // the training service's trainyard.training.deadline applies
             "training.deadline",
             "training.gradientClip",
-            "training.classWeight");
+            "training.classWeight",
+            "training.augmentation",
+            "training.augmentation.noise");
     List<String> unset = new ArrayList<>();
     collectUnset(schema, "", defaulted, unset);
     assertThat(unset).containsExactlyInAnyOrderElementsOf(mayStayUnset);

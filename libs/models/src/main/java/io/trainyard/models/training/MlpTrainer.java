@@ -151,6 +151,12 @@ public final class MlpTrainer {
               + " layers and the last one trains, not "
               + training.freezeLayers());
     }
+    if (training.augmentation() != null
+        && training.augmentation().noise() != null
+        && !(training.augmentation().noise() >= 0)) {
+      throw new IllegalArgumentException(
+          "augmentation.noise must be at least 0: " + training.augmentation().noise());
+    }
     if (training.gradientClip() != null && !(training.gradientClip() > 0)) {
       throw new IllegalArgumentException(
           "gradientClip must be positive: " + training.gradientClip());
@@ -354,6 +360,10 @@ public final class MlpTrainer {
     }
     int epochs = training.epochs();
     double clip = training.gradientClip() == null ? 0 : training.gradientClip();
+    double noise =
+        training.augmentation() == null || training.augmentation().noise() == null
+            ? 0
+            : training.augmentation().noise();
     float[] rowWeights = null;
     if ("balanced".equals(training.classWeight())) {
       if (!task.classification()) {
@@ -431,6 +441,8 @@ public final class MlpTrainer {
           int[] order = identity(rows);
           shuffle(order, new Random(mix(seed, epoch)));
           Engine.getInstance().setRandomSeed((int) mix(seed, -epoch));
+          // Input noise too: drawn from (seed, epoch), in batch order.
+          Random noiseRandom = noise > 0 ? new Random(mix(seed, epoch) ^ NOISE_STREAM) : null;
           optimizer.takeGradientSquares();
           double gradientNorms = 0;
           long started = System.nanoTime();
@@ -451,7 +463,14 @@ public final class MlpTrainer {
                     start,
                     size,
                     width,
-                    new Step(parameterList, clip, rowWeights, task));
+                    new Step(
+                        parameterList,
+                        clip,
+                        rowWeights,
+                        task,
+                        noise,
+                        noise > 0 ? pre.features().size() : 0,
+                        noiseRandom));
             if (!Double.isFinite(loss)) {
               throw new TrainingDivergedException(
                   "the training loss diverged to "
@@ -592,7 +611,8 @@ public final class MlpTrainer {
               "classWeight=null",
               "warmStart=false",
               "freezeLayers=0",
-              "freezeLayers=null")) {
+              "freezeLayers=null",
+              "augmentation=null")) {
         settings = settings.replace(", " + unset, "");
       }
       if (parent != null) {
@@ -749,6 +769,14 @@ public final class MlpTrainer {
       System.arraycopy(x, row * width, batchX, i * width, width);
       System.arraycopy(y, row * labelWidth, batchY, i * labelWidth, labelWidth);
     }
+    if (step.noise() > 0) {
+      // Gaussian noise on the standardised numeric columns (the first noisyColumns of a row)
+      for (int i = 0; i < size; i++) {
+        for (int j = 0; j < step.noisyColumns(); j++) {
+          batchX[i * width + j] += (float) (step.noise() * step.noiseRandom().nextGaussian());
+        }
+      }
+    }
     try (NDManager manager = trainer.getManager().newSubManager()) {
       NDList inputs = new NDList(manager.create(batchX, new Shape(size, width)));
       NDList labels = new NDList(manager.create(batchY, new Shape(size, labelWidth)));
@@ -783,7 +811,17 @@ public final class MlpTrainer {
    * How a mini-batch steps: the parameters and clipping bound ({@code 0}: none), and the class
    * weight of each training row ({@code null}: unweighted).
    */
-  private record Step(List<Parameter> parameters, double clip, float[] rowWeights, Task task) {}
+  private record Step(
+      List<Parameter> parameters,
+      double clip,
+      float[] rowWeights,
+      Task task,
+      double noise,
+      int noisyColumns,
+      Random noiseRandom) {}
+
+  /** Separates the input-noise random stream from the data order's (same seed and epoch). */
+  private static final long NOISE_STREAM = 0x6E6F697365L;
 
   /**
    * The per-row loss weighted by class and averaged over the batch, {@code mean(w_i * l_i)} (as

@@ -280,6 +280,7 @@ class MlpTrainerTest {
         classWeight,
         t.warmStart(),
         t.freezeLayers(),
+        t.augmentation(),
         t.deadline());
   }
 
@@ -326,6 +327,7 @@ class MlpTrainerTest {
             null,
             true,
             1,
+            null,
             null);
     try (ModelBundle bundle = ModelBundle.load(dir.resolve("parent"))) {
       new MlpTrainer(frozen)
@@ -357,6 +359,7 @@ class MlpTrainerTest {
                         null,
                         true,
                         3,
+                        null,
                         null)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("freezeLayers must be in [0, 2]");
@@ -383,6 +386,41 @@ class MlpTrainerTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("the parent model does not fit: its architecture is mlp [64, 32]");
     }
+  }
+
+  @Test
+  void inputNoiseChangesTrainingAndIsReproducibleFromTheSeed(@TempDir Path dir) {
+    TrainingData data = blobs(600, 200, 3);
+    PipelineSpec.Training plain = training(3, 50, "adam", "constant", 10, 0.0);
+    PipelineSpec.Training noisy =
+        new PipelineSpec.Training(
+            plain.model(),
+            plain.epochs(),
+            plain.batchSize(),
+            plain.optimizer(),
+            plain.learningRate(),
+            plain.weightDecay(),
+            plain.schedule(),
+            plain.earlyStopping(),
+            plain.seed(),
+            plain.auto(),
+            null,
+            null,
+            null,
+            null,
+            new PipelineSpec.Augmentation(0.5),
+            null);
+    TrainingOutcome a =
+        new MlpTrainer(noisy).train(data, "0", "1", dir.resolve("a"), e -> {}, () -> false);
+    TrainingOutcome b =
+        new MlpTrainer(noisy).train(data, "0", "1", dir.resolve("b"), e -> {}, () -> false);
+    TrainingOutcome none =
+        new MlpTrainer(plain).train(data, "0", "1", dir.resolve("c"), e -> {}, () -> false);
+    for (int i = 0; i < a.history().size(); i++) {
+      assertThat(withoutTiming(b.history().get(i))).isEqualTo(withoutTiming(a.history().get(i)));
+    }
+    assertThat(a.history().get(0).trainLoss())
+        .isNotCloseTo(none.history().get(0).trainLoss(), within(1e-6));
   }
 
   @Test
