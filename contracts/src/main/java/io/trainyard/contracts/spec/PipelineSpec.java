@@ -411,8 +411,16 @@ public record PipelineSpec(
    *
    * @param noise the standard deviation of Gaussian noise added to each standardised numeric
    *     feature of every training row, drawn anew each epoch; 0 or absent for none
+   * @param mixup mixup's alpha: each mini-batch is replaced by {@code λ·batch + (1−λ)·shuffled
+   *     batch}, inputs and targets alike, with {@code λ ~ Beta(alpha, alpha)}; 0 or absent for none
    */
-  public record Augmentation(Double noise) {}
+  public record Augmentation(Double noise, Double mixup) {
+
+    /** Noise only. */
+    public Augmentation(Double noise) {
+      this(noise, null);
+    }
+  }
 
   /**
    * The model architecture.

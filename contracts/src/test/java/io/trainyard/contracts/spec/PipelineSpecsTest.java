@@ -392,7 +392,8 @@ class PipelineSpecsTest {
             "training.gradientClip",
             "training.classWeight",
             "training.augmentation",
-            "training.augmentation.noise");
+            "training.augmentation.noise",
+            "training.augmentation.mixup");
     List<String> unset = new ArrayList<>();
     collectUnset(schema, "", defaulted, unset);
     assertThat(unset).containsExactlyInAnyOrderElementsOf(mayStayUnset);

@@ -152,6 +152,12 @@ public final class MlpTrainer {
               + training.freezeLayers());
     }
     if (training.augmentation() != null
+        && training.augmentation().mixup() != null
+        && !(training.augmentation().mixup() >= 0)) {
+      throw new IllegalArgumentException(
+          "augmentation.mixup must be at least 0: " + training.augmentation().mixup());
+    }
+    if (training.augmentation() != null
         && training.augmentation().noise() != null
         && !(training.augmentation().noise() >= 0)) {
       throw new IllegalArgumentException(
@@ -364,6 +370,10 @@ public final class MlpTrainer {
         training.augmentation() == null || training.augmentation().noise() == null
             ? 0
             : training.augmentation().noise();
+    double mixup =
+        training.augmentation() == null || training.augmentation().mixup() == null
+            ? 0
+            : training.augmentation().mixup();
     float[] rowWeights = null;
     if ("balanced".equals(training.classWeight())) {
       if (!task.classification()) {
@@ -442,7 +452,8 @@ public final class MlpTrainer {
           shuffle(order, new Random(mix(seed, epoch)));
           Engine.getInstance().setRandomSeed((int) mix(seed, -epoch));
           // Input noise too: drawn from (seed, epoch), in batch order.
-          Random noiseRandom = noise > 0 ? new Random(mix(seed, epoch) ^ NOISE_STREAM) : null;
+          Random noiseRandom =
+              noise > 0 || mixup > 0 ? new Random(mix(seed, epoch) ^ NOISE_STREAM) : null;
           optimizer.takeGradientSquares();
           double gradientNorms = 0;
           long started = System.nanoTime();
@@ -470,6 +481,7 @@ public final class MlpTrainer {
                         task,
                         noise,
                         noise > 0 ? pre.features().size() : 0,
+                        mixup,
                         noiseRandom));
             if (!Double.isFinite(loss)) {
               throw new TrainingDivergedException(
@@ -777,17 +789,28 @@ public final class MlpTrainer {
         }
       }
     }
+    float[] batchW = null;
+    if (step.rowWeights() != null) {
+      batchW = new float[size];
+      for (int i = 0; i < size; i++) {
+        batchW[i] = step.rowWeights()[order[start + i]];
+      }
+    }
+    if (step.mixup() > 0 && size > 1) {
+      // mixup: the batch with itself shuffled, inputs, targets and weights alike
+      double lambda = beta(step.mixup(), step.noiseRandom());
+      int[] partner = identity(size);
+      shuffle(partner, step.noiseRandom());
+      batchX = mixRows(batchX, partner, width, lambda);
+      batchY = mixRows(batchY, partner, labelWidth, lambda);
+      if (batchW != null) {
+        batchW = mixRows(batchW, partner, 1, lambda);
+      }
+    }
     try (NDManager manager = trainer.getManager().newSubManager()) {
       NDList inputs = new NDList(manager.create(batchX, new Shape(size, width)));
       NDList labels = new NDList(manager.create(batchY, new Shape(size, labelWidth)));
-      NDArray weights = null;
-      if (step.rowWeights() != null) {
-        float[] batchW = new float[size];
-        for (int i = 0; i < size; i++) {
-          batchW[i] = step.rowWeights()[order[start + i]];
-        }
-        weights = manager.create(batchW, new Shape(size, 1));
-      }
+      NDArray weights = batchW == null ? null : manager.create(batchW, new Shape(size, 1));
       double loss;
       try (GradientCollector collector = trainer.newGradientCollector()) {
         NDList logits = trainer.forward(inputs);
@@ -818,7 +841,50 @@ public final class MlpTrainer {
       Task task,
       double noise,
       int noisyColumns,
+      double mixup,
       Random noiseRandom) {}
+
+  /**
+   * A draw from Beta(alpha, alpha) as {@code X / (X + Y)} with X, Y ~ Gamma(alpha, 1) (Marsaglia
+   * and Tsang's method; for alpha below 1 the boost {@code Gamma(alpha + 1) · U^(1/alpha)}).
+   */
+  static double beta(double alpha, Random random) {
+    double x = gamma(alpha, random);
+    double y = gamma(alpha, random);
+    return x + y == 0 ? 0.5 : x / (x + y);
+  }
+
+  private static double gamma(double alpha, Random random) {
+    if (alpha < 1) {
+      return gamma(alpha + 1, random) * Math.pow(random.nextDouble(), 1 / alpha);
+    }
+    double d = alpha - 1.0 / 3;
+    double c = 1 / Math.sqrt(9 * d);
+    while (true) {
+      double z = random.nextGaussian();
+      double v = 1 + c * z;
+      if (v <= 0) {
+        continue;
+      }
+      v = v * v * v;
+      double u = random.nextDouble();
+      if (Math.log(u) < 0.5 * z * z + d - d * v + d * Math.log(v)) {
+        return d * v;
+      }
+    }
+  }
+
+  /** {@code lambda · rows[i] + (1 − lambda) · rows[partner[i]]}, {@code width} values per row. */
+  private static float[] mixRows(float[] rows, int[] partner, int width, double lambda) {
+    float[] mixed = new float[rows.length];
+    for (int i = 0; i < partner.length; i++) {
+      for (int j = 0; j < width; j++) {
+        mixed[i * width + j] =
+            (float) (lambda * rows[i * width + j] + (1 - lambda) * rows[partner[i] * width + j]);
+      }
+    }
+    return mixed;
+  }
 
   /** Separates the input-noise random stream from the data order's (same seed and epoch). */
   private static final long NOISE_STREAM = 0x6E6F697365L;

@@ -424,6 +424,58 @@ class MlpTrainerTest {
   }
 
   @Test
+  void mixupDrawsLambdaFromBetaAndTrainsReproducibly(@TempDir Path dir) {
+    // Beta(0.4, 0.4): mean 1/2, variance 1 / (4 (2 alpha + 1)) = 0.1389
+    Random random = new Random(3);
+    int n = 200_000;
+    double sum = 0;
+    double squares = 0;
+    for (int i = 0; i < n; i++) {
+      double lambda = MlpTrainer.beta(0.4, random);
+      assertThat(lambda).isBetween(0.0, 1.0);
+      sum += lambda;
+      squares += lambda * lambda;
+    }
+    double mean = sum / n;
+    assertThat(mean).isCloseTo(0.5, within(0.005));
+    assertThat(squares / n - mean * mean).isCloseTo(1 / (4 * 1.8), within(0.003));
+
+    TrainingData data = blobs(600, 200, 3);
+    PipelineSpec.Training plain = training(3, 50, "adam", "constant", 10, 0.0);
+    PipelineSpec.Training mixed =
+        new PipelineSpec.Training(
+            plain.model(),
+            plain.epochs(),
+            plain.batchSize(),
+            plain.optimizer(),
+            plain.learningRate(),
+            plain.weightDecay(),
+            plain.schedule(),
+            plain.earlyStopping(),
+            plain.seed(),
+            plain.auto(),
+            null,
+            null,
+            null,
+            null,
+            new PipelineSpec.Augmentation(null, 0.4),
+            null);
+    TrainingOutcome a =
+        new MlpTrainer(mixed).train(data, "0", "1", dir.resolve("a"), e -> {}, () -> false);
+    TrainingOutcome b =
+        new MlpTrainer(mixed).train(data, "0", "1", dir.resolve("b"), e -> {}, () -> false);
+    TrainingOutcome none =
+        new MlpTrainer(plain).train(data, "0", "1", dir.resolve("c"), e -> {}, () -> false);
+    for (int i = 0; i < a.history().size(); i++) {
+      assertThat(withoutTiming(b.history().get(i))).isEqualTo(withoutTiming(a.history().get(i)));
+    }
+    assertThat(a.history().get(0).trainLoss())
+        .isNotCloseTo(none.history().get(0).trainLoss(), within(1e-6));
+    // the model still learns the blobs
+    assertThat(a.history().get(a.history().size() - 1).valAccuracy()).isGreaterThan(0.8);
+  }
+
+  @Test
   void balancedClassWeightsAreScikitLearns() {
     // compute_class_weight("balanced", classes=[0, 1], y=[0, 0, 0, 1]) and for [0,1,1,2,2,2,2]
     assertThat(MlpTrainer.balancedClassWeights(new int[] {0, 0, 0, 1}, 2))
