@@ -216,7 +216,7 @@ public final class MlpTrainer {
     Preprocessing pre = parent.preprocessing();
     if (!pre.features().equals(data.features())
         || !pre.categoricalFeatures().equals(data.categorical())) {
-      throw new IllegalArgumentException(
+      throw new IncompatibleParentException(
           "the parent model does not fit: it takes "
               + pre.inputs()
               + " but the dataset has "
@@ -225,7 +225,7 @@ public final class MlpTrainer {
     }
     ModelConfig theirs = parent.config();
     if (theirs.task() != config.task() || !theirs.labels().equals(config.labels())) {
-      throw new IllegalArgumentException(
+      throw new IncompatibleParentException(
           "the parent model does not fit: it is a "
               + theirs.task().wire()
               + " model of "
@@ -236,7 +236,7 @@ public final class MlpTrainer {
               + config.labels());
     }
     if (!theirs.type().equals(config.type()) || !theirs.layers().equals(config.layers())) {
-      throw new IllegalArgumentException(
+      throw new IncompatibleParentException(
           "the parent model does not fit: its architecture is "
               + theirs.type()
               + " "

@@ -256,15 +256,21 @@ class MlpTrainerTest {
   }
 
   private static PipelineSpec.Training withGradientClip(PipelineSpec.Training t, double clip) {
-    return with(t, clip, null);
+    return with(t, clip, null, null, null, null);
   }
 
   private static PipelineSpec.Training withClassWeight(PipelineSpec.Training t, String weight) {
-    return with(t, null, weight);
+    return with(t, null, weight, null, null, null);
   }
 
+  /** {@code t} with the optional settings given (the deadline kept). */
   private static PipelineSpec.Training with(
-      PipelineSpec.Training t, Double gradientClip, String classWeight) {
+      PipelineSpec.Training t,
+      Double gradientClip,
+      String classWeight,
+      Boolean warmStart,
+      Integer freezeLayers,
+      PipelineSpec.Augmentation augmentation) {
     return new PipelineSpec.Training(
         t.model(),
         t.epochs(),
@@ -278,9 +284,9 @@ class MlpTrainerTest {
         t.auto(),
         gradientClip,
         classWeight,
-        t.warmStart(),
-        t.freezeLayers(),
-        t.augmentation(),
+        warmStart,
+        freezeLayers,
+        augmentation,
         t.deadline());
   }
 
@@ -311,24 +317,7 @@ class MlpTrainerTest {
         .isLessThan(parentLast * 1.5);
 
     // Frozen: the first layer keeps the parent's parameters exactly, the later ones train.
-    PipelineSpec.Training frozen =
-        new PipelineSpec.Training(
-            training.model(),
-            training.epochs(),
-            training.batchSize(),
-            training.optimizer(),
-            training.learningRate(),
-            training.weightDecay(),
-            training.schedule(),
-            training.earlyStopping(),
-            training.seed(),
-            training.auto(),
-            null,
-            null,
-            true,
-            1,
-            null,
-            null);
+    PipelineSpec.Training frozen = with(training, null, null, true, 1, null);
     try (ModelBundle bundle = ModelBundle.load(dir.resolve("parent"))) {
       new MlpTrainer(frozen)
           .warmStartFrom(bundle)
@@ -341,26 +330,7 @@ class MlpTrainerTest {
         assertThat(after[2]).isNotEqualTo(before[2]); // layer 2 weight trained
       }
     }
-    assertThatThrownBy(
-            () ->
-                new MlpTrainer(
-                    new PipelineSpec.Training(
-                        training.model(),
-                        6,
-                        50,
-                        "adam",
-                        0.01,
-                        1e-4,
-                        "constant",
-                        training.earlyStopping(),
-                        7L,
-                        true,
-                        null,
-                        null,
-                        true,
-                        3,
-                        null,
-                        null)))
+    assertThatThrownBy(() -> new MlpTrainer(with(training, null, null, true, 3, null)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("freezeLayers must be in [0, 2]");
 
@@ -383,7 +353,7 @@ class MlpTrainerTest {
                   new MlpTrainer(wider)
                       .warmStartFrom(bundle)
                       .train(data, "0", "1", dir.resolve("x"), e -> {}, () -> false))
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(IncompatibleParentException.class)
           .hasMessageContaining("the parent model does not fit: its architecture is mlp [64, 32]");
     }
   }
@@ -393,23 +363,7 @@ class MlpTrainerTest {
     TrainingData data = blobs(600, 200, 3);
     PipelineSpec.Training plain = training(3, 50, "adam", "constant", 10, 0.0);
     PipelineSpec.Training noisy =
-        new PipelineSpec.Training(
-            plain.model(),
-            plain.epochs(),
-            plain.batchSize(),
-            plain.optimizer(),
-            plain.learningRate(),
-            plain.weightDecay(),
-            plain.schedule(),
-            plain.earlyStopping(),
-            plain.seed(),
-            plain.auto(),
-            null,
-            null,
-            null,
-            null,
-            new PipelineSpec.Augmentation(0.5),
-            null);
+        with(plain, null, null, null, null, new PipelineSpec.Augmentation(0.5));
     TrainingOutcome a =
         new MlpTrainer(noisy).train(data, "0", "1", dir.resolve("a"), e -> {}, () -> false);
     TrainingOutcome b =
@@ -443,23 +397,7 @@ class MlpTrainerTest {
     TrainingData data = blobs(600, 200, 3);
     PipelineSpec.Training plain = training(3, 50, "adam", "constant", 10, 0.0);
     PipelineSpec.Training mixed =
-        new PipelineSpec.Training(
-            plain.model(),
-            plain.epochs(),
-            plain.batchSize(),
-            plain.optimizer(),
-            plain.learningRate(),
-            plain.weightDecay(),
-            plain.schedule(),
-            plain.earlyStopping(),
-            plain.seed(),
-            plain.auto(),
-            null,
-            null,
-            null,
-            null,
-            new PipelineSpec.Augmentation(null, 0.4),
-            null);
+        with(plain, null, null, null, null, new PipelineSpec.Augmentation(null, 0.4));
     TrainingOutcome a =
         new MlpTrainer(mixed).train(data, "0", "1", dir.resolve("a"), e -> {}, () -> false);
     TrainingOutcome b =

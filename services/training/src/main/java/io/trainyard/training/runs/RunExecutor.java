@@ -300,12 +300,8 @@ public class RunExecutor {
                 new RunCheckpoints(store, run.runId, checkpoint -> resumed(run, checkpoint)));
       } catch (TrainingDivergedException e) {
         throw new RunFailure(e.getMessage());
-      } catch (IllegalArgumentException e) {
-        if (parent != null && String.valueOf(e.getMessage()).startsWith("the parent model")) {
-          throw new RunFailure(
-              e.getMessage().replace("the parent model", "the parent model v" + run.parentModel));
-        }
-        throw e;
+      } catch (io.trainyard.models.training.IncompatibleParentException e) {
+        throw new RunFailure("model v" + run.parentModel + " as the parent: " + e.getMessage());
       }
       if (outcome.cancelled()) {
         if (!control.leaseHeld()) {
