@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class DemoIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> ENV =
-      TrainyardCli.environment("trainyard-home-demo", 49092, 49000, 48080, "trainyard_system_demo");
+      TrainyardCli.environment("trainyard-home-demo", 24092, 24000, 23080, "trainyard_system_demo");
 
   @AfterAll
   static void down() throws Exception {

@@ -103,7 +103,7 @@ class KillResumeIT {
     Map<String, String> env =
         new HashMap<>(
             TrainyardCli.environment(
-                "trainyard-home-kill", 47092, 47000, 47080, "trainyard_system_kill"));
+                "trainyard-home-kill", 27092, 27000, 26080, "trainyard_system_kill"));
     // The services inherit the launcher's environment: Quarkus reads this as
     // trainyard.training.worker.lease.
     env.put("TRAINYARD_TRAINING_WORKER_LEASE", LEASE);

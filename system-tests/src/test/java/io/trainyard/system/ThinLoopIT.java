@@ -39,9 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ThinLoopIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> ENV =
-      TrainyardCli.environment("trainyard-home-loop", 39092, 39000, 38080, "trainyard_system_loop");
+      TrainyardCli.environment("trainyard-home-loop", 19092, 19000, 18080, "trainyard_system_loop");
   private static final StackConfig CONFIG = StackConfig.fromEnvironment(ENV);
-  private static final String KAFKA = "127.0.0.1:39092";
+  private static final String KAFKA = "127.0.0.1:19092";
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final String PIPELINE = "card-fraud-" + Long.toString(System.nanoTime(), 36);

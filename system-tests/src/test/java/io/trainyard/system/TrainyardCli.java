@@ -25,7 +25,9 @@ final class TrainyardCli {
   /**
    * An environment on ports and a state folder of its own: Kafka on {@code kafkaPort} (its
    * controller on the next port), S3 on {@code s3Port}, the services from {@code firstServicePort}
-   * on, the database {@code database}, and state under {@code system-tests/target/<home>}.
+   * on, the database {@code database}, and state under {@code system-tests/target/<home>}. Keep the
+   * ports below 32768: Linux hands out 32768-60999 as the local ports of outgoing connections, and
+   * one of those once took a test's service port while the stack was starting.
    */
   static Map<String, String> environment(
       String home, int kafkaPort, int s3Port, int firstServicePort, String database) {
