@@ -22,6 +22,8 @@ import java.util.Map;
  *     outputs — binary {@code [negative, positive]}, multiclass the sorted distinct labels of the
  *     train split
  * @param compute optional: the compute the run used
+ * @param candidates optional: with model selection ({@code training.candidates}), every candidate
+ *     trained in the run with its figures; the selected one is this model
  */
 public record ModelTrained(
     String runId,
@@ -34,7 +36,8 @@ public record ModelTrained(
     Lineage lineage,
     Task task,
     List<String> classes,
-    Compute compute)
+    Compute compute,
+    List<Candidate> candidates)
     implements PipelineEvent {
 
   public ModelTrained {
@@ -45,9 +48,38 @@ public record ModelTrained(
     metrics = Copies.map(Copies.required(metrics, "metrics"));
     Copies.required(lineage, "lineage");
     classes = Copies.list(classes);
+    candidates = Copies.list(candidates);
     if (task == Task.REGRESSION && classes != null && !classes.isEmpty()) {
       throw new IllegalArgumentException("a regression model has no classes: " + classes);
     }
+  }
+
+  /** A model of a run without model selection. */
+  public ModelTrained(
+      String runId,
+      String pipeline,
+      int modelVersion,
+      int datasetVersion,
+      String manifestUri,
+      Map<String, String> artifacts,
+      Map<String, Double> metrics,
+      Lineage lineage,
+      Task task,
+      List<String> classes,
+      Compute compute) {
+    this(
+        runId,
+        pipeline,
+        modelVersion,
+        datasetVersion,
+        manifestUri,
+        artifacts,
+        metrics,
+        lineage,
+        task,
+        classes,
+        compute,
+        null);
   }
 
   /** A model whose compute is not recorded. */
@@ -73,6 +105,7 @@ public record ModelTrained(
         lineage,
         task,
         classes,
+        null,
         null);
   }
 
@@ -97,7 +130,52 @@ public record ModelTrained(
         lineage,
         null,
         null,
+        null,
         null);
+  }
+
+  /**
+   * One candidate of a model selection, or one trial of a hyper-parameter search.
+   *
+   * @param index its index in {@code training.candidates}, or the trial's number (from 0)
+   * @param type mlp, linear or xgboost
+   * @param hidden optional: an mlp's hidden layer widths
+   * @param bestEpoch optional: the epoch (boosting round) kept
+   * @param epochsRun the epochs (boosting rounds) that ran
+   * @param stopReason optional: why its training stopped
+   * @param metrics its validation figures at its best epoch
+   * @param selected whether it is the model announced
+   * @param params optional, a search's trial: the values it tried, by setting name
+   */
+  public record Candidate(
+      int index,
+      String type,
+      List<Integer> hidden,
+      Integer bestEpoch,
+      int epochsRun,
+      String stopReason,
+      Map<String, Double> metrics,
+      boolean selected,
+      Map<String, Object> params) {
+    public Candidate {
+      Copies.required(type, "type");
+      hidden = Copies.list(hidden);
+      metrics = Copies.map(Copies.required(metrics, "metrics"));
+      params = Copies.map(params);
+    }
+
+    /** A candidate of a model selection (no search parameters). */
+    public Candidate(
+        int index,
+        String type,
+        List<Integer> hidden,
+        Integer bestEpoch,
+        int epochsRun,
+        String stopReason,
+        Map<String, Double> metrics,
+        boolean selected) {
+      this(index, type, hidden, bestEpoch, epochsRun, stopReason, metrics, selected, null);
+    }
   }
 
   /** The task: {@link #task()}, or binary-classification when the event does not say. */

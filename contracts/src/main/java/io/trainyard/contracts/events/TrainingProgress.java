@@ -18,6 +18,8 @@ import java.util.Map;
  * @param samplesPerSecond optional: throughput
  * @param etaSeconds optional: estimated seconds until the last epoch ends (the epochs left at the
  *     mean epoch time so far; early stopping may end the run sooner)
+ * @param candidate optional: with model selection, the index of the candidate the epoch belongs to
+ *     (each candidate counts its epochs from 1)
  */
 public record TrainingProgress(
     String runId,
@@ -30,13 +32,42 @@ public record TrainingProgress(
     Double learningRate,
     Double gradientNorm,
     Double samplesPerSecond,
-    Double etaSeconds)
+    Double etaSeconds,
+    Integer candidate)
     implements PipelineEvent {
 
   public TrainingProgress {
     Copies.required(runId, "runId");
     Copies.required(pipeline, "pipeline");
     metrics = Copies.map(metrics);
+  }
+
+  /** Progress of a run without model selection. */
+  public TrainingProgress(
+      String runId,
+      String pipeline,
+      int epoch,
+      int epochs,
+      double trainLoss,
+      Double valLoss,
+      Map<String, Double> metrics,
+      Double learningRate,
+      Double gradientNorm,
+      Double samplesPerSecond,
+      Double etaSeconds) {
+    this(
+        runId,
+        pipeline,
+        epoch,
+        epochs,
+        trainLoss,
+        valLoss,
+        metrics,
+        learningRate,
+        gradientNorm,
+        samplesPerSecond,
+        etaSeconds,
+        null);
   }
 
   /** Progress without an estimate of the time left. */
@@ -62,6 +93,7 @@ public record TrainingProgress(
         learningRate,
         gradientNorm,
         samplesPerSecond,
+        null,
         null);
   }
 }

@@ -100,6 +100,16 @@ public record PipelineSpec(
     public static final String MODEL_TYPE = "mlp";
     public static final List<Integer> MODEL_HIDDEN = List.of(64, 32);
     public static final double MODEL_DROPOUT = 0.1;
+    public static final int TREES_MAX_DEPTH = 6;
+    public static final double TREES_ETA = 0.3;
+    public static final double TREES_SUBSAMPLE = 1.0;
+    public static final double TREES_COLSAMPLE_BYTREE = 1.0;
+    public static final double TREES_MIN_CHILD_WEIGHT = 1.0;
+    public static final double TREES_LAMBDA = 1.0;
+    public static final String SEARCH_METHOD = "grid";
+    public static final int SEARCH_TRIALS = 8;
+    public static final boolean SEARCH_MEDIAN_STOPPING = true;
+    public static final int SEARCH_MIN_EPOCHS = 2;
     public static final int EPOCHS = 50;
     public static final int BATCH_SIZE = 128;
     public static final String OPTIMIZER = "adamw";
@@ -331,6 +341,11 @@ public record PipelineSpec(
    * @param deadline how long a run may take from its start (ISO-8601); past it the run fails
    *     without a model. Default: none here; the training service's {@code
    *     trainyard.training.deadline} (PT24H) applies
+   * @param candidates model selection: several models trained in one run with these settings, each
+   *     instead of {@code model}; the one with the lowest validation loss goes to evaluation, the
+   *     others are recorded with their figures. Default none: {@code model} alone
+   * @param search hyper-parameter search: trials of these settings with values from its space, the
+   *     best by validation loss going to evaluation. Default none
    */
   public record Training(
       Model model,
@@ -348,11 +363,146 @@ public record PipelineSpec(
       Boolean warmStart,
       Integer freezeLayers,
       Augmentation augmentation,
-      Duration deadline) {
+      Duration deadline,
+      List<Model> candidates,
+      Search search) {
     static final Training EMPTY =
         new Training(
             null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null, null);
+
+    /** Without a search (as specs were before hyper-parameter search). */
+    public Training(
+        Model model,
+        Integer epochs,
+        Integer batchSize,
+        String optimizer,
+        Double learningRate,
+        Double weightDecay,
+        String schedule,
+        EarlyStopping earlyStopping,
+        Long seed,
+        Boolean auto,
+        Double gradientClip,
+        String classWeight,
+        Boolean warmStart,
+        Integer freezeLayers,
+        Augmentation augmentation,
+        Duration deadline,
+        List<Model> candidates) {
+      this(
+          model,
+          epochs,
+          batchSize,
+          optimizer,
+          learningRate,
+          weightDecay,
+          schedule,
+          earlyStopping,
+          seed,
+          auto,
+          gradientClip,
+          classWeight,
+          warmStart,
+          freezeLayers,
+          augmentation,
+          deadline,
+          candidates,
+          null);
+    }
+
+    public Training {
+      candidates = candidates == null ? null : List.copyOf(candidates);
+    }
+
+    /** Without candidates (as specs were before model selection). */
+    public Training(
+        Model model,
+        Integer epochs,
+        Integer batchSize,
+        String optimizer,
+        Double learningRate,
+        Double weightDecay,
+        String schedule,
+        EarlyStopping earlyStopping,
+        Long seed,
+        Boolean auto,
+        Double gradientClip,
+        String classWeight,
+        Boolean warmStart,
+        Integer freezeLayers,
+        Augmentation augmentation,
+        Duration deadline) {
+      this(
+          model,
+          epochs,
+          batchSize,
+          optimizer,
+          learningRate,
+          weightDecay,
+          schedule,
+          earlyStopping,
+          seed,
+          auto,
+          gradientClip,
+          classWeight,
+          warmStart,
+          freezeLayers,
+          augmentation,
+          deadline,
+          null,
+          null);
+    }
+
+    /**
+     * These settings with {@code other} model, learning rate, batch size and weight decay: one
+     * trial of a search or one candidate, without candidates or search.
+     */
+    public Training withTrial(
+        Model other, Double trialLearningRate, Integer trialBatchSize, Double trialWeightDecay) {
+      return new Training(
+          other,
+          epochs,
+          trialBatchSize,
+          optimizer,
+          trialLearningRate,
+          trialWeightDecay,
+          schedule,
+          earlyStopping,
+          seed,
+          auto,
+          gradientClip,
+          classWeight,
+          warmStart,
+          freezeLayers,
+          augmentation,
+          deadline,
+          null,
+          null);
+    }
+
+    /** These settings training {@code other} instead of {@link #model()}, without candidates. */
+    public Training withModel(Model other) {
+      return new Training(
+          other,
+          epochs,
+          batchSize,
+          optimizer,
+          learningRate,
+          weightDecay,
+          schedule,
+          earlyStopping,
+          seed,
+          auto,
+          gradientClip,
+          classWeight,
+          warmStart,
+          freezeLayers,
+          augmentation,
+          deadline,
+          null,
+          null);
+    }
 
     /** Without gradient clipping, class weights and deadline (as specs were before them). */
     public Training(
@@ -402,9 +552,61 @@ public record PipelineSpec(
           warmStart == null ? Boolean.FALSE : warmStart,
           freezeLayers == null ? Integer.valueOf(0) : freezeLayers,
           augmentation,
-          deadline);
+          deadline,
+          candidates == null || candidates.isEmpty()
+              ? null
+              : candidates.stream().map(Model::withDefaults).toList(),
+          search == null ? null : search.withDefaults());
     }
   }
+
+  /**
+   * Hyper-parameter search: trials of the training settings, each with one combination of values
+   * from {@code space}; the trial with the lowest validation loss goes to evaluation.
+   *
+   * @param method {@code grid} (every combination, at most 64) or {@code random} ({@code trials}
+   *     combinations drawn without replacement from the grid, seeded by {@code training.seed});
+   *     default grid
+   * @param trials random: how many trials; default 8
+   * @param medianStopping the median stopping rule: after epoch e (at least {@code minEpochs}), a
+   *     trial whose best validation loss so far is worse than the median of the best-so-far losses
+   *     of the earlier trials that reached epoch e (at least two of them) stops; default true
+   * @param minEpochs the epochs every trial runs before the median rule may stop it; default 2
+   * @param space the values to try per setting; a setting not named keeps the spec's value
+   */
+  public record Search(
+      String method, Integer trials, Boolean medianStopping, Integer minEpochs, Space space) {
+
+    Search withDefaults() {
+      return new Search(
+          method == null ? Defaults.SEARCH_METHOD : method,
+          trials == null ? Defaults.SEARCH_TRIALS : trials,
+          medianStopping == null ? Defaults.SEARCH_MEDIAN_STOPPING : medianStopping,
+          minEpochs == null ? Defaults.SEARCH_MIN_EPOCHS : minEpochs,
+          space);
+    }
+  }
+
+  /**
+   * The search space: the values each setting may take. Network settings apply to mlp and linear
+   * models, tree settings to xgboost.
+   *
+   * @param learningRate training.learningRate values
+   * @param batchSize training.batchSize values
+   * @param weightDecay training.weightDecay values
+   * @param dropout model.dropout values
+   * @param hidden model.hidden values (lists of widths)
+   * @param maxDepth model.trees.maxDepth values
+   * @param eta model.trees.eta values
+   */
+  public record Space(
+      List<Double> learningRate,
+      List<Integer> batchSize,
+      List<Double> weightDecay,
+      List<Double> dropout,
+      List<List<Integer>> hidden,
+      List<Integer> maxDepth,
+      List<Double> eta) {}
 
   /**
    * Augmentation of the numeric features while training (validation rows are never augmented).
@@ -425,22 +627,64 @@ public record PipelineSpec(
   /**
    * The model architecture.
    *
-   * @param type mlp or linear; default mlp
+   * @param type mlp, linear or xgboost; default mlp
    * @param hidden mlp: hidden layer widths; default [64, 32]
    * @param dropout mlp: dropout rate; default 0.1
+   * @param trees xgboost: the tree booster's settings; defaults as XGBoost's own
    */
-  public record Model(String type, List<Integer> hidden, Double dropout) {
-    static final Model EMPTY = new Model(null, null, null);
+  public record Model(String type, List<Integer> hidden, Double dropout, Trees trees) {
+    static final Model EMPTY = new Model(null, null, null, null);
+
+    /** The gradient-boosted trees model type. */
+    public static final String XGBOOST = "xgboost";
 
     public Model {
       hidden = copy(hidden);
     }
 
+    /** A model without tree settings (mlp or linear). */
+    public Model(String type, List<Integer> hidden, Double dropout) {
+      this(type, hidden, dropout, null);
+    }
+
     Model withDefaults() {
+      String kind = type == null ? Defaults.MODEL_TYPE : type;
       return new Model(
-          type == null ? Defaults.MODEL_TYPE : type,
+          kind,
           hidden == null ? Defaults.MODEL_HIDDEN : hidden,
-          dropout == null ? Defaults.MODEL_DROPOUT : dropout);
+          dropout == null ? Defaults.MODEL_DROPOUT : dropout,
+          XGBOOST.equals(kind) ? (trees == null ? Trees.EMPTY : trees).withDefaults() : trees);
+    }
+  }
+
+  /**
+   * The settings of XGBoost's tree booster ({@code gbtree} with the {@code hist} method); each
+   * default is XGBoost's own. Boosting rounds are {@code training.epochs}.
+   *
+   * @param maxDepth {@code max_depth}; default 6
+   * @param eta {@code eta}, the learning rate; default 0.3
+   * @param subsample {@code subsample}, the share of rows each tree sees; default 1
+   * @param colsampleBytree {@code colsample_bytree}; default 1
+   * @param minChildWeight {@code min_child_weight}; default 1
+   * @param lambda {@code lambda}, the L2 regularisation of leaf weights; default 1
+   */
+  public record Trees(
+      Integer maxDepth,
+      Double eta,
+      Double subsample,
+      Double colsampleBytree,
+      Double minChildWeight,
+      Double lambda) {
+    static final Trees EMPTY = new Trees(null, null, null, null, null, null);
+
+    Trees withDefaults() {
+      return new Trees(
+          maxDepth == null ? Defaults.TREES_MAX_DEPTH : maxDepth,
+          eta == null ? Defaults.TREES_ETA : eta,
+          subsample == null ? Defaults.TREES_SUBSAMPLE : subsample,
+          colsampleBytree == null ? Defaults.TREES_COLSAMPLE_BYTREE : colsampleBytree,
+          minChildWeight == null ? Defaults.TREES_MIN_CHILD_WEIGHT : minChildWeight,
+          lambda == null ? Defaults.TREES_LAMBDA : lambda);
     }
   }
 

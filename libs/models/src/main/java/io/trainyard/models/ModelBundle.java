@@ -29,6 +29,10 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
  * A trained model with its preprocessing: saved by training, loaded by evaluation and drift-monitor
@@ -50,6 +54,12 @@ import java.util.stream.Stream;
  * <p>DJL cannot trace a Java block to TorchScript, so the block is rebuilt from the config by
  * {@link #block(ModelConfig, int)} and its parameters are loaded into it.
  *
+ * <p>A gradient-boosted trees model ({@link ModelConfig#XGBOOST}, framework {@value
+ * #FRAMEWORK_XGBOOST}) has XGBoost's own JSON model file ({@value #XGBOOST_FILE}, readable by every
+ * XGBoost binding, so it is its own portable export) in place of the parameter file and the export.
+ * Its margins are what the network's outputs are (the logit of the positive class, one logit per
+ * class, the standardised target), so scoring is the same for both.
+ *
  * <p>Scoring, by task: {@link #scores(double[][])} (binary: P(positive label), exactly as before
  * tasks existed), {@link #probabilities(double[][])} (binary and multiclass: one probability per
  * class of {@link #classes()}; softmax for multiclass) with {@link #predictClasses(double[][])},
@@ -62,6 +72,15 @@ public final class ModelBundle implements AutoCloseable {
 
   /** The version of the {@value #CONFIG_FILE} format this class writes and reads. */
   public static final int FORMAT_VERSION = 1;
+
+  /** The framework of a DJL network's bundle. */
+  public static final String FRAMEWORK_DJL = "djl-pytorch";
+
+  /** The framework of a gradient-boosted trees bundle. */
+  public static final String FRAMEWORK_XGBOOST = "xgboost";
+
+  /** The XGBoost model, in XGBoost's JSON format. */
+  public static final String XGBOOST_FILE = "xgboost-model.json";
 
   /** The DJL model name: the prefix of the parameter file. */
   static final String MODEL_NAME = "model";
@@ -80,12 +99,15 @@ public final class ModelBundle implements AutoCloseable {
   private final ModelConfig config;
   private final Preprocessing preprocessing;
   private final Model model;
+  private final Booster booster;
   private boolean closed;
 
-  private ModelBundle(ModelConfig config, Preprocessing preprocessing, Model model) {
+  private ModelBundle(
+      ModelConfig config, Preprocessing preprocessing, Model model, Booster booster) {
     this.config = config;
     this.preprocessing = preprocessing;
     this.model = model;
+    this.booster = booster;
   }
 
   /**
@@ -140,24 +162,90 @@ public final class ModelBundle implements AutoCloseable {
       if (written.size() != 1) {
         throw new IOException("expected one parameter file in " + dir + ", found " + written);
       }
-      Manifest manifest =
-          new Manifest(
-              FORMAT_VERSION,
-              "djl-pytorch",
-              config,
-              pre,
-              new Signature(pre.inputs(), output(config)),
-              written.get(0));
-      Path tmp = dir.resolve(CONFIG_FILE + ".tmp");
-      JSON.writeValue(tmp.toFile(), manifest);
-      Files.move(
-          tmp,
-          dir.resolve(CONFIG_FILE),
-          StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      writeManifest(dir, FRAMEWORK_DJL, config, pre, written.get(0));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the model bundle into " + dir, e);
     }
+  }
+
+  /**
+   * Saves a trained XGBoost booster as a bundle into {@code dir} (created if needed): first {@value
+   * #XGBOOST_FILE}, then {@value #CONFIG_FILE}, so a directory with {@value #CONFIG_FILE} is
+   * complete.
+   *
+   * @param config a config of type {@link ModelConfig#XGBOOST}
+   * @param trained the booster, trained on {@code pre}'s output columns; it stays open
+   * @throws UncheckedIOException when writing fails
+   */
+  public static void saveTrees(Path dir, ModelConfig config, Preprocessing pre, Booster trained) {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(pre, "pre");
+    Objects.requireNonNull(trained, "trained");
+    if (!config.trees()) {
+      throw new IllegalArgumentException("not a trees model: " + config.type());
+    }
+    try {
+      Files.createDirectories(dir);
+      Files.deleteIfExists(dir.resolve(CONFIG_FILE));
+      Path tmp = dir.resolve(XGBOOST_FILE + ".tmp.json");
+      trained.saveModel(tmp.toString());
+      Files.move(tmp, dir.resolve(XGBOOST_FILE), StandardCopyOption.REPLACE_EXISTING);
+      ModelExport.writeTrees(dir, config, pre, intercept(trained, config.outputs()));
+      writeManifest(dir, FRAMEWORK_XGBOOST, config, pre, XGBOOST_FILE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the model bundle into " + dir, e);
+    } catch (XGBoostError e) {
+      throw new UncheckedIOException(
+          "cannot save the model bundle into " + dir, new IOException(e.getMessage(), e));
+    }
+  }
+
+  /**
+   * The booster's intercept in margin space, per output, from its JSON model: {@code base_score},
+   * which XGBoost 2 and later write as a vector that older bindings do not read, so the export
+   * states it. {@code binary:logistic} keeps it as a probability (its margin is the logit); {@code
+   * multi:softprob} keeps margins; {@code reg:squarederror} keeps the target's units, its margin.
+   */
+  static float[] intercept(Booster booster, int outputs) throws XGBoostError, IOException {
+    com.fasterxml.jackson.databind.JsonNode learner =
+        JSON.readTree(booster.toByteArray("json")).path("learner");
+    String objective = learner.at("/objective/name").asText();
+    String text = learner.at("/learner_model_param/base_score").asText().trim();
+    if (text.startsWith("[") && text.endsWith("]")) {
+      text = text.substring(1, text.length() - 1);
+    }
+    String[] values = text.split(",");
+    float[] intercept = new float[outputs];
+    for (int k = 0; k < outputs; k++) {
+      double v = Double.parseDouble(values[values.length == 1 ? 0 : k].trim());
+      intercept[k] =
+          switch (objective) {
+            case "binary:logistic" -> (float) Math.log(v / (1 - v));
+            case "multi:softprob", "multi:softmax", "reg:squarederror" -> (float) v;
+            default -> throw new IOException("no intercept rule for objective " + objective);
+          };
+    }
+    return intercept;
+  }
+
+  private static void writeManifest(
+      Path dir, String framework, ModelConfig config, Preprocessing pre, String parameters)
+      throws IOException {
+    Manifest manifest =
+        new Manifest(
+            FORMAT_VERSION,
+            framework,
+            config,
+            pre,
+            new Signature(pre.inputs(), output(config)),
+            parameters);
+    Path tmp = dir.resolve(CONFIG_FILE + ".tmp");
+    JSON.writeValue(tmp.toFile(), manifest);
+    Files.move(
+        tmp,
+        dir.resolve(CONFIG_FILE),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
   /**
@@ -187,6 +275,9 @@ public final class ModelBundle implements AutoCloseable {
    */
   public static ModelBundle load(Path dir) {
     Manifest manifest = readManifest(dir);
+    if (manifest.config().trees()) {
+      return loadTrees(dir, manifest);
+    }
     Path params = dir.resolve(manifest.parameters());
     Matcher matcher = PARAMS_FILE.matcher(manifest.parameters());
     if (!matcher.matches()) {
@@ -203,7 +294,7 @@ public final class ModelBundle implements AutoCloseable {
       model.setBlock(block(manifest.config(), manifest.preprocessing().width()));
       model.load(
           dir, MODEL_NAME, Map.of("epoch", String.valueOf(Integer.parseInt(matcher.group(1)))));
-      return new ModelBundle(manifest.config(), manifest.preprocessing(), model);
+      return new ModelBundle(manifest.config(), manifest.preprocessing(), model, null);
     } catch (IOException e) {
       model.close();
       throw new UncheckedIOException("cannot load the model bundle in " + dir, e);
@@ -214,6 +305,25 @@ public final class ModelBundle implements AutoCloseable {
     } catch (RuntimeException e) {
       model.close();
       throw e;
+    }
+  }
+
+  private static ModelBundle loadTrees(Path dir, Manifest manifest) {
+    Path file = dir.resolve(manifest.parameters());
+    if (!XGBOOST_FILE.equals(manifest.parameters())) {
+      throw new IllegalArgumentException(
+          "not a model bundle: " + dir + " names an unexpected model file " + file);
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "incomplete model bundle: " + dir + " has no model file " + XGBOOST_FILE);
+    }
+    try {
+      Booster loaded = XGBoost.loadModel(file.toString());
+      return new ModelBundle(manifest.config(), manifest.preprocessing(), null, loaded);
+    } catch (XGBoostError e) {
+      throw new UncheckedIOException(
+          "cannot load the model bundle in " + dir, new IOException(e.getMessage(), e));
     }
   }
 
@@ -242,6 +352,9 @@ public final class ModelBundle implements AutoCloseable {
   /** The block's parameter values, in the block's parameter order (a copy). */
   public synchronized float[][] parameterValues() {
     open();
+    if (model == null) {
+      throw new IllegalStateException("a trees model has no parameter tensors");
+    }
     List<ai.djl.nn.Parameter> parameters = model.getBlock().getParameters().values();
     float[][] values = new float[parameters.size()][];
     for (int i = 0; i < values.length; i++) {
@@ -276,7 +389,55 @@ public final class ModelBundle implements AutoCloseable {
   public synchronized double[] scores(double[][] rawRows, String[][] text) {
     open();
     requireTask(Task.BINARY_CLASSIFICATION, "scores");
-    return scores(model, preprocessing, rawRows, text);
+    float[] logits = outputs(rawRows, text, 1);
+    double[] scores = new double[logits.length];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = sigmoid(logits[i]);
+    }
+    return scores;
+  }
+
+  /** The model's raw outputs for raw rows: the network's, or the booster's margins. */
+  private float[] outputs(double[][] rawRows, String[][] text, int outputs) {
+    return booster != null
+        ? margins(booster, preprocessing.apply(rawRows, text), preprocessing.width(), outputs)
+        : logits(model, preprocessing, rawRows, text, outputs);
+  }
+
+  /**
+   * A booster's margins (untransformed outputs: {@code output_margin=True}) for preprocessed rows,
+   * row-major, {@code outputs} per row, {@value #SCORE_BATCH} rows per call.
+   */
+  public static float[] margins(Booster booster, double[][] x, int width, int outputs) {
+    float[] all = new float[x.length * outputs];
+    for (int start = 0; start < x.length; start += SCORE_BATCH) {
+      int rows = Math.min(SCORE_BATCH, x.length - start);
+      float[] flat = new float[rows * width];
+      for (int i = 0; i < rows; i++) {
+        double[] row = x[start + i];
+        for (int j = 0; j < width; j++) {
+          flat[i * width + j] = (float) row[j];
+        }
+      }
+      try {
+        DMatrix matrix = new DMatrix(flat, rows, width, Float.NaN);
+        try {
+          float[][] margins = booster.predict(matrix, true);
+          for (int i = 0; i < rows; i++) {
+            if (margins[i].length != outputs) {
+              throw new IllegalStateException(
+                  "the booster gave " + margins[i].length + " outputs per row, not " + outputs);
+            }
+            System.arraycopy(margins[i], 0, all, (start + i) * outputs, outputs);
+          }
+        } finally {
+          matrix.dispose();
+        }
+      } catch (XGBoostError e) {
+        throw new IllegalStateException("XGBoost cannot score: " + e.getMessage(), e);
+      }
+    }
+    return all;
   }
 
   /**
@@ -298,7 +459,7 @@ public final class ModelBundle implements AutoCloseable {
           "probabilities are for classifiers; this bundle is a regression model: use predictions");
     }
     int k = config.outputs();
-    float[] logits = logits(model, preprocessing, rawRows, text, k);
+    float[] logits = outputs(rawRows, text, k);
     double[][] p = new double[rawRows.length][];
     for (int i = 0; i < p.length; i++) {
       if (k == 1) {
@@ -343,7 +504,7 @@ public final class ModelBundle implements AutoCloseable {
   public synchronized double[] predictions(double[][] rawRows, String[][] text) {
     open();
     requireTask(Task.REGRESSION, "predictions");
-    float[] outputs = logits(model, preprocessing, rawRows, text, 1);
+    float[] outputs = outputs(rawRows, text, 1);
     double[] values = new double[outputs.length];
     for (int i = 0; i < values.length; i++) {
       values[i] = destandardise(outputs[i], config);
@@ -497,7 +658,12 @@ public final class ModelBundle implements AutoCloseable {
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      model.close();
+      if (model != null) {
+        model.close();
+      }
+      if (booster != null) {
+        booster.dispose();
+      }
     }
   }
 

@@ -26,8 +26,8 @@ import java.util.Objects;
  * <p>Fields that a task does not use are {@code null} and left out of the bundle's JSON, so a
  * binary bundle's config differs from the one written before tasks existed only by {@code task}.
  *
- * @param type {@code mlp} (hidden layers) or {@code linear} (no hidden layer: logistic, softmax or
- *     linear regression by task)
+ * @param type {@code mlp} (hidden layers), {@code linear} (no hidden layer: logistic, softmax or
+ *     linear regression by task) or {@code xgboost} (gradient-boosted trees)
  * @param hidden mlp: the widths of the hidden layers, each followed by ReLU and dropout; ignored by
  *     linear
  * @param dropout the dropout rate after each hidden layer, in [0, 1)
@@ -57,11 +57,17 @@ public record ModelConfig(
   /** A single linear layer: logistic, softmax or linear regression by task. */
   public static final String LINEAR = "linear";
 
+  /**
+   * Gradient-boosted trees (XGBoost): its outputs are the booster's margins, which mean what the
+   * network's outputs mean (logit, logits, standardised target).
+   */
+  public static final String XGBOOST = "xgboost";
+
   public ModelConfig {
     Objects.requireNonNull(type, "type");
-    if (!MLP.equals(type) && !LINEAR.equals(type)) {
+    if (!MLP.equals(type) && !LINEAR.equals(type) && !XGBOOST.equals(type)) {
       throw new IllegalArgumentException(
-          "unsupported model type: " + type + " (supported: mlp, linear)");
+          "unsupported model type: " + type + " (supported: mlp, linear, xgboost)");
     }
     hidden = hidden == null ? List.of() : List.copyOf(hidden);
     for (int width : hidden) {
@@ -142,9 +148,14 @@ public record ModelConfig(
         type, hidden, dropout, null, null, Task.REGRESSION, null, targetMean, targetScale);
   }
 
-  /** The hidden layer widths the block has: {@link #hidden()} for mlp, none for linear. */
+  /** The hidden layer widths the block has: {@link #hidden()} for mlp, none otherwise. */
   public List<Integer> layers() {
-    return LINEAR.equals(type) ? List.of() : hidden;
+    return MLP.equals(type) ? hidden : List.of();
+  }
+
+  /** Whether the model is XGBoost's booster rather than a DJL network. */
+  public boolean trees() {
+    return XGBOOST.equals(type);
   }
 
   /** The width of the block's last layer: the number of classes for multiclass, else 1. */

@@ -37,6 +37,11 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@value #SNIPPET}: a short Python program that rebuilds the network in PyTorch, applies the
  *       preprocessing and scores a CSV ({@code python3 predict.py <model dir> <rows.csv>}).
  * </ul>
+ *
+ * <p>A gradient-boosted trees model needs no weights file: XGBoost's JSON model ({@value
+ * ModelBundle#XGBOOST_FILE}) is read by every XGBoost binding. Its {@value #ARCHITECTURE} (format
+ * {@value #TREES_FORMAT}) names that file instead of layers, and the same {@value #SNIPPET} scores
+ * with the {@code xgboost} Python package.
  */
 public final class ModelExport {
 
@@ -54,6 +59,9 @@ public final class ModelExport {
 
   /** The value of {@code format} in {@value #ARCHITECTURE}. */
   public static final String FORMAT = "trainyard-mlp/1";
+
+  /** The value of {@code format} in the {@value #ARCHITECTURE} of a trees model. */
+  public static final String TREES_FORMAT = "trainyard-xgboost/1";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -104,18 +112,46 @@ public final class ModelExport {
       }
       index++;
     }
+    ObjectNode architecture = architecture(FORMAT, config, pre);
+    architecture.set("layers", layers);
+    Files.write(dir.resolve(WEIGHTS), npz(weights));
+    writeArchitectureAndSnippet(dir, architecture);
+  }
+
+  /**
+   * Writes the export of a trees model into {@code dir}: {@value #ARCHITECTURE} naming {@value
+   * ModelBundle#XGBOOST_FILE} with the booster's intercept in margin space per output (the snippet
+   * scores with a base margin of 0 and adds it, which every XGBoost version reads the same way),
+   * and {@value #SNIPPET}.
+   */
+  static void writeTrees(Path dir, ModelConfig config, Preprocessing pre, float[] intercept)
+      throws IOException {
+    ObjectNode architecture = architecture(TREES_FORMAT, config, pre);
+    architecture.put("model", ModelBundle.XGBOOST_FILE);
+    ArrayNode values = architecture.putArray("intercept");
+    for (float v : intercept) {
+      values.add(v);
+    }
+    writeArchitectureAndSnippet(dir, architecture);
+  }
+
+  /** What the outputs mean (task, classes, target statistics) and the preprocessing. */
+  private static ObjectNode architecture(String format, ModelConfig config, Preprocessing pre) {
     ObjectNode architecture = JSON.createObjectNode();
-    architecture.put("format", FORMAT);
+    architecture.put("format", format);
     architecture.put("task", config.task().wire());
     architecture.set("classes", JSON.valueToTree(config.labels()));
     if (config.targetMean() != null) {
       architecture.put("targetMean", config.targetMean());
       architecture.put("targetScale", config.targetScale());
     }
-    architecture.set("layers", layers);
     architecture.set("preprocessing", JSON.valueToTree(pre));
     architecture.set("columns", JSON.valueToTree(pre.outputNames()));
-    Files.write(dir.resolve(WEIGHTS), npz(weights));
+    return architecture;
+  }
+
+  private static void writeArchitectureAndSnippet(Path dir, ObjectNode architecture)
+      throws IOException {
     JSON.writerWithDefaultPrettyPrinter()
         .writeValue(dir.resolve(ARCHITECTURE).toFile(), architecture);
     try (InputStream in = ModelExport.class.getResourceAsStream(SNIPPET)) {

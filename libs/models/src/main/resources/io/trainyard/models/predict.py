@@ -1,6 +1,7 @@
 """Scores rows with a Trainyard model outside Java: rebuilds the MLP in PyTorch from
-architecture.json and weights.npz (both in the model directory, beside this file) and applies the
-model's preprocessing.
+architecture.json and weights.npz (both in the model directory, beside this file), or loads a
+gradient-boosted trees model from XGBoost's JSON model file with the xgboost package, and applies
+the model's preprocessing.
 
     python3 predict.py MODEL_DIR ROWS.csv > predictions.csv
 
@@ -8,7 +9,7 @@ ROWS.csv has a header naming the model's input columns (extra columns are ignore
 field is a missing value. The output has one column per class with its probability and a
 `predicted` column (classification), or a `prediction` column (regression).
 
-Needs numpy and torch only. As a module: `model = load(MODEL_DIR)`, then
+Needs numpy and torch for an MLP, numpy and xgboost for trees. As a module: `model = load(MODEL_DIR)`, then
 `outputs(model, encode(model, rows))` with `rows` a list of dicts of strings.
 """
 import csv
@@ -17,15 +18,22 @@ import os
 import sys
 
 import numpy as np
-import torch
 
 
 def load(model_dir):
     """The architecture (a dict) and the network (a torch.nn.Sequential in eval mode)."""
     with open(os.path.join(model_dir, "architecture.json"), encoding="utf-8") as f:
         arch = json.load(f)
+    if arch["format"] == "trainyard-xgboost/1":
+        import xgboost
+
+        booster = xgboost.Booster()
+        booster.load_model(os.path.join(model_dir, arch["model"]))
+        return arch, booster
     if arch["format"] != "trainyard-mlp/1":
         raise ValueError("unsupported export format " + arch["format"])
+    import torch
+
     layers = []
     for layer in arch["layers"]:
         if layer["type"] == "linear":
@@ -77,8 +85,21 @@ def outputs(model, x):
     """Probabilities per class (classification, columns in class order) or predictions
     (regression) for encoded rows."""
     arch, net = model
-    with torch.no_grad():
-        out = net(torch.from_numpy(x)).numpy().astype(np.float64)
+    if arch["format"] == "trainyard-xgboost/1":
+        import xgboost
+
+        # The trees' sum (base margin 0) plus the intercept the export states: XGBoost 2+ keeps
+        # its intercept in a form XGBoost 1.x does not read.
+        intercept = np.array(arch["intercept"], dtype=np.float32)
+        base = np.zeros((len(x), len(intercept)) if len(intercept) > 1 else len(x), np.float32)
+        matrix = xgboost.DMatrix(x, missing=np.nan, base_margin=base)
+        margins = net.predict(matrix, output_margin=True).reshape(len(x), -1)
+        out = (margins + intercept).astype(np.float64)
+    else:
+        import torch
+
+        with torch.no_grad():
+            out = net(torch.from_numpy(x)).numpy().astype(np.float64)
     if arch["task"] == "binary-classification":
         p = 1 / (1 + np.exp(-out[:, 0]))
         return np.stack([1 - p, p], axis=1)

@@ -276,9 +276,9 @@ class ModelBundleTest {
 
   @Test
   void rejectsUnknownModelTypes() {
-    assertThatThrownBy(() -> new ModelConfig("xgboost", List.of(), 0, "0", "1"))
+    assertThatThrownBy(() -> new ModelConfig("forest", List.of(), 0, "0", "1"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unsupported model type: xgboost");
+        .hasMessageContaining("unsupported model type: forest");
   }
 
   private static Model initialised(ModelConfig config, int seed) {

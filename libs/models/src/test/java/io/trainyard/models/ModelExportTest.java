@@ -19,12 +19,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,7 +140,73 @@ class ModelExportTest {
       Path dir = Files.createDirectories(root.resolve(config.task().wire()));
       save(dir, config, data, seed++);
       List<String> lines = run(python, dir.resolve("predict.py"), dir, csv);
+      assertSnippetMatchesTheBundle(lines, dir, data);
+    }
+  }
+
+  @Test
+  void thePythonSnippetReproducesATreesBundlesPredictionsWithXgboost(@TempDir Path root)
+      throws Exception {
+    String python = python("xgboost", "python3-xgboost");
+    Data data = data(300, 3);
+    Path csv = root.resolve("rows.csv");
+    Files.writeString(csv, data.csv());
+    float[] x = new float[data.x().length * data.pre().width()];
+    double[][] encoded = data.pre().apply(data.x(), data.text());
+    for (int i = 0; i < encoded.length; i++) {
+      for (int j = 0; j < encoded[i].length; j++) {
+        x[i * encoded[i].length + j] = (float) encoded[i][j];
+      }
+    }
+    Random random = new Random(5);
+    for (Task task : Task.values()) {
+      ModelConfig config =
+          switch (task) {
+            case BINARY_CLASSIFICATION -> new ModelConfig("xgboost", List.of(), 0, "no", "yes");
+            case MULTICLASS_CLASSIFICATION ->
+                ModelConfig.multiclass("xgboost", List.of(), 0, List.of("a", "b", "c"));
+            case REGRESSION -> ModelConfig.regression("xgboost", List.of(), 0, 250.0, 40.0);
+          };
+      float[] labels = new float[encoded.length];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] =
+            switch (task) {
+              case BINARY_CLASSIFICATION -> encoded[i][0] > 0 ? 1 : 0;
+              case MULTICLASS_CLASSIFICATION -> random.nextInt(3);
+              case REGRESSION -> (float) (encoded[i][0] + random.nextGaussian());
+            };
+      }
+      DMatrix matrix = new DMatrix(x, encoded.length, data.pre().width(), Float.NaN);
+      matrix.setLabel(labels);
+      Map<String, Object> params = new HashMap<>();
+      params.put(
+          "objective",
+          switch (task) {
+            case BINARY_CLASSIFICATION -> "binary:logistic";
+            case MULTICLASS_CLASSIFICATION -> "multi:softprob";
+            case REGRESSION -> "reg:squarederror";
+          });
+      if (task == Task.MULTICLASS_CLASSIFICATION) {
+        params.put("num_class", 3);
+      }
+      params.put("max_depth", 3);
+      params.put("nthread", 1);
+      Booster booster = XGBoost.train(matrix, params, 8, new HashMap<>(), null, null);
+      Path dir = Files.createDirectories(root.resolve(task.wire()));
+      ModelBundle.saveTrees(dir, config, data.pre(), booster);
+      booster.dispose();
+      matrix.dispose();
+      assertThat(ModelBundle.files(dir))
+          .containsExactly("model.json", "xgboost-model.json", "architecture.json", "predict.py");
+      List<String> lines = run(python, dir.resolve("predict.py"), dir, csv);
+      assertSnippetMatchesTheBundle(lines, dir, data);
+    }
+  }
+
+  private static void assertSnippetMatchesTheBundle(List<String> lines, Path dir, Data data) {
+    {
       try (ModelBundle bundle = ModelBundle.load(dir)) {
+        ModelConfig config = bundle.config();
         assertThat(lines).hasSize(data.x().length + 1);
         if (config.task() == Task.REGRESSION) {
           assertThat(lines.get(0)).isEqualTo("prediction");
@@ -218,10 +289,15 @@ class ModelExportTest {
 
   /** Debian's python3 when it has torch (the pyenv python3 on PATH may not). */
   private static String pythonWithTorch() throws Exception {
+    return python("torch", "python3-torch");
+  }
+
+  /** Debian's python3 when it has numpy and {@code module}. */
+  private static String python(String module, String debianPackage) throws Exception {
     for (String python : List.of("/usr/bin/python3", "python3")) {
       try {
         Process p =
-            new ProcessBuilder(python, "-c", "import numpy, torch")
+            new ProcessBuilder(python, "-c", "import numpy, " + module)
                 .redirectErrorStream(true)
                 .start();
         p.getInputStream().readAllBytes();
@@ -235,10 +311,15 @@ class ModelExportTest {
     boolean required = System.getenv("TRAINYARD_REQUIRE_TORCH") != null;
     if (required) {
       throw new AssertionError(
-          "TRAINYARD_REQUIRE_TORCH is set but no python3 imports numpy and torch"
-              + " (apt-get install python3-torch)");
+          "TRAINYARD_REQUIRE_TORCH is set but no python3 imports numpy and "
+              + module
+              + " (apt-get install "
+              + debianPackage
+              + ")");
     }
-    assumeTrue(false, "no python3 with numpy and torch here (apt-get install python3-torch)");
+    assumeTrue(
+        false,
+        "no python3 with numpy and " + module + " here (apt-get install " + debianPackage + ")");
     return null;
   }
 

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * raw/{pipeline}/{upload-id}/              the original upload, kept for provenance
  * datasets/{pipeline}/v{n}/                a dataset version: splits, profile.json, manifest.json
  * runs/{run-id}/checkpoints/epoch-{k}/     a training checkpoint
+ * runs/{run-id}/checkpoints/candidate-{i}/epoch-{k}/   one of candidate i of a model selection
  * models/{pipeline}/v{n}/                  a model version
  * evaluations/{pipeline}/v{n}/             an evaluation of model version n
  * _staging/{write-id}/...                  staged writes (this library's; never read directly)
@@ -64,6 +65,17 @@ public final class Layout {
   /** {@code runs/{run-id}/checkpoints/}: the parent of a run's checkpoints. */
   public static Prefix checkpoints(String runId) {
     return RUNS.child(id(runId, "run id")).child("checkpoints");
+  }
+
+  /**
+   * {@code runs/{run-id}/checkpoints/candidate-{i}/}: the parent of the checkpoints of candidate
+   * {@code i} of a model selection.
+   */
+  public static Prefix checkpoints(String runId, int candidate) {
+    if (candidate < 0) {
+      throw new IllegalArgumentException("candidate must be 0 or more, not " + candidate);
+    }
+    return checkpoints(runId).child("candidate-" + candidate);
   }
 
   /** {@code runs/{run-id}/checkpoints/epoch-{k}/}. */

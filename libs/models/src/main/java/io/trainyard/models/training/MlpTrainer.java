@@ -18,8 +18,6 @@ import io.trainyard.models.Djl;
 import io.trainyard.models.ModelBundle;
 import io.trainyard.models.ModelConfig;
 import io.trainyard.models.Preprocessing;
-import io.trainyard.stats.MulticlassMetrics;
-import io.trainyard.stats.RegressionMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -92,7 +90,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Not thread-safe; one instance may run several trainings one after the other.
  */
-public final class MlpTrainer {
+public final class MlpTrainer implements ModelTrainer {
   /** The only early-stopping metric supported. */
   public static final String VAL_LOSS = "val_loss";
 
@@ -312,6 +310,7 @@ public final class MlpTrainer {
    * @param cancelled polled before every mini-batch
    * @throws IllegalArgumentException when a target value does not fit {@code target}
    */
+  @Override
   public TrainingOutcome train(
       TrainingData data,
       Target target,
@@ -612,21 +611,7 @@ public final class MlpTrainer {
   private String fingerprint(TrainingData data, Target target, Preprocessing pre) {
     try {
       java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-      // The settings' record text (deterministic: records and lists print their components);
-      // not Jackson, which in the service would load the spec classes from a second class loader.
-      // The deadline does not change what is trained: left out (so a spec without one keeps the
-      // fingerprint it had before deadlines existed).
-      String settings = training.toString().replace(", deadline=" + training.deadline() + "]", "]");
-      for (String unset :
-          List.of(
-              "gradientClip=null",
-              "classWeight=null",
-              "warmStart=false",
-              "freezeLayers=0",
-              "freezeLayers=null",
-              "augmentation=null")) {
-        settings = settings.replace(", " + unset, "");
-      }
+      String settings = settingsText(training);
       if (parent != null) {
         // A warm start begins from the parent's parameters: its checkpoints are another training.
         for (float[] values : parent.parameterValues()) {
@@ -684,6 +669,33 @@ public final class MlpTrainer {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The training settings as the fingerprint reads them: the record's text (deterministic: records
+   * and lists print their components; not Jackson, which in the service would load the spec classes
+   * from a second class loader), without the settings that are unset — so a spec keeps the
+   * fingerprint it had before such a setting existed — and without the deadline, which does not
+   * change what is trained.
+   */
+  static String settingsText(PipelineSpec.Training training) {
+    String settings = training.toString();
+    // components added after checkpoints existed print ", name=null" when unset
+    for (String unset : List.of("candidates=null", "search=null", "trees=null")) {
+      settings = settings.replace(", " + unset, "");
+    }
+    settings = settings.replace(", deadline=" + training.deadline() + "]", "]");
+    for (String unset :
+        List.of(
+            "gradientClip=null",
+            "classWeight=null",
+            "warmStart=false",
+            "freezeLayers=0",
+            "freezeLayers=null",
+            "augmentation=null")) {
+      settings = settings.replace(", " + unset, "");
+    }
+    return settings;
   }
 
   /** A 64-bit mix of the run's seed and an epoch (SplitMix64's finaliser). */
@@ -947,34 +959,9 @@ public final class MlpTrainer {
   }
 
   /** What the validation rows measured after an epoch. */
-  private record Validation(double loss, double accuracy, Map<String, Double> metrics) {}
-
-  /** Mean binary cross-entropy and accuracy at 0.5 over the validation rows, in inference mode. */
+  /** Binary: mean binary cross-entropy and accuracy at 0.5 over the validation rows. */
   private static Validation validate(Trainer trainer, float[] x, int[] y, int width) {
-    int rows = y.length;
-    double lossSum = 0;
-    int correct = 0;
-    try (NDManager manager = trainer.getManager().newSubManager()) {
-      for (int start = 0; start < rows; start += EVAL_BATCH) {
-        int size = Math.min(EVAL_BATCH, rows - start);
-        float[] chunk = new float[size * width];
-        System.arraycopy(x, start * width, chunk, 0, size * width);
-        try (NDManager batch = manager.newSubManager()) {
-          NDList logits = trainer.evaluate(new NDList(batch.create(chunk, new Shape(size, width))));
-          float[] z = logits.singletonOrThrow().toFloatArray();
-          for (int i = 0; i < size; i++) {
-            double logit = z[i];
-            int label = y[start + i];
-            // log(1 + exp(-|z|)) + max(z, 0) - z * y: stable for any logit
-            lossSum += Math.max(logit, 0) - logit * label + Math.log1p(Math.exp(-Math.abs(logit)));
-            if ((ModelBundle.sigmoid(logit) >= 0.5 ? 1 : 0) == label) {
-              correct++;
-            }
-          }
-        }
-      }
-    }
-    return new Validation(lossSum / rows, correct / (double) rows, Map.of());
+    return Validation.binary(evaluate(trainer, x, y.length, 1, width), y);
   }
 
   /**
@@ -998,72 +985,16 @@ public final class MlpTrainer {
     return all;
   }
 
-  /**
-   * Multiclass: the mean softmax cross-entropy of the logits ({@code logsumexp(z) - z_y}, in double
-   * precision), the accuracy of the most probable class and scikit-learn's log loss of the softmax
-   * probabilities — the probabilities {@link ModelBundle#probabilities} gives.
-   */
+  /** Multiclass: {@link Validation#multiclass} of the block's logits. */
   private static Validation validateMulticlass(
       Trainer trainer, float[] x, int[] y, int classes, int width) {
-    int rows = y.length;
-    float[] z = evaluate(trainer, x, rows, classes, width);
-    double lossSum = 0;
-    double[][] probabilities = new double[rows][];
-    int[] predicted = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      int offset = i * classes;
-      double max = Double.NEGATIVE_INFINITY;
-      for (int c = 0; c < classes; c++) {
-        max = Math.max(max, z[offset + c]);
-      }
-      double sum = 0;
-      for (int c = 0; c < classes; c++) {
-        sum += Math.exp(z[offset + c] - max);
-      }
-      lossSum += max + Math.log(sum) - z[offset + y[i]];
-      probabilities[i] = ModelBundle.softmax(z, offset, classes);
-      predicted[i] = ModelBundle.argmax(probabilities[i], classes);
-    }
-    double accuracy = MulticlassMetrics.accuracy(y, predicted);
-    return new Validation(
-        lossSum / rows,
-        accuracy,
-        Map.of(VAL_LOG_LOSS, MulticlassMetrics.logLoss(y, probabilities)));
+    return Validation.multiclass(evaluate(trainer, x, y.length, classes, width), y, classes);
   }
 
-  /**
-   * Regression: the mean squared error of the standardised outputs against the standardised targets
-   * (the training loss's units), then rmse, mae and r2 of the de-standardised predictions — the
-   * values {@link ModelBundle#predictions} gives — against the targets.
-   */
+  /** Regression: {@link Validation#regression} of the block's outputs. */
   private static Validation validateRegression(
       Trainer trainer, float[] x, double[] y, ModelConfig config, int width) {
-    int rows = y.length;
-    float[] z = evaluate(trainer, x, rows, 1, width);
-    double lossSum = 0;
-    double[] predicted = new double[rows];
-    for (int i = 0; i < rows; i++) {
-      double standardised = (y[i] - config.targetMean()) / config.targetScale();
-      double d = z[i] - standardised;
-      lossSum += d * d;
-      predicted[i] = ModelBundle.destandardise(z[i], config);
-    }
-    Map<String, Double> metrics = new java.util.LinkedHashMap<>();
-    if (allFinite(predicted)) {
-      metrics.put(VAL_RMSE, RegressionMetrics.rmse(y, predicted));
-      metrics.put(VAL_MAE, RegressionMetrics.mae(y, predicted));
-      metrics.put(VAL_R2, RegressionMetrics.r2(y, predicted));
-    }
-    return new Validation(lossSum / rows, Double.NaN, metrics);
-  }
-
-  private static boolean allFinite(double[] values) {
-    for (double v : values) {
-      if (!Double.isFinite(v)) {
-        return false;
-      }
-    }
-    return true;
+    return Validation.regression(evaluate(trainer, x, y.length, 1, width), y, config);
   }
 
   /**
@@ -1097,7 +1028,7 @@ public final class MlpTrainer {
     }
   }
 
-  private static TrainingOutcome cancelledOutcome(int bestEpoch, List<EpochResult> history) {
+  static TrainingOutcome cancelledOutcome(int bestEpoch, List<EpochResult> history) {
     Map<String, Double> metrics = bestEpoch == 0 ? Map.of() : metrics(history.get(bestEpoch - 1));
     return new TrainingOutcome(
         bestEpoch, history.size(), TrainingOutcome.CANCELLED, history, metrics, true);
@@ -1107,7 +1038,7 @@ public final class MlpTrainer {
    * The outcome's metrics of an epoch: {@code train_loss}, {@code val_loss}, {@code val_accuracy}
    * (classification) and the epoch's further metrics.
    */
-  private static Map<String, Double> metrics(EpochResult epoch) {
+  static Map<String, Double> metrics(EpochResult epoch) {
     Map<String, Double> metrics = new java.util.HashMap<>();
     metrics.put("train_loss", epoch.trainLoss());
     metrics.put(VAL_LOSS, epoch.valLoss());
@@ -1118,7 +1049,7 @@ public final class MlpTrainer {
     return metrics;
   }
 
-  private static float[] flatten(double[][] rows, int width) {
+  static float[] flatten(double[][] rows, int width) {
     float[] flat = new float[rows.length * width];
     for (int i = 0; i < rows.length; i++) {
       for (int j = 0; j < width; j++) {

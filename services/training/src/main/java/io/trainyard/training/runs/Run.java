@@ -67,6 +67,10 @@ public class Run extends PanacheEntityBase {
   public double computeSeconds;
 
   /** The epoch whose checkpoint the latest attempt resumed after; null when it started afresh. */
+  /** With model selection: every candidate's figures ({@code ModelTrained.Candidate}), as JSON. */
+  @Column(name = "candidates_json")
+  public String candidatesJson;
+
   @Column(name = "resumed_from_epoch")
   public Integer resumedFromEpoch;
 

@@ -27,6 +27,7 @@ final class RunCheckpoints implements CheckpointStore {
 
   private final ObjectStore store;
   private final String runId;
+  private final io.trainyard.objectstore.Prefix prefix;
   private final java.util.function.Consumer<TrainerCheckpoint> onResume;
 
   /**
@@ -34,8 +35,21 @@ final class RunCheckpoints implements CheckpointStore {
    */
   RunCheckpoints(
       ObjectStore store, String runId, java.util.function.Consumer<TrainerCheckpoint> onResume) {
+    this(store, runId, Layout.checkpoints(runId), onResume);
+  }
+
+  /**
+   * The checkpoints of a run under {@code prefix}: {@link Layout#checkpoints(String)}, or {@link
+   * Layout#checkpoints(String, int)} for a candidate of a model selection.
+   */
+  RunCheckpoints(
+      ObjectStore store,
+      String runId,
+      io.trainyard.objectstore.Prefix prefix,
+      java.util.function.Consumer<TrainerCheckpoint> onResume) {
     this.store = store;
     this.runId = runId;
+    this.prefix = prefix;
     this.onResume = onResume;
   }
 
@@ -59,7 +73,7 @@ final class RunCheckpoints implements CheckpointStore {
 
   @Override
   public Optional<TrainerCheckpoint> latest() throws IOException {
-    List<Manifest> committed = store.listCommitted(Layout.checkpoints(runId));
+    List<Manifest> committed = store.listCommitted(prefix);
     if (committed.isEmpty()) {
       return Optional.empty();
     }
@@ -75,7 +89,7 @@ final class RunCheckpoints implements CheckpointStore {
 
   @Override
   public void save(TrainerCheckpoint checkpoint) throws IOException {
-    try (StagedWrite staged = store.stage(Layout.checkpoint(runId, checkpoint.epoch()))) {
+    try (StagedWrite staged = store.stage(prefix.child("epoch-" + checkpoint.epoch()))) {
       staged.put(TrainerCheckpoint.FILE_NAME, checkpoint.toBytes(), "application/octet-stream");
       Map<String, Object> metadata = new LinkedHashMap<>();
       metadata.put("kind", "checkpoint");

@@ -60,6 +60,9 @@ public class RunEpoch extends PanacheEntityBase {
   @Column(name = "recorded_at", nullable = false)
   public Instant recordedAt;
 
+  /** With model selection: the index of the candidate the epoch belongs to; else null. */
+  public Integer candidate;
+
   static List<RunEpoch> ofRun(String runId) {
     return list("runId = ?1 order by epoch", runId);
   }

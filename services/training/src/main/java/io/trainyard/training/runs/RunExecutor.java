@@ -1,6 +1,7 @@
 package io.trainyard.training.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.trainyard.contracts.Json;
 import io.trainyard.contracts.events.DatasetIngested;
 import io.trainyard.contracts.events.ModelTrained;
 import io.trainyard.contracts.events.RunStatus;
@@ -13,7 +14,11 @@ import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.NumericTable;
 import io.trainyard.models.Djl;
 import io.trainyard.models.ModelBundle;
+import io.trainyard.models.ModelConfig;
+import io.trainyard.models.training.EpochResult;
 import io.trainyard.models.training.MlpTrainer;
+import io.trainyard.models.training.ModelTrainer;
+import io.trainyard.models.training.SearchTrials;
 import io.trainyard.models.training.Target;
 import io.trainyard.models.training.TrainingData;
 import io.trainyard.models.training.TrainingDivergedException;
@@ -33,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -256,8 +262,6 @@ public class RunExecutor {
               categorical,
               train.text(),
               validation.text());
-      Path out = work.resolve("model");
-      Files.createDirectories(out);
       String device = device();
       runs.recordDevice(run.runId, device);
       LOG.infof("run %s trains on %s (threads %s)", run.runId, device, threads(device));
@@ -269,41 +273,157 @@ public class RunExecutor {
       Instant started = run.startedAt != null ? run.startedAt : Instant.now();
       Instant deadlineAt = started.plus(deadline);
       int[] epochsHere = {0};
-      TrainingOutcome outcome;
-      MlpTrainer trainer = new MlpTrainer(spec.training());
-      ModelBundle parent = warmStart(run, spec, work);
-      if (parent != null) {
-        trainer.warmStartFrom(parent);
+      // Model selection (each candidate in turn, with the run's settings), a search (each trial
+      // in turn), or the one model.
+      List<PipelineSpec.Model> candidates = spec.training().candidates();
+      PipelineSpec.Search search = spec.training().search();
+      if (candidates != null && search != null) {
+        throw new RunFailure("training.search does not combine with training.candidates");
       }
+      boolean selecting = candidates != null || search != null;
+      if (selecting
+          && run.parentModel != null
+          && Boolean.TRUE.equals(spec.training().warmStart())) {
+        throw new RunFailure(
+            "training.warmStart does not combine with training."
+                + (search != null ? "search" : "candidates")
+                + ": a warm start fine-tunes one model");
+      }
+      List<PipelineSpec.Training> settings = new ArrayList<>();
+      List<Map<String, Object>> params = new ArrayList<>();
+      if (search != null) {
+        try {
+          for (SearchTrials.Trial trial : SearchTrials.of(spec.training())) {
+            settings.add(trial.training());
+            params.add(trial.params());
+          }
+        } catch (IllegalArgumentException e) {
+          throw new RunFailure(e.getMessage());
+        }
+      } else if (candidates != null) {
+        for (PipelineSpec.Model candidate : candidates) {
+          settings.add(spec.training().withModel(candidate));
+          params.add(null);
+        }
+      } else {
+        settings.add(spec.training());
+        params.add(null);
+      }
+      List<PipelineSpec.Model> models =
+          settings.stream().map(PipelineSpec.Training::model).toList();
+      String what = search != null ? "trial" : "candidate";
+      List<ModelTrainer> trainers = new ArrayList<>();
+      for (int i = 0; i < models.size(); i++) {
+        try {
+          trainers.add(ModelTrainer.of(settings.get(i)));
+        } catch (IllegalArgumentException e) {
+          throw new RunFailure(
+              "training settings"
+                  + (selecting ? " of " + what + " " + i : "")
+                  + ": "
+                  + e.getMessage());
+        }
+      }
+      MedianStopping median =
+          search != null && search.medianStopping() ? new MedianStopping(search.minEpochs()) : null;
+      // Epochs are numbered run-wide: candidate i's epoch e is i * epochs + e.
+      int epochs = spec.training().epochs();
+      int totalEpochs = epochs * models.size();
+      ModelBundle parent = selecting ? null : warmStart(run, spec, work);
+      if (parent != null && trainers.get(0) instanceof MlpTrainer network) {
+        network.warmStartFrom(parent);
+      }
+      List<TrainingOutcome> outcomes = new ArrayList<>();
+      List<String> failures = new ArrayList<>();
+      TrainingOutcome cancelled = null;
+      int cancelledAt = 0;
       try (ModelBundle closeParent = parent) {
-        outcome =
-            trainer.train(
-                data,
-                learned,
-                out,
-                epoch -> {
-                  if (!control.leaseHeld()) {
-                    throw new LeaseLostException(run.runId);
-                  }
-                  epochsHere[0]++;
-                  long now = System.nanoTime();
-                  double perEpoch = (now - trainingStarted) / 1e9 / epochsHere[0];
-                  double seconds = (now - lastEpochEnd[0]) / 1e9;
-                  lastEpochEnd[0] = now;
-                  runs.recordEpoch(
-                      run, epoch, perEpoch * Math.max(0, epoch.epochs() - epoch.epoch()), seconds);
-                },
-                () ->
-                    !control.leaseHeld()
-                        || control.cancelRequested()
-                        || Instant.now().isAfter(deadlineAt),
-                new RunCheckpoints(store, run.runId, checkpoint -> resumed(run, checkpoint)));
-      } catch (TrainingDivergedException e) {
-        throw new RunFailure(e.getMessage());
-      } catch (io.trainyard.models.training.IncompatibleParentException e) {
-        throw new RunFailure("model v" + run.parentModel + " as the parent: " + e.getMessage());
+        for (int i = 0; i < models.size(); i++) {
+          int offset = i * epochs;
+          Integer candidate = selecting ? i : null;
+          boolean[] stoppedByMedian = {false};
+          List<Double> losses = new ArrayList<>();
+          Path dir = Files.createDirectories(work.resolve(selecting ? "candidate-" + i : "model"));
+          TrainingOutcome result;
+          try {
+            result =
+                trainers
+                    .get(i)
+                    .train(
+                        data,
+                        learned,
+                        dir,
+                        epoch -> {
+                          if (!control.leaseHeld()) {
+                            throw new LeaseLostException(run.runId);
+                          }
+                          epochsHere[0]++;
+                          long now = System.nanoTime();
+                          double perEpoch = (now - trainingStarted) / 1e9 / epochsHere[0];
+                          double seconds = (now - lastEpochEnd[0]) / 1e9;
+                          lastEpochEnd[0] = now;
+                          EpochResult numbered = renumber(epoch, offset, totalEpochs);
+                          runs.recordEpoch(
+                              run,
+                              numbered,
+                              perEpoch * Math.max(0, numbered.epochs() - numbered.epoch()),
+                              seconds,
+                              candidate);
+                          losses.add(epoch.valLoss());
+                          if (median != null && median.stops(losses)) {
+                            stoppedByMedian[0] = true;
+                          }
+                        },
+                        () ->
+                            stoppedByMedian[0]
+                                || !control.leaseHeld()
+                                || control.cancelRequested()
+                                || Instant.now().isAfter(deadlineAt),
+                        new RunCheckpoints(
+                            store,
+                            run.runId,
+                            selecting
+                                ? Layout.checkpoints(run.runId, i)
+                                : Layout.checkpoints(run.runId),
+                            checkpoint ->
+                                resumed(run, checkpoint, offset, totalEpochs, candidate)));
+          } catch (TrainingDivergedException e) {
+            if (!selecting) {
+              throw new RunFailure(e.getMessage());
+            }
+            LOG.infof("run %s: candidate %d failed: %s", run.runId, i, e.getMessage());
+            outcomes.add(null);
+            failures.add(e.getMessage());
+            continue;
+          } catch (io.trainyard.models.training.IncompatibleParentException e) {
+            throw new RunFailure("model v" + run.parentModel + " as the parent: " + e.getMessage());
+          }
+          if (median != null) {
+            median.finished(losses);
+          }
+          if (result.cancelled() && stoppedByMedian[0]) {
+            LOG.infof(
+                "run %s: trial %d stopped by the median rule after epoch %d",
+                run.runId, i, result.epochsRun());
+            outcomes.add(null);
+            failures.add(
+                "stopped by the median rule after epoch "
+                    + result.epochsRun()
+                    + ": its best val_loss "
+                    + MedianStopping.best(losses)
+                    + " was above the median of the earlier trials'");
+            continue;
+          }
+          if (result.cancelled()) {
+            cancelled = result;
+            cancelledAt = offset + result.epochsRun() + 1;
+            break;
+          }
+          outcomes.add(result);
+          failures.add(null);
+        }
       }
-      if (outcome.cancelled()) {
+      if (cancelled != null) {
         if (!control.leaseHeld()) {
           throw new LeaseLostException(run.runId);
         }
@@ -315,7 +435,7 @@ public class RunExecutor {
                       ? " (trainyard.training.deadline)"
                       : " (training.deadline of the spec)")
                   + " in epoch "
-                  + (outcome.epochsRun() + 1)
+                  + cancelledAt
                   + ": it started at "
                   + started
                   + "; no model was written");
@@ -323,11 +443,22 @@ public class RunExecutor {
         runs.end(
             run,
             RunStatus.CANCELLED,
-            runs.cancelReason(run.runId).orElse(outcome.stopReason())
+            runs.cancelReason(run.runId).orElse(cancelled.stopReason())
                 + " (stopped in epoch "
-                + (outcome.epochsRun() + 1)
+                + cancelledAt
                 + ")");
         return;
+      }
+      int chosen = select(outcomes);
+      if (chosen < 0) {
+        throw new RunFailure("no " + what + " trained: " + String.join("; ", nonNull(failures)));
+      }
+      TrainingOutcome outcome = outcomes.get(chosen);
+      Path out = work.resolve(selecting ? "candidate-" + chosen : "model");
+      if (selecting) {
+        LOG.infof(
+            "run %s: %s %d (%s) selected, val_loss %s",
+            run.runId, what, chosen, models.get(chosen).type(), outcome.metrics().get("val_loss"));
       }
       int version = runs.modelVersion(run.runId);
       Map<String, Object> metadata = new LinkedHashMap<>();
@@ -349,7 +480,9 @@ public class RunExecutor {
         metadata.put("classes", learned.classes());
       }
       metadata.put("metrics", outcome.metrics());
-      metadata.put("bestEpoch", outcome.bestEpoch());
+      metadata.put("modelType", models.get(chosen).type());
+      // The run's best epoch, numbered run-wide; the candidate's own is in candidates.
+      metadata.put("bestEpoch", chosen * epochs + outcome.bestEpoch());
       metadata.put("epochsRun", outcome.epochsRun());
       metadata.put("stopReason", outcome.stopReason());
       metadata.put("seed", spec.training().seed());
@@ -363,6 +496,38 @@ public class RunExecutor {
       metadata.put("deviceSeconds", deviceSeconds);
       metadata.put("powerWatts", powerWatts);
       metadata.put("energyWh", deviceSeconds * powerWatts / 3600);
+      if (selecting) {
+        List<Map<String, Object>> figures = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+          TrainingOutcome result = i < outcomes.size() ? outcomes.get(i) : null;
+          Map<String, Object> figure = new LinkedHashMap<>();
+          figure.put("index", i);
+          figure.put("type", models.get(i).type());
+          if (ModelConfig.MLP.equals(models.get(i).type())) {
+            figure.put("hidden", models.get(i).hidden());
+          }
+          if (result != null) {
+            figure.put("bestEpoch", result.bestEpoch());
+            figure.put("epochsRun", result.epochsRun());
+            figure.put("stopReason", result.stopReason());
+            figure.put("metrics", result.metrics());
+          } else if (failures.get(i).startsWith("stopped by the median rule")) {
+            figure.put("epochsRun", medianEpochs(failures.get(i)));
+            figure.put("stopReason", failures.get(i));
+            figure.put("metrics", Map.of());
+          } else {
+            figure.put("epochsRun", 0);
+            figure.put("stopReason", "failed: " + failures.get(i));
+            figure.put("metrics", Map.of());
+          }
+          figure.put("selected", i == chosen);
+          if (params.get(i) != null) {
+            figure.put("params", params.get(i));
+          }
+          figures.add(figure);
+        }
+        metadata.put("candidates", figures);
+      }
       Manifest model = write(Layout.model(run.pipeline, version), out, metadata, run.runId);
       announce(run, model);
     } catch (IOException e) {
@@ -424,7 +589,10 @@ public class RunExecutor {
                     meta.path("threads").isNumber() ? meta.path("threads").asInt() : null,
                     meta.path("deviceSeconds").asDouble(),
                     meta.path("powerWatts").asDouble(),
-                    meta.path("energyWh").asDouble()));
+                    meta.path("energyWh").asDouble()),
+            meta.path("candidates").isArray()
+                ? List.of(Json.convert(meta.path("candidates"), ModelTrained.Candidate[].class))
+                : null);
     runs.succeed(run, trained, meta.path("bestEpoch").asInt(), text(meta, "stopReason"));
     LOG.infof(
         "run %s succeeded: %s model v%d (%s)",
@@ -436,15 +604,70 @@ public class RunExecutor {
    * never recorded (a worker killed between committing an epoch's checkpoint and recording the
    * epoch), so the run's epochs and progress events have no gap.
    */
-  private void resumed(Run run, io.trainyard.models.training.TrainerCheckpoint checkpoint) {
-    runs.recordResume(run.runId, checkpoint.epoch());
+  private void resumed(
+      Run run,
+      io.trainyard.models.training.TrainerCheckpoint checkpoint,
+      int offset,
+      int totalEpochs,
+      Integer candidate) {
+    runs.recordResume(run.runId, offset + checkpoint.epoch());
     java.util.Set<Integer> recorded = runs.recordedEpochs(run.runId);
-    for (io.trainyard.models.training.EpochResult epoch : checkpoint.history()) {
-      if (!recorded.contains(epoch.epoch())) {
-        LOG.infof("run %s: recording epoch %d from its checkpoint", run.runId, epoch.epoch());
-        runs.recordEpoch(run, epoch, null);
+    for (EpochResult epoch : checkpoint.history()) {
+      EpochResult numbered = renumber(epoch, offset, totalEpochs);
+      if (!recorded.contains(numbered.epoch())) {
+        LOG.infof("run %s: recording epoch %d from its checkpoint", run.runId, numbered.epoch());
+        runs.recordEpoch(run, numbered, null, 0, candidate);
       }
     }
+  }
+
+  /**
+   * An epoch numbered run-wide: {@code offset} added to its number, {@code total} its maximum (the
+   * same epoch without model selection, where the offset is 0 and the total the epochs).
+   */
+  static EpochResult renumber(EpochResult epoch, int offset, int total) {
+    if (offset == 0 && epoch.epochs() == total) {
+      return epoch;
+    }
+    return new EpochResult(
+        offset + epoch.epoch(),
+        total,
+        epoch.trainLoss(),
+        epoch.valLoss(),
+        epoch.valAccuracy(),
+        epoch.learningRate(),
+        epoch.samplesPerSecond(),
+        epoch.gradientNorm(),
+        epoch.metrics());
+  }
+
+  /**
+   * The index of the outcome with the lowest validation loss (the first on a tie); -1 when no
+   * outcome has one. A null outcome is a candidate that failed.
+   */
+  static int select(List<TrainingOutcome> outcomes) {
+    int best = -1;
+    double bestLoss = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < outcomes.size(); i++) {
+      TrainingOutcome outcome = outcomes.get(i);
+      Double loss = outcome == null ? null : outcome.metrics().get(MlpTrainer.VAL_LOSS);
+      if (loss != null && !Double.isNaN(loss) && (best < 0 || loss < bestLoss)) {
+        best = i;
+        bestLoss = loss;
+      }
+    }
+    return best;
+  }
+
+  /** The epochs a trial stopped by the median rule ran, from its recorded reason. */
+  private static int medianEpochs(String reason) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("after epoch (\\d+)").matcher(reason);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  private static List<String> nonNull(List<String> values) {
+    return values.stream().filter(java.util.Objects::nonNull).toList();
   }
 
   /**

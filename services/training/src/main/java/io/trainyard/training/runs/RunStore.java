@@ -281,6 +281,15 @@ public class RunStore {
    * compute.
    */
   public void recordEpoch(Run run, EpochResult epoch, Double etaSeconds, double seconds) {
+    recordEpoch(run, epoch, etaSeconds, seconds, null);
+  }
+
+  /**
+   * As {@link #recordEpoch(Run, EpochResult, Double, double)}, for an epoch of candidate {@code
+   * candidate} of a model selection (null without one); the epoch is numbered run-wide.
+   */
+  public void recordEpoch(
+      Run run, EpochResult epoch, Double etaSeconds, double seconds, Integer candidate) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
@@ -316,6 +325,7 @@ public class RunStore {
                       });
               row.metricsJson = further.isEmpty() ? null : Json.write(further);
               row.recordedAt = Instant.now();
+              row.candidate = candidate;
               row.persist();
               Run current = Run.findById(run.runId);
               current.epochsMax = epoch.epochs();
@@ -339,7 +349,8 @@ public class RunStore {
                       row.learningRate,
                       row.gradientNorm,
                       row.samplesPerSecond,
-                      etaSeconds),
+                      etaSeconds,
+                      candidate),
                   run.runId,
                   run.attempts,
                   epoch.epoch());
@@ -394,6 +405,8 @@ public class RunStore {
               current.state = Run.SUCCEEDED;
               current.statusReason = reason;
               current.bestEpoch = bestEpoch;
+              current.candidatesJson =
+                  trained.candidates() == null ? null : Json.write(trained.candidates());
               current.endedAt = Instant.now();
               current.leaseOwner = null;
               current.leaseUntil = null;

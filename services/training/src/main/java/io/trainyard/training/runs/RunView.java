@@ -25,6 +25,8 @@ import java.util.Map;
  * @param computeSeconds seconds it has trained, summed over its attempts
  * @param epochs the finished epochs with their losses and metrics, in order
  * @param requestedAt when it was queued
+ * @param candidates with model selection, every candidate's figures once the run has succeeded;
+ *     else null
  * @param startedAt when a worker first took it
  * @param endedAt when it ended
  */
@@ -44,6 +46,7 @@ public record RunView(
     String device,
     double computeSeconds,
     List<EpochView> epochs,
+    List<io.trainyard.contracts.events.ModelTrained.Candidate> candidates,
     Instant requestedAt,
     Instant startedAt,
     Instant endedAt) {
@@ -64,6 +67,8 @@ public record RunView(
    * @param metrics the task's further validation metrics by name: {@code val_log_loss}
    *     (multiclass); {@code val_rmse}, {@code val_mae}, {@code val_r2} (regression); empty for
    *     binary
+   * @param candidate with model selection, the candidate the epoch belongs to (epochs are then
+   *     numbered run-wide); else null
    */
   public record EpochView(
       int epoch,
@@ -74,7 +79,8 @@ public record RunView(
       Double samplesPerSecond,
       Double gradientNorm,
       Double etaSeconds,
-      Map<String, Double> metrics) {
+      Map<String, Double> metrics,
+      Integer candidate) {
 
     static EpochView of(RunEpoch e) {
       return new EpochView(
@@ -86,7 +92,8 @@ public record RunView(
           e.samplesPerSecond,
           e.gradientNorm,
           e.etaSeconds,
-          RunView.metrics(e.metricsJson));
+          RunView.metrics(e.metricsJson),
+          e.candidate);
     }
   }
 
@@ -107,6 +114,12 @@ public record RunView(
         run.device,
         run.computeSeconds,
         epochs.stream().map(EpochView::of).toList(),
+        run.candidatesJson == null
+            ? null
+            : List.of(
+                Json.convert(
+                    Json.readTree(run.candidatesJson),
+                    io.trainyard.contracts.events.ModelTrained.Candidate[].class)),
         run.requestedAt,
         run.startedAt,
         run.endedAt);
