@@ -65,54 +65,24 @@ public final class TrainingBenchmark {
     // the data: CardFraud rows in generation order (or, with --features N, a synthetic table of N
     // standard-normal features), the first 80 % for training
     String featuresOption = options.get("features");
-    int trainRows = (int) Math.round(rows * 0.8);
-    double[][] trainX = new double[trainRows][];
-    int[] trainY = new int[trainRows];
-    double[][] valX = new double[rows - trainRows][];
-    int[] valY = new int[rows - trainRows];
-    int positives = 0;
+    double[][] x = new double[rows][];
+    int[] y = new int[rows];
     List<String> featureNames;
     if (featuresOption == null) {
       featureNames = CardFraud.FEATURES;
       List<CardFraud.Transaction> all = CardFraud.transactions(rows, seed, 0.0);
       for (int i = 0; i < rows; i++) {
-        CardFraud.Transaction t = all.get(i);
-        positives += t.fraud();
-        if (i < trainRows) {
-          trainX[i] = t.features();
-          trainY[i] = t.fraud();
-        } else {
-          valX[i - trainRows] = t.features();
-          valY[i - trainRows] = t.fraud();
-        }
+        x[i] = all.get(i).features();
+        y[i] = all.get(i).fraud();
       }
     } else {
       int width = Integer.parseInt(featuresOption);
-      featureNames = new ArrayList<>();
-      for (int j = 0; j < width; j++) {
-        featureNames.add("x" + j);
-      }
-      // y = 1 when a fixed linear function of the features plus noise is positive
-      java.util.Random random = new java.util.Random(seed);
-      for (int i = 0; i < rows; i++) {
-        double[] x = new double[width];
-        double z = 0;
-        for (int j = 0; j < width; j++) {
-          x[j] = random.nextGaussian();
-          z += (j % 3 - 1) * x[j];
-        }
-        int label = z + random.nextGaussian() > 0 ? 1 : 0;
-        positives += label;
-        if (i < trainRows) {
-          trainX[i] = x;
-          trainY[i] = label;
-        } else {
-          valX[i - trainRows] = x;
-          valY[i - trainRows] = label;
-        }
-      }
+      featureNames = SyntheticTable.names(width);
+      SyntheticTable.fill(x, y, width, seed);
     }
-    TrainingData data = new TrainingData(featureNames, trainX, trainY, valX, valY);
+    int positives = java.util.Arrays.stream(y).sum();
+    TrainingData data = SyntheticTable.split(featureNames, x, y);
+    int trainRows = data.trainY().length;
 
     String spec =
         "{\"name\": \"training-benchmark\", \"task\": \"binary-classification\","

@@ -49,33 +49,8 @@ public final class XgboostBenchmark {
     Djl.configure();
     String loadBefore = ProcessStats.loadAverage();
 
-    int trainRows = (int) Math.round(rows * 0.8);
-    double[][] trainX = new double[trainRows][];
-    int[] trainY = new int[trainRows];
-    double[][] valX = new double[rows - trainRows][];
-    int[] valY = new int[rows - trainRows];
-    List<String> names = new ArrayList<>();
-    for (int j = 0; j < width; j++) {
-      names.add("x" + j);
-    }
-    java.util.Random random = new java.util.Random(seed);
-    for (int i = 0; i < rows; i++) {
-      double[] x = new double[width];
-      double z = 0;
-      for (int j = 0; j < width; j++) {
-        x[j] = random.nextGaussian();
-        z += (j % 3 - 1) * x[j];
-      }
-      int label = z + random.nextGaussian() > 0 ? 1 : 0;
-      if (i < trainRows) {
-        trainX[i] = x;
-        trainY[i] = label;
-      } else {
-        valX[i - trainRows] = x;
-        valY[i - trainRows] = label;
-      }
-    }
-    TrainingData data = new TrainingData(names, trainX, trainY, valX, valY);
+    TrainingData data = SyntheticTable.linear(rows, width, seed);
+    int trainRows = data.trainY().length;
     PipelineSpec spec =
         PipelineSpecs.parse(
                 "{\"name\": \"xgboost-benchmark\", \"task\": \"binary-classification\","

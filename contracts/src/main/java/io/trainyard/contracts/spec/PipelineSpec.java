@@ -483,25 +483,7 @@ public record PipelineSpec(
 
     /** These settings training {@code other} instead of {@link #model()}, without candidates. */
     public Training withModel(Model other) {
-      return new Training(
-          other,
-          epochs,
-          batchSize,
-          optimizer,
-          learningRate,
-          weightDecay,
-          schedule,
-          earlyStopping,
-          seed,
-          auto,
-          gradientClip,
-          classWeight,
-          warmStart,
-          freezeLayers,
-          augmentation,
-          deadline,
-          null,
-          null);
+      return withTrial(other, learningRate, batchSize, weightDecay);
     }
 
     /** Without gradient clipping, class weights and deadline (as specs were before them). */

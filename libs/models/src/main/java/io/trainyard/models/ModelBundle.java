@@ -389,12 +389,7 @@ public final class ModelBundle implements AutoCloseable {
   public synchronized double[] scores(double[][] rawRows, String[][] text) {
     open();
     requireTask(Task.BINARY_CLASSIFICATION, "scores");
-    float[] logits = outputs(rawRows, text, 1);
-    double[] scores = new double[logits.length];
-    for (int i = 0; i < scores.length; i++) {
-      scores[i] = sigmoid(logits[i]);
-    }
-    return scores;
+    return sigmoids(outputs(rawRows, text, 1));
   }
 
   /** The model's raw outputs for raw rows: the network's, or the booster's margins. */
@@ -585,7 +580,10 @@ public final class ModelBundle implements AutoCloseable {
 
   static double[] scores(
       Model model, Preprocessing preprocessing, double[][] rawRows, String[][] text) {
-    float[] logits = logits(model, preprocessing, rawRows, text, 1);
+    return sigmoids(logits(model, preprocessing, rawRows, text, 1));
+  }
+
+  private static double[] sigmoids(float[] logits) {
     double[] scores = new double[logits.length];
     for (int i = 0; i < scores.length; i++) {
       scores[i] = sigmoid(logits[i]);

@@ -130,10 +130,7 @@ public final class MlpTrainer implements ModelTrainer {
     if (training.epochs() < 1) {
       throw new IllegalArgumentException("epochs must be at least 1: " + training.epochs());
     }
-    if (training.classWeight() != null && !"balanced".equals(training.classWeight())) {
-      throw new IllegalArgumentException(
-          "unsupported classWeight: " + training.classWeight() + " (supported: balanced)");
-    }
+    EarlyStop.checkClassWeight(training.classWeight());
     int linearLayers =
         ("linear".equals(training.model().type()) || training.model().hidden() == null
                 ? 0
@@ -174,20 +171,7 @@ public final class MlpTrainer implements ModelTrainer {
     if (!(training.weightDecay() >= 0)) {
       throw new IllegalArgumentException("weightDecay must be >= 0: " + training.weightDecay());
     }
-    if (earlyStopping.enabled()) {
-      if (!VAL_LOSS.equals(earlyStopping.metric())) {
-        throw new IllegalArgumentException(
-            "unsupported early stopping metric: "
-                + earlyStopping.metric()
-                + " (supported: "
-                + VAL_LOSS
-                + ")");
-      }
-      if (earlyStopping.patience() < 0 || !(earlyStopping.minDelta() >= 0)) {
-        throw new IllegalArgumentException(
-            "early stopping needs patience >= 0 and minDelta >= 0: " + earlyStopping);
-      }
-    }
+    EarlyStop.check(earlyStopping);
     // fail on the model type now, not after the data is prepared
     modelConfig(Target.binary("negative", "positive"), 0, 1);
   }
@@ -516,11 +500,7 @@ public final class MlpTrainer implements ModelTrainer {
                   gradientNorms / batches,
                   validation.metrics());
           history.add(result);
-          boolean improved =
-              bestEpoch == 0
-                  || (Double.isNaN(bestLoss) && !Double.isNaN(result.valLoss()))
-                  || result.valLoss() < bestLoss - earlyStopping.minDelta();
-          if (improved) {
+          if (EarlyStop.improves(earlyStopping, bestEpoch, bestLoss, result.valLoss())) {
             bestEpoch = epoch;
             bestLoss = result.valLoss();
             bestParameters = snapshot(model);
@@ -570,17 +550,11 @@ public final class MlpTrainer implements ModelTrainer {
   }
 
   private boolean stopsEarly(int sinceBest) {
-    return earlyStopping.enabled() && sinceBest > 0 && sinceBest >= earlyStopping.patience();
+    return EarlyStop.stops(earlyStopping, sinceBest);
   }
 
   private String earlyStopReason() {
-    return "early stopping: "
-        + VAL_LOSS
-        + " did not improve by "
-        + earlyStopping.minDelta()
-        + " for "
-        + earlyStopping.patience()
-        + " epochs";
+    return EarlyStop.reason(earlyStopping, "epochs");
   }
 
   /** The latest checkpoint of this same training; empty when there is none (or another's). */

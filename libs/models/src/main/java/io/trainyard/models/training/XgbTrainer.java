@@ -77,10 +77,7 @@ public final class XgbTrainer implements ModelTrainer {
       throw new IllegalArgumentException(
           "epochs (boosting rounds) must be at least 1: " + training.epochs());
     }
-    if (training.classWeight() != null && !"balanced".equals(training.classWeight())) {
-      throw new IllegalArgumentException(
-          "unsupported classWeight: " + training.classWeight() + " (supported: balanced)");
-    }
+    EarlyStop.checkClassWeight(training.classWeight());
     List<String> refused = new ArrayList<>();
     if (training.gradientClip() != null) {
       refused.add("gradientClip");
@@ -107,20 +104,7 @@ public final class XgbTrainer implements ModelTrainer {
         || !(trees.lambda() >= 0)) {
       throw new IllegalArgumentException("trees settings out of range: " + trees);
     }
-    if (earlyStopping.enabled()) {
-      if (!MlpTrainer.VAL_LOSS.equals(earlyStopping.metric())) {
-        throw new IllegalArgumentException(
-            "unsupported early stopping metric: "
-                + earlyStopping.metric()
-                + " (supported: "
-                + MlpTrainer.VAL_LOSS
-                + ")");
-      }
-      if (earlyStopping.patience() < 0 || !(earlyStopping.minDelta() >= 0)) {
-        throw new IllegalArgumentException(
-            "early stopping needs patience >= 0 and minDelta >= 0: " + earlyStopping);
-      }
-    }
+    EarlyStop.check(earlyStopping);
   }
 
   /** XGBoost's parameters for a task with {@code classes} classes. */
@@ -302,8 +286,7 @@ public final class XgbTrainer implements ModelTrainer {
                 Double.NaN,
                 result.metrics());
         history.add(epoch);
-        boolean improved = bestEpoch == 0 || epoch.valLoss() < bestLoss - earlyStopping.minDelta();
-        if (improved) {
+        if (EarlyStop.improves(earlyStopping, bestEpoch, bestLoss, epoch.valLoss())) {
           bestEpoch = round;
           bestLoss = epoch.valLoss();
           bestModel = booster.toByteArray("ubj");
@@ -312,16 +295,9 @@ public final class XgbTrainer implements ModelTrainer {
           sinceBest++;
         }
         listener.onEpoch(epoch);
-        if (earlyStopping.enabled() && sinceBest > 0 && sinceBest >= earlyStopping.patience()) {
+        if (EarlyStop.stops(earlyStopping, sinceBest)) {
           if (round < rounds) {
-            stopReason =
-                "early stopping: "
-                    + MlpTrainer.VAL_LOSS
-                    + " did not improve by "
-                    + earlyStopping.minDelta()
-                    + " for "
-                    + earlyStopping.patience()
-                    + " rounds";
+            stopReason = EarlyStop.reason(earlyStopping, "rounds");
           }
           break;
         }

@@ -841,12 +841,8 @@ class MlpTrainerTest {
       }
       y[i] += random.nextGaussian();
     }
-    List<String> features = new ArrayList<>();
-    for (int j = 0; j < FEATURES; j++) {
-      features.add("f" + j);
-    }
     return new TrainingData(
-        features,
+        TestTables.features(FEATURES),
         java.util.Arrays.copyOfRange(x, 0, train),
         java.util.Arrays.copyOfRange(y, 0, train),
         java.util.Arrays.copyOfRange(x, train, n),
@@ -934,29 +930,11 @@ class MlpTrainerTest {
 
   /** Features and labels drawn independently. */
   private static TrainingData noise(int train, int val, long seed) {
-    Random random = new Random(seed);
-    double[][] x = new double[train + val][FEATURES];
-    int[] y = new int[train + val];
-    for (int i = 0; i < x.length; i++) {
-      y[i] = random.nextBoolean() ? 1 : 0;
-      for (int j = 0; j < FEATURES; j++) {
-        x[i][j] = random.nextGaussian();
-      }
-    }
-    return split(x, y, train);
+    return TestTables.noise(train, val, seed, FEATURES);
   }
 
   private static TrainingData split(double[][] x, int[] y, int train) {
-    List<String> features = new ArrayList<>();
-    for (int j = 0; j < FEATURES; j++) {
-      features.add("f" + j);
-    }
-    return new TrainingData(
-        features,
-        java.util.Arrays.copyOfRange(x, 0, train),
-        java.util.Arrays.copyOfRange(y, 0, train),
-        java.util.Arrays.copyOfRange(x, train, x.length),
-        java.util.Arrays.copyOfRange(y, train, y.length));
+    return TestTables.split(x, y, train);
   }
 
   private static Integer[] range(int from, int to) {

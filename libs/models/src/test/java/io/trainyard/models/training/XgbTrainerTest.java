@@ -325,32 +325,14 @@ class XgbTrainerTest {
   }
 
   private static TrainingData noise(int train, int val, long seed) {
-    Random random = new Random(seed);
-    double[][] x = new double[train + val][FEATURES];
-    int[] y = new int[train + val];
-    for (int i = 0; i < x.length; i++) {
-      y[i] = random.nextBoolean() ? 1 : 0;
-      for (int j = 0; j < FEATURES; j++) {
-        x[i][j] = random.nextGaussian();
-      }
-    }
-    return split(x, y, train);
+    return TestTables.noise(train, val, seed, FEATURES);
   }
 
   private static TrainingData split(double[][] x, int[] y, int train) {
-    return new TrainingData(
-        features(),
-        Arrays.copyOfRange(x, 0, train),
-        Arrays.copyOfRange(y, 0, train),
-        Arrays.copyOfRange(x, train, x.length),
-        Arrays.copyOfRange(y, train, y.length));
+    return TestTables.split(x, y, train);
   }
 
   private static List<String> features() {
-    List<String> features = new ArrayList<>();
-    for (int j = 0; j < FEATURES; j++) {
-      features.add("f" + j);
-    }
-    return features;
+    return TestTables.features(FEATURES);
   }
 }

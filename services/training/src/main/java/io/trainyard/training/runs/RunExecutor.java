@@ -333,8 +333,7 @@ public class RunExecutor {
       if (parent != null && trainers.get(0) instanceof MlpTrainer network) {
         network.warmStartFrom(parent);
       }
-      List<TrainingOutcome> outcomes = new ArrayList<>();
-      List<String> failures = new ArrayList<>();
+      List<Trial> trials = new ArrayList<>();
       TrainingOutcome cancelled = null;
       int cancelledAt = 0;
       try (ModelBundle closeParent = parent) {
@@ -391,9 +390,8 @@ public class RunExecutor {
             if (!selecting) {
               throw new RunFailure(e.getMessage());
             }
-            LOG.infof("run %s: candidate %d failed: %s", run.runId, i, e.getMessage());
-            outcomes.add(null);
-            failures.add(e.getMessage());
+            LOG.infof("run %s: %s %d failed: %s", run.runId, what, i, e.getMessage());
+            trials.add(new Trial(null, 0, "failed: " + e.getMessage()));
             continue;
           } catch (io.trainyard.models.training.IncompatibleParentException e) {
             throw new RunFailure("model v" + run.parentModel + " as the parent: " + e.getMessage());
@@ -405,13 +403,15 @@ public class RunExecutor {
             LOG.infof(
                 "run %s: trial %d stopped by the median rule after epoch %d",
                 run.runId, i, result.epochsRun());
-            outcomes.add(null);
-            failures.add(
-                "stopped by the median rule after epoch "
-                    + result.epochsRun()
-                    + ": its best val_loss "
-                    + MedianStopping.best(losses)
-                    + " was above the median of the earlier trials'");
+            trials.add(
+                new Trial(
+                    null,
+                    result.epochsRun(),
+                    "stopped by the median rule after epoch "
+                        + result.epochsRun()
+                        + ": its best val_loss "
+                        + MedianStopping.best(losses)
+                        + " was above the median of the earlier trials'"));
             continue;
           }
           if (result.cancelled()) {
@@ -419,8 +419,7 @@ public class RunExecutor {
             cancelledAt = offset + result.epochsRun() + 1;
             break;
           }
-          outcomes.add(result);
-          failures.add(null);
+          trials.add(new Trial(result, result.epochsRun(), result.stopReason()));
         }
       }
       if (cancelled != null) {
@@ -449,11 +448,15 @@ public class RunExecutor {
                 + ")");
         return;
       }
-      int chosen = select(outcomes);
+      int chosen = select(trials.stream().map(Trial::outcome).toList());
       if (chosen < 0) {
-        throw new RunFailure("no " + what + " trained: " + String.join("; ", nonNull(failures)));
+        throw new RunFailure(
+            "no "
+                + what
+                + " trained: "
+                + String.join("; ", trials.stream().map(Trial::stopReason).toList()));
       }
-      TrainingOutcome outcome = outcomes.get(chosen);
+      TrainingOutcome outcome = trials.get(chosen).outcome();
       Path out = work.resolve(selecting ? "candidate-" + chosen : "model");
       if (selecting) {
         LOG.infof(
@@ -497,34 +500,21 @@ public class RunExecutor {
       metadata.put("powerWatts", powerWatts);
       metadata.put("energyWh", deviceSeconds * powerWatts / 3600);
       if (selecting) {
-        List<Map<String, Object>> figures = new ArrayList<>();
+        List<ModelTrained.Candidate> figures = new ArrayList<>();
         for (int i = 0; i < models.size(); i++) {
-          TrainingOutcome result = i < outcomes.size() ? outcomes.get(i) : null;
-          Map<String, Object> figure = new LinkedHashMap<>();
-          figure.put("index", i);
-          figure.put("type", models.get(i).type());
-          if (ModelConfig.MLP.equals(models.get(i).type())) {
-            figure.put("hidden", models.get(i).hidden());
-          }
-          if (result != null) {
-            figure.put("bestEpoch", result.bestEpoch());
-            figure.put("epochsRun", result.epochsRun());
-            figure.put("stopReason", result.stopReason());
-            figure.put("metrics", result.metrics());
-          } else if (failures.get(i).startsWith("stopped by the median rule")) {
-            figure.put("epochsRun", medianEpochs(failures.get(i)));
-            figure.put("stopReason", failures.get(i));
-            figure.put("metrics", Map.of());
-          } else {
-            figure.put("epochsRun", 0);
-            figure.put("stopReason", "failed: " + failures.get(i));
-            figure.put("metrics", Map.of());
-          }
-          figure.put("selected", i == chosen);
-          if (params.get(i) != null) {
-            figure.put("params", params.get(i));
-          }
-          figures.add(figure);
+          Trial trial = trials.get(i);
+          TrainingOutcome result = trial.outcome();
+          figures.add(
+              new ModelTrained.Candidate(
+                  i,
+                  models.get(i).type(),
+                  ModelConfig.MLP.equals(models.get(i).type()) ? models.get(i).hidden() : null,
+                  result == null ? null : result.bestEpoch(),
+                  trial.epochsRun(),
+                  trial.stopReason(),
+                  result == null ? Map.of() : result.metrics(),
+                  i == chosen,
+                  params.get(i)));
         }
         metadata.put("candidates", figures);
       }
@@ -659,16 +649,11 @@ public class RunExecutor {
     return best;
   }
 
-  /** The epochs a trial stopped by the median rule ran, from its recorded reason. */
-  private static int medianEpochs(String reason) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("after epoch (\\d+)").matcher(reason);
-    return m.find() ? Integer.parseInt(m.group(1)) : 0;
-  }
-
-  private static List<String> nonNull(List<String> values) {
-    return values.stream().filter(java.util.Objects::nonNull).toList();
-  }
+  /**
+   * How one candidate or trial ended: its outcome, or none when it failed or the median rule
+   * stopped it, with the epochs it ran and why it stopped.
+   */
+  private record Trial(TrainingOutcome outcome, int epochsRun, String stopReason) {}
 
   /**
    * The parent model to start from, loaded from the store, when the spec asks for a warm start and

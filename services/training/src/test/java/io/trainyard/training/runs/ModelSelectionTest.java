@@ -45,6 +45,15 @@ class ModelSelectionTest {
             + "}");
   }
 
+  /** Waits for the run to succeed; its models.trained, checked against the schema. */
+  private static JsonNode announced(String runId) {
+    TrainingRunsTest.awaitSucceeded(runId);
+    JsonNode model = TrainingRunsTest.trainedModel(runId);
+    assertThat(Schemas.validate(Topic.MODELS_TRAINED, Json.convert(model, ModelTrained.class)))
+        .isEmpty();
+    return model;
+  }
+
   private Path download(Manifest manifest) throws Exception {
     Path dir = Files.createTempDirectory("model-");
     for (Manifest.Entry entry : manifest.objects()) {
@@ -65,7 +74,7 @@ class ModelSelectionTest {
     String runId = UUID.randomUUID().toString();
     TrainingRunsTest.request(runId, pipeline, 1, UUID.randomUUID().toString());
 
-    TrainingRunsTest.awaitSucceeded(runId);
+    JsonNode model = announced(runId);
     JsonNode view = Json.readTree(TrainingRunsTest.run(runId).asByteArray());
     JsonNode epochs = view.get("epochs");
     assertThat(epochs.size()).isBetween(1, 12);
@@ -76,11 +85,8 @@ class ModelSelectionTest {
     var progress =
         EventLog.matching(TestTopics.of(Topic.TRAINING_PROGRESS), TrainingRunsTest.ofRun(runId));
     assertThat(progress).hasSize(epochs.size());
-    JsonNode model = TrainingRunsTest.trainedModel(runId);
     assertThat(model.path("candidates").isArray()).isFalse();
     assertThat(model.at("/metrics/val_loss").asDouble()).isPositive();
-    assertThat(Schemas.validate(Topic.MODELS_TRAINED, Json.convert(model, ModelTrained.class)))
-        .isEmpty();
 
     Manifest manifest = store.manifest(Layout.model(pipeline, 1)).orElseThrow();
     assertThat(manifest.metadata().get("modelType").asText()).isEqualTo("xgboost");
@@ -114,10 +120,7 @@ class ModelSelectionTest {
     String runId = UUID.randomUUID().toString();
     TrainingRunsTest.request(runId, pipeline, 1, UUID.randomUUID().toString());
 
-    TrainingRunsTest.awaitSucceeded(runId);
-    JsonNode model = TrainingRunsTest.trainedModel(runId);
-    assertThat(Schemas.validate(Topic.MODELS_TRAINED, Json.convert(model, ModelTrained.class)))
-        .isEmpty();
+    JsonNode model = announced(runId);
     JsonNode candidates = model.get("candidates");
     assertThat(candidates.size()).isEqualTo(3);
     List<String> types = new ArrayList<>();
@@ -188,10 +191,7 @@ class ModelSelectionTest {
     String runId = UUID.randomUUID().toString();
     TrainingRunsTest.request(runId, pipeline, 1, UUID.randomUUID().toString());
 
-    TrainingRunsTest.awaitSucceeded(runId);
-    JsonNode model = TrainingRunsTest.trainedModel(runId);
-    assertThat(Schemas.validate(Topic.MODELS_TRAINED, Json.convert(model, ModelTrained.class)))
-        .isEmpty();
+    JsonNode model = announced(runId);
     JsonNode trials = model.get("candidates");
     assertThat(trials.size()).isEqualTo(3);
     assertThat(trials.get(0).at("/params/learningRate").asDouble()).isEqualTo(0.05);
