@@ -138,8 +138,8 @@ public record ModelTrained(
    * One candidate of a model selection, or one trial of a hyper-parameter search.
    *
    * @param index its index in {@code training.candidates}, or the trial's number (from 0)
-   * @param type mlp, linear or xgboost
-   * @param hidden optional: an mlp's hidden layer widths
+   * @param type mlp, linear, cnn or xgboost
+   * @param hidden optional: an mlp or cnn's hidden layer widths
    * @param bestEpoch optional: the epoch (boosting round) kept
    * @param epochsRun the epochs (boosting rounds) that ran
    * @param stopReason optional: why its training stopped

@@ -100,6 +100,12 @@ public record PipelineSpec(
     public static final String MODEL_TYPE = "mlp";
     public static final List<Integer> MODEL_HIDDEN = List.of(64, 32);
     public static final double MODEL_DROPOUT = 0.1;
+    public static final int IMAGE_CHANNELS = 1;
+    public static final List<Integer> IMAGE_FILTERS = List.of(16, 32);
+    public static final int IMAGE_KERNEL = 3;
+    public static final int TEXT_VOCABULARY = 10000;
+    public static final int TEXT_MAX_TOKENS = 100;
+    public static final int TEXT_DIMENSION = 32;
     public static final int TREES_MAX_DEPTH = 6;
     public static final double TREES_ETA = 0.3;
     public static final double TREES_SUBSAMPLE = 1.0;
@@ -609,24 +615,54 @@ public record PipelineSpec(
   /**
    * The model architecture.
    *
-   * @param type mlp, linear or xgboost; default mlp
-   * @param hidden mlp: hidden layer widths; default [64, 32]
-   * @param dropout mlp: dropout rate; default 0.1
+   * @param type mlp, linear, cnn or xgboost; default mlp
+   * @param hidden mlp and cnn: hidden (dense) layer widths; default [64, 32]
+   * @param dropout mlp and cnn: dropout rate after each hidden layer; default 0.1
    * @param trees xgboost: the tree booster's settings; defaults as XGBoost's own
+   * @param image cnn: the image the first numeric features form, and the convolutions over it
+   * @param text mlp or linear: a free-text feature read as tokens through an embedding bag
+   * @param backbone mlp or linear: a frozen TorchScript model from the store under the network,
+   *     which then trains as a new head on the backbone's outputs
    */
-  public record Model(String type, List<Integer> hidden, Double dropout, Trees trees) {
-    static final Model EMPTY = new Model(null, null, null, null);
+  public record Model(
+      String type,
+      List<Integer> hidden,
+      Double dropout,
+      Trees trees,
+      Image image,
+      Text text,
+      Backbone backbone) {
+    static final Model EMPTY = new Model(null, null, null, null, null, null, null);
 
     /** The gradient-boosted trees model type. */
     public static final String XGBOOST = "xgboost";
+
+    /** The small convolutional network over image-like numeric features. */
+    public static final String CNN = "cnn";
 
     public Model {
       hidden = copy(hidden);
     }
 
-    /** A model without tree settings (mlp or linear). */
+    /** A model without tree, image or text settings (mlp or linear). */
     public Model(String type, List<Integer> hidden, Double dropout) {
-      this(type, hidden, dropout, null);
+      this(type, hidden, dropout, null, null, null, null);
+    }
+
+    /** A model without image or text settings. */
+    public Model(String type, List<Integer> hidden, Double dropout, Trees trees) {
+      this(type, hidden, dropout, trees, null, null, null);
+    }
+
+    /** A model without text settings. */
+    public Model(String type, List<Integer> hidden, Double dropout, Trees trees, Image image) {
+      this(type, hidden, dropout, trees, image, null, null);
+    }
+
+    /** A model without a backbone. */
+    public Model(
+        String type, List<Integer> hidden, Double dropout, Trees trees, Image image, Text text) {
+      this(type, hidden, dropout, trees, image, text, null);
     }
 
     Model withDefaults() {
@@ -635,7 +671,75 @@ public record PipelineSpec(
           kind,
           hidden == null ? Defaults.MODEL_HIDDEN : hidden,
           dropout == null ? Defaults.MODEL_DROPOUT : dropout,
-          XGBOOST.equals(kind) ? (trees == null ? Trees.EMPTY : trees).withDefaults() : trees);
+          XGBOOST.equals(kind) ? (trees == null ? Trees.EMPTY : trees).withDefaults() : trees,
+          CNN.equals(kind) && image != null ? image.withDefaults() : image,
+          text == null ? null : text.withDefaults(),
+          backbone);
+    }
+  }
+
+  /**
+   * A frozen backbone ({@code model.backbone}): a TorchScript model ({@code torch.jit.save}) in the
+   * project's bucket. It takes the preprocessed inputs, float32 {@code (rows, inputs)}, and gives
+   * features, float32 {@code (rows, features)}; it never trains. The network ({@code hidden} layers
+   * and the output; none hidden for {@code linear}) is a new head trained on its features.
+   *
+   * @param uri {@code s3://{bucket}/{key}} of the {@code .pt} file (required)
+   */
+  public record Backbone(String uri) {}
+
+  /**
+   * A text model's free-text feature ({@code model.text}): the column's text is split into tokens
+   * as scikit-learn's {@code CountVectorizer} does by default (lowercased, runs of two or more word
+   * characters); the {@code vocabulary} tokens most frequent in the train split are kept; a row's
+   * first {@code maxTokens} known tokens go through an embedding bag (the mean of their {@code
+   * dimension}-wide embeddings), which joins the other features before the hidden layers (none for
+   * {@code linear}: fastText's classifier).
+   *
+   * @param column the text column, one of the dataset's text features (required)
+   * @param vocabulary the most tokens kept; default 10000
+   * @param maxTokens the tokens read per row; default 100
+   * @param dimension the embedding width; default 32
+   */
+  public record Text(String column, Integer vocabulary, Integer maxTokens, Integer dimension) {
+
+    Text withDefaults() {
+      return new Text(
+          column,
+          vocabulary == null ? Defaults.TEXT_VOCABULARY : vocabulary,
+          maxTokens == null ? Defaults.TEXT_MAX_TOKENS : maxTokens,
+          dimension == null ? Defaults.TEXT_DIMENSION : dimension);
+    }
+  }
+
+  /**
+   * The image of a cnn model: its first {@code channels × height × width} numeric features, in the
+   * dataset's column order, are the pixels, channel by channel and row by row within a channel (as
+   * scikit-learn's 8×8 digits store {@code pixel_0_0 .. pixel_7_7}); any further features join the
+   * convolutions' output before the dense layers. Each convolution is {@code kernel × kernel} with
+   * stride 1 and the padding that keeps the size ({@code kernel / 2}), then ReLU, then a 2×2
+   * max-pool with stride 2.
+   *
+   * @param height the image height in pixels (required)
+   * @param width the image width in pixels (required)
+   * @param channels the channels; default 1
+   * @param filters the filters of each convolution, in order; default [16, 32]
+   * @param kernel the (odd) kernel size of every convolution; default 3
+   */
+  public record Image(
+      Integer height, Integer width, Integer channels, List<Integer> filters, Integer kernel) {
+
+    public Image {
+      filters = copy(filters);
+    }
+
+    Image withDefaults() {
+      return new Image(
+          height,
+          width,
+          channels == null ? Defaults.IMAGE_CHANNELS : channels,
+          filters == null ? Defaults.IMAGE_FILTERS : filters,
+          kernel == null ? Defaults.IMAGE_KERNEL : kernel);
     }
   }
 

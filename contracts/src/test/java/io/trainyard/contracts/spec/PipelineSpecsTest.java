@@ -395,6 +395,38 @@ class PipelineSpecsTest {
             "training.model.trees.colsampleBytree",
             "training.model.trees.minChildWeight",
             "training.model.trees.lambda");
+    // The image settings are defaulted for a cnn model only.
+    JsonNode cnn =
+        Json.toTree(
+            PipelineSpecs.parse(
+                    MINIMAL + "training:\n  model: {type: cnn, image: {height: 8, width: 8}}\n")
+                .withDefaults());
+    List<String> image = new ArrayList<>();
+    collectDefaults(
+        schema, schema.at("/$defs/model/properties/image"), "training.model.image", image, cnn);
+    assertThat(image)
+        .containsExactlyInAnyOrder(
+            "training.model.image.channels",
+            "training.model.image.filters",
+            "training.model.image.kernel");
+
+    // The text settings are defaulted when there is a text column.
+    JsonNode text =
+        Json.toTree(
+            PipelineSpecs.parse(MINIMAL + "training:\n  model: {text: {column: review}}\n")
+                .withDefaults());
+    List<String> textDefaults = new ArrayList<>();
+    collectDefaults(
+        schema,
+        schema.at("/$defs/model/properties/text"),
+        "training.model.text",
+        textDefaults,
+        text);
+    assertThat(textDefaults)
+        .containsExactlyInAnyOrder(
+            "training.model.text.vocabulary",
+            "training.model.text.maxTokens",
+            "training.model.text.dimension");
 
     // The other way: every property of the schema is set after withDefaults(), except these.
     Set<String> mayStayUnset =
@@ -430,7 +462,22 @@ class PipelineSpecsTest {
             "training.model.trees.subsample",
             "training.model.trees.colsampleBytree",
             "training.model.trees.minChildWeight",
-            "training.model.trees.lambda");
+            "training.model.trees.lambda",
+            // cnn only
+            "training.model.image",
+            "training.model.image.height",
+            "training.model.image.width",
+            "training.model.image.channels",
+            "training.model.image.filters",
+            "training.model.image.kernel",
+            // text models only
+            "training.model.text",
+            "training.model.text.column",
+            "training.model.text.vocabulary",
+            "training.model.text.maxTokens",
+            "training.model.text.dimension",
+            "training.model.backbone",
+            "training.model.backbone.uri");
     List<String> unset = new ArrayList<>();
     collectUnset(schema, schema, "", defaulted, unset);
     assertThat(unset).containsExactlyInAnyOrderElementsOf(mayStayUnset);
@@ -459,8 +506,10 @@ class PipelineSpecsTest {
         JsonNode actual = valueAt(defaulted, child);
         if (actual.isMissingNode()
             && (child.startsWith("training.model.trees.")
+                || child.startsWith("training.model.image.")
+                || child.startsWith("training.model.text.")
                 || child.startsWith("training.search."))) {
-          continue; // an xgboost or search setting: checked on a spec that has one
+          continue; // an xgboost, cnn or search setting: checked on a spec that has one
         }
         assertThat(JsonAssertions.sameJson(node.get("default"), actual))
             .as("default of %s: schema says %s, code gives %s", child, node.get("default"), actual)
@@ -550,6 +599,27 @@ class PipelineSpecsTest {
                         + "training:\n  search:\n    method: bayes\n"
                         + "    space: {eta: [0.1]}\n"))
         .hasMessageContaining("training.search.method");
+  }
+
+  @Test
+  void aCnnIsReadWithImageDefaultsAndNeedsItsImage() {
+    PipelineSpec.Model model =
+        PipelineSpecs.parse(
+                MINIMAL
+                    + "training:\n  model: {type: cnn, hidden: [32], image: {height: 8, width:"
+                    + " 8}}\n")
+            .withDefaults()
+            .training()
+            .model();
+    assertThat(model.image()).isEqualTo(new PipelineSpec.Image(8, 8, 1, List.of(16, 32), 3));
+    assertThat(model.hidden()).containsExactly(32);
+    assertThatThrownBy(() -> PipelineSpecs.parse(MINIMAL + "training:\n  model: {type: cnn}\n"))
+        .hasMessageContaining("image");
+    assertThatThrownBy(
+            () ->
+                PipelineSpecs.parse(
+                    MINIMAL + "training:\n  model: {type: cnn, image: {height: 8}}\n"))
+        .hasMessageContaining("width");
   }
 
   @Test

@@ -8,9 +8,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -100,14 +105,20 @@ public final class ModelBundle implements AutoCloseable {
   private final Preprocessing preprocessing;
   private final Model model;
   private final Booster booster;
+  private final Backbone backbone;
   private boolean closed;
 
   private ModelBundle(
-      ModelConfig config, Preprocessing preprocessing, Model model, Booster booster) {
+      ModelConfig config,
+      Preprocessing preprocessing,
+      Model model,
+      Booster booster,
+      Backbone backbone) {
     this.config = config;
     this.preprocessing = preprocessing;
     this.model = model;
     this.booster = booster;
+    this.backbone = backbone;
   }
 
   /**
@@ -124,6 +135,21 @@ public final class ModelBundle implements AutoCloseable {
       throw new IllegalArgumentException("a model needs at least one input, got " + inputs);
     }
     SequentialBlock block = new SequentialBlock();
+    if (config.image() != null) {
+      block.add(imageFeatures(config.image(), inputs));
+    }
+    if (config.text() != null) {
+      if (config.text().at() + config.text().tokens() > inputs) {
+        throw new IllegalArgumentException(
+            "the text bag reads inputs "
+                + config.text().at()
+                + " to "
+                + (config.text().at() + config.text().tokens() - 1)
+                + ", the model has "
+                + inputs);
+      }
+      block.add(new TokenBag(config.text()));
+    }
     for (int width : config.layers()) {
       block.add(Linear.builder().setUnits(width).build());
       block.add(Activation.reluBlock());
@@ -133,6 +159,58 @@ public final class ModelBundle implements AutoCloseable {
     }
     block.add(Linear.builder().setUnits(config.outputs()).build());
     return block;
+  }
+
+  /**
+   * A cnn's first block: the image (the first {@link ModelConfig.Image#pixels()} inputs, reshaped
+   * to channels × height × width) through each convolution, ReLU and 2×2 max-pool, flattened, then
+   * the remaining inputs appended when there are any.
+   *
+   * @throws IllegalArgumentException when there are fewer inputs than pixels
+   */
+  static Block imageFeatures(ModelConfig.Image image, int inputs) {
+    int pixels = image.pixels();
+    if (inputs < pixels) {
+      throw new IllegalArgumentException(
+          "a "
+              + image.channels()
+              + " × "
+              + image.height()
+              + " × "
+              + image.width()
+              + " image needs "
+              + pixels
+              + " numeric inputs, the model has "
+              + inputs);
+    }
+    SequentialBlock convolutions = new SequentialBlock();
+    convolutions.add(
+        new LambdaBlock(
+            x ->
+                new NDList(
+                    x.singletonOrThrow()
+                        .get(":, 0:" + pixels)
+                        .reshape(-1, image.channels(), image.height(), image.width())),
+            "image"));
+    Shape kernel = new Shape(image.kernel(), image.kernel());
+    Shape padding = new Shape(image.kernel() / 2, image.kernel() / 2);
+    for (int filters : image.filters()) {
+      convolutions.add(
+          Conv2d.builder().setKernelShape(kernel).optPadding(padding).setFilters(filters).build());
+      convolutions.add(Activation.reluBlock());
+      convolutions.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+    }
+    convolutions.add(Blocks.batchFlattenBlock());
+    if (inputs == pixels) {
+      return convolutions;
+    }
+    Block rest =
+        new LambdaBlock(x -> new NDList(x.singletonOrThrow().get(":, " + pixels + ":")), "rest");
+    return new ParallelBlock(
+        outputs ->
+            new NDList(
+                outputs.get(0).singletonOrThrow().concat(outputs.get(1).singletonOrThrow(), 1)),
+        List.of(convolutions, rest));
   }
 
   /**
@@ -146,6 +224,20 @@ public final class ModelBundle implements AutoCloseable {
    * @throws UncheckedIOException when writing fails
    */
   public static void save(Path dir, ModelConfig config, Preprocessing pre, Model trainedModel) {
+    save(dir, config, pre, trainedModel, null);
+  }
+
+  /**
+   * As {@link #save(Path, ModelConfig, Preprocessing, Model)}, for a head trained on the frozen
+   * backbone in {@code backboneFile} (copied into the bundle as {@value Backbone#FILE}); {@code
+   * null} for a model without one.
+   */
+  public static void save(
+      Path dir, ModelConfig config, Preprocessing pre, Model trainedModel, Path backboneFile) {
+    if ((config.backbone() == null) != (backboneFile == null)) {
+      throw new IllegalArgumentException(
+          "a backbone file goes with a config that has a backbone, and only then");
+    }
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(pre, "pre");
@@ -157,6 +249,11 @@ public final class ModelBundle implements AutoCloseable {
       }
       Files.deleteIfExists(dir.resolve(CONFIG_FILE));
       trainedModel.save(dir, MODEL_NAME);
+      if (backboneFile != null) {
+        Files.copy(backboneFile, dir.resolve(Backbone.FILE), StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.deleteIfExists(dir.resolve(Backbone.FILE));
+      }
       ModelExport.write(dir, config, pre, trainedModel.getBlock());
       List<String> written = paramFiles(dir);
       if (written.size() != 1) {
@@ -258,6 +355,9 @@ public final class ModelBundle implements AutoCloseable {
   public static List<String> files(Path dir) {
     Manifest manifest = readManifest(dir);
     List<String> files = new ArrayList<>(List.of(CONFIG_FILE, manifest.parameters()));
+    if (manifest.config().backbone() != null) {
+      files.add(Backbone.FILE);
+    }
     for (String export : ModelExport.FILES) {
       if (Files.isRegularFile(dir.resolve(export))) {
         files.add(export);
@@ -289,20 +389,45 @@ public final class ModelBundle implements AutoCloseable {
           "incomplete model bundle: " + dir + " has no parameter file " + manifest.parameters());
     }
     Djl.configure();
+    ModelConfig config = manifest.config();
+    Backbone backbone = null;
+    if (config.backbone() != null) {
+      Path file = dir.resolve(Backbone.FILE);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException(
+            "incomplete model bundle: " + dir + " has no backbone " + Backbone.FILE);
+      }
+      if (!Backbone.sha256(file).equals(config.backbone().sha256())) {
+        throw new IllegalArgumentException(
+            "the backbone in "
+                + dir
+                + " is not the one the model was trained on (SHA-256 differs)");
+      }
+      backbone = Backbone.load(file);
+    }
     Model model = Model.newInstance(MODEL_NAME);
     try {
-      model.setBlock(block(manifest.config(), manifest.preprocessing().width()));
+      model.setBlock(block(config, config.networkInputs(manifest.preprocessing())));
       model.load(
           dir, MODEL_NAME, Map.of("epoch", String.valueOf(Integer.parseInt(matcher.group(1)))));
-      return new ModelBundle(manifest.config(), manifest.preprocessing(), model, null);
+      return new ModelBundle(config, manifest.preprocessing(), model, null, backbone);
     } catch (IOException e) {
+      if (backbone != null) {
+        backbone.close();
+      }
       model.close();
       throw new UncheckedIOException("cannot load the model bundle in " + dir, e);
     } catch (MalformedModelException e) {
+      if (backbone != null) {
+        backbone.close();
+      }
       model.close();
       throw new UncheckedIOException(
           "cannot load the model bundle in " + dir, new IOException(e.getMessage(), e));
     } catch (RuntimeException e) {
+      if (backbone != null) {
+        backbone.close();
+      }
       model.close();
       throw e;
     }
@@ -320,7 +445,7 @@ public final class ModelBundle implements AutoCloseable {
     }
     try {
       Booster loaded = XGBoost.loadModel(file.toString());
-      return new ModelBundle(manifest.config(), manifest.preprocessing(), null, loaded);
+      return new ModelBundle(manifest.config(), manifest.preprocessing(), null, loaded, null);
     } catch (XGBoostError e) {
       throw new UncheckedIOException(
           "cannot load the model bundle in " + dir, new IOException(e.getMessage(), e));
@@ -396,7 +521,7 @@ public final class ModelBundle implements AutoCloseable {
   private float[] outputs(double[][] rawRows, String[][] text, int outputs) {
     return booster != null
         ? margins(booster, preprocessing.apply(rawRows, text), preprocessing.width(), outputs)
-        : logits(model, preprocessing, rawRows, text, outputs);
+        : logits(model, backbone, preprocessing, rawRows, text, outputs);
   }
 
   /**
@@ -601,8 +726,36 @@ public final class ModelBundle implements AutoCloseable {
 
   static float[] logits(
       Model model, Preprocessing preprocessing, double[][] rawRows, String[][] text, int outputs) {
+    return logits(model, null, preprocessing, rawRows, text, outputs);
+  }
+
+  /** As {@link #logits(Model, Preprocessing, double[][], String[][], int)}, under a backbone. */
+  static float[] logits(
+      Model model,
+      Backbone backbone,
+      Preprocessing preprocessing,
+      double[][] rawRows,
+      String[][] text,
+      int outputs) {
     double[][] x = preprocessing.apply(rawRows, text);
     int width = preprocessing.width();
+    if (backbone != null) {
+      float[] flat = new float[x.length * width];
+      for (int i = 0; i < x.length; i++) {
+        for (int j = 0; j < width; j++) {
+          flat[i * width + j] = (float) x[i][j];
+        }
+      }
+      int features = backbone.outputs(width);
+      float[] z = backbone.apply(flat, x.length, width, features);
+      x = new double[x.length][features];
+      for (int i = 0; i < x.length; i++) {
+        for (int j = 0; j < features; j++) {
+          x[i][j] = z[i * features + j];
+        }
+      }
+      width = features;
+    }
     float[] all = new float[x.length * outputs];
     try (NDManager manager = model.getNDManager().newSubManager()) {
       ParameterStore parameters = new ParameterStore(manager, false);
@@ -661,6 +814,9 @@ public final class ModelBundle implements AutoCloseable {
       }
       if (booster != null) {
         booster.dispose();
+      }
+      if (backbone != null) {
+        backbone.close();
       }
     }
   }

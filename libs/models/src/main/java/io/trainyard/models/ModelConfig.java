@@ -27,9 +27,10 @@ import java.util.Objects;
  * binary bundle's config differs from the one written before tasks existed only by {@code task}.
  *
  * @param type {@code mlp} (hidden layers), {@code linear} (no hidden layer: logistic, softmax or
- *     linear regression by task) or {@code xgboost} (gradient-boosted trees)
- * @param hidden mlp: the widths of the hidden layers, each followed by ReLU and dropout; ignored by
- *     linear
+ *     linear regression by task), {@code cnn} (convolutions over an image, then hidden layers) or
+ *     {@code xgboost} (gradient-boosted trees)
+ * @param hidden mlp and cnn: the widths of the hidden layers, each followed by ReLU and dropout;
+ *     ignored by linear
  * @param dropout the dropout rate after each hidden layer, in [0, 1)
  * @param negativeLabel binary: the label predicted when the score is below the threshold
  * @param positiveLabel binary: the label whose probability the model outputs
@@ -38,6 +39,12 @@ import java.util.Objects;
  * @param targetMean regression: the mean of the training target
  * @param targetScale regression: the population standard deviation of the training target (1 when
  *     that is 0)
+ * @param image cnn: the image its first inputs form and the convolutions over it; {@code null}
+ *     otherwise
+ * @param text mlp or linear with a free-text feature: where its token ids are among the inputs and
+ *     the embedding bag they go through; {@code null} otherwise
+ * @param backbone mlp or linear trained as a head on a frozen TorchScript backbone ({@value
+ *     io.trainyard.models.Backbone#FILE} in the bundle); {@code null} otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelConfig(
@@ -49,7 +56,10 @@ public record ModelConfig(
     Task task,
     List<String> classes,
     Double targetMean,
-    Double targetScale) {
+    Double targetScale,
+    Image image,
+    Text text,
+    Backbone backbone) {
 
   /** The multi-layer perceptron. */
   public static final String MLP = "mlp";
@@ -63,11 +73,115 @@ public record ModelConfig(
    */
   public static final String XGBOOST = "xgboost";
 
+  /** Convolutions over an image formed by the first inputs, then the hidden layers. */
+  public static final String CNN = "cnn";
+
+  /**
+   * The image of a cnn: its first {@code channels × height × width} inputs, channel by channel and
+   * row by row, go through each convolution in turn ({@code kernel × kernel}, stride 1, padding
+   * {@code kernel / 2}, as many output channels as its filters), each followed by ReLU and a 2×2
+   * max-pool with stride 2; the result, flattened channel by channel, is joined by the remaining
+   * inputs before the hidden layers.
+   */
+  public record Image(int channels, int height, int width, List<Integer> filters, int kernel) {
+
+    public Image {
+      filters = List.copyOf(Objects.requireNonNull(filters, "filters"));
+      if (channels < 1 || height < 1 || width < 1) {
+        throw new IllegalArgumentException(
+            "image channels, height and width must be positive: "
+                + channels
+                + " × "
+                + height
+                + " × "
+                + width);
+      }
+      if (filters.isEmpty() || filters.stream().anyMatch(f -> f < 1)) {
+        throw new IllegalArgumentException(
+            "image filters must be one or more positive counts: " + filters);
+      }
+      if (kernel < 1 || kernel % 2 == 0) {
+        throw new IllegalArgumentException("image kernel must be a positive odd size: " + kernel);
+      }
+      if ((height >> filters.size()) < 1 || (width >> filters.size()) < 1) {
+        throw new IllegalArgumentException(
+            filters.size()
+                + " convolutions halve a "
+                + height
+                + " × "
+                + width
+                + " image to nothing: use at most "
+                + (31 - Integer.numberOfLeadingZeros(Math.min(height, width)))
+                + " convolutions");
+      }
+    }
+
+    /** The number of inputs the image takes: channels × height × width. */
+    public int pixels() {
+      return channels * height * width;
+    }
+
+    /** The width of the convolutions' flattened output. */
+    public int features() {
+      return filters.get(filters.size() - 1)
+          * (height >> filters.size())
+          * (width >> filters.size());
+    }
+  }
+
+  /**
+   * The embedding bag of a text model: the {@code tokens} inputs from {@code at} are token ids (0
+   * for padding, else 1 to {@code vocabulary}); each id has an embedding of {@code dimension}
+   * values (the padding's is never used), and the bag is their mean over a row's non-zero ids
+   * (zeros for a row without any). The model's other inputs, in order, then the bag's {@code
+   * dimension} values go on to the hidden layers (none for linear: fastText's classifier).
+   */
+  public record Text(int at, int tokens, int vocabulary, int dimension) {
+
+    public Text {
+      if (at < 0 || tokens < 1 || vocabulary < 0 || dimension < 1) {
+        throw new IllegalArgumentException(
+            "a text bag needs at >= 0, tokens >= 1, vocabulary >= 0 and dimension >= 1: " + this);
+      }
+    }
+  }
+
+  /**
+   * The frozen backbone a head was trained on: it takes the {@code inputs} preprocessed inputs and
+   * gives the {@code outputs} features the network (the head) takes.
+   *
+   * @param sha256 the SHA-256 of the backbone file, lowercase hex
+   */
+  public record Backbone(int inputs, int outputs, String sha256) {
+
+    public Backbone {
+      Objects.requireNonNull(sha256, "sha256");
+      if (inputs < 1 || outputs < 1) {
+        throw new IllegalArgumentException(
+            "a backbone takes and gives at least one value: " + inputs + " → " + outputs);
+      }
+    }
+  }
+
   public ModelConfig {
     Objects.requireNonNull(type, "type");
-    if (!MLP.equals(type) && !LINEAR.equals(type) && !XGBOOST.equals(type)) {
+    if (backbone != null && (!(MLP.equals(type) || LINEAR.equals(type)) || text != null)) {
       throw new IllegalArgumentException(
-          "unsupported model type: " + type + " (supported: mlp, linear, xgboost)");
+          "a backbone takes an mlp or linear head without model.text, not " + type);
+    }
+    if (text != null && !MLP.equals(type) && !LINEAR.equals(type)) {
+      throw new IllegalArgumentException("model.text is for mlp and linear models, not " + type);
+    }
+    if (!MLP.equals(type) && !LINEAR.equals(type) && !CNN.equals(type) && !XGBOOST.equals(type)) {
+      throw new IllegalArgumentException(
+          "unsupported model type: " + type + " (supported: mlp, linear, cnn, xgboost)");
+    }
+    if (CNN.equals(type) && image == null) {
+      throw new IllegalArgumentException(
+          "a cnn model needs model.image: its height and width at least");
+    }
+    if (!CNN.equals(type) && image != null) {
+      throw new IllegalArgumentException("model.image is for a cnn model, not " + type);
     }
     hidden = hidden == null ? List.of() : List.copyOf(hidden);
     for (int width : hidden) {
@@ -115,6 +229,96 @@ public record ModelConfig(
     }
   }
 
+  /** A config without a text bag. */
+  public ModelConfig(
+      String type,
+      List<Integer> hidden,
+      double dropout,
+      String negativeLabel,
+      String positiveLabel,
+      Task task,
+      List<String> classes,
+      Double targetMean,
+      Double targetScale,
+      Image image) {
+    this(
+        type,
+        hidden,
+        dropout,
+        negativeLabel,
+        positiveLabel,
+        task,
+        classes,
+        targetMean,
+        targetScale,
+        image,
+        null,
+        null);
+  }
+
+  /** This config with a text bag. */
+  public ModelConfig withText(Text bag) {
+    return new ModelConfig(
+        type,
+        hidden,
+        dropout,
+        negativeLabel,
+        positiveLabel,
+        task,
+        classes,
+        targetMean,
+        targetScale,
+        image,
+        bag,
+        backbone);
+  }
+
+  /** This config with a frozen backbone under the network. */
+  public ModelConfig withBackbone(Backbone frozen) {
+    return new ModelConfig(
+        type,
+        hidden,
+        dropout,
+        negativeLabel,
+        positiveLabel,
+        task,
+        classes,
+        targetMean,
+        targetScale,
+        image,
+        text,
+        frozen);
+  }
+
+  /** The width of the network's input: the backbone's outputs, or the preprocessing's width. */
+  public int networkInputs(Preprocessing pre) {
+    return backbone != null ? backbone.outputs() : pre.width();
+  }
+
+  /** A config without an image (every type but cnn). */
+  public ModelConfig(
+      String type,
+      List<Integer> hidden,
+      double dropout,
+      String negativeLabel,
+      String positiveLabel,
+      Task task,
+      List<String> classes,
+      Double targetMean,
+      Double targetScale) {
+    this(
+        type,
+        hidden,
+        dropout,
+        negativeLabel,
+        positiveLabel,
+        task,
+        classes,
+        targetMean,
+        targetScale,
+        null);
+  }
+
   /** A binary classifier (the config of every bundle written before tasks existed). */
   public ModelConfig(
       String type,
@@ -148,9 +352,9 @@ public record ModelConfig(
         type, hidden, dropout, null, null, Task.REGRESSION, null, targetMean, targetScale);
   }
 
-  /** The hidden layer widths the block has: {@link #hidden()} for mlp, none otherwise. */
+  /** The hidden layer widths the block has: {@link #hidden()} for mlp and cnn, none otherwise. */
   public List<Integer> layers() {
-    return MLP.equals(type) ? hidden : List.of();
+    return MLP.equals(type) || CNN.equals(type) ? hidden : List.of();
   }
 
   /** Whether the model is XGBoost's booster rather than a DJL network. */

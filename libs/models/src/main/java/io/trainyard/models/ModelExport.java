@@ -3,9 +3,11 @@ package io.trainyard.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.util.Pair;
+import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,24 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@value #SNIPPET}: a short Python program that rebuilds the network in PyTorch, applies the
  *       preprocessing and scores a CSV ({@code python3 predict.py <model dir> <rows.csv>}).
  * </ul>
+ *
+ * <p>A cnn's export (format {@value #CNN_FORMAT}) names its parameters as PyTorch names those of a
+ * module with two {@code Sequential}s: {@code features} (per convolution {@code Conv2d}, {@code
+ * ReLU} and {@code MaxPool2d(2)}, so {@code features.0.weight}, {@code features.3.weight}, ...;
+ * each weight {@code (out channels, in channels, kernel, kernel)} as {@code torch.nn.Conv2d} keeps
+ * it) and {@code head} (the layers as above, {@code head.0.weight}, ...); its {@value
+ * #ARCHITECTURE} adds the {@code image} (channels, height, width, kernel, filters).
+ *
+ * <p>A text model's export (format {@value #TEXT_FORMAT}) has {@code bag.weight}, the embedding
+ * table ({@code (vocabulary + 1) × dimension}, as {@code torch.nn.Embedding} keeps it), and the
+ * {@code head} layers as a cnn's; its {@value #ARCHITECTURE} adds {@code text} ({@code at}, {@code
+ * tokens}, {@code vocabulary}, {@code dimension}) and the preprocessing gives the text feature's
+ * {@code tokens} (its vocabulary and {@code maxTokens}).
+ *
+ * <p>A head trained on a frozen TorchScript backbone (format {@value #BACKBONE_FORMAT}) has its
+ * layers as an MLP's, taking the backbone's outputs; {@value #ARCHITECTURE} names the backbone file
+ * ({@code backbone}), which {@code torch.jit.load} reads, and the snippet runs it on the
+ * preprocessed inputs before the layers.
  *
  * <p>A gradient-boosted trees model needs no weights file: XGBoost's JSON model ({@value
  * ModelBundle#XGBOOST_FILE}) is read by every XGBoost binding. Its {@value #ARCHITECTURE} (format
@@ -60,6 +81,15 @@ public final class ModelExport {
   /** The value of {@code format} in {@value #ARCHITECTURE}. */
   public static final String FORMAT = "trainyard-mlp/1";
 
+  /** The value of {@code format} in the {@value #ARCHITECTURE} of a cnn. */
+  public static final String CNN_FORMAT = "trainyard-cnn/1";
+
+  /** The value of {@code format} in the {@value #ARCHITECTURE} of a text model. */
+  public static final String TEXT_FORMAT = "trainyard-text/1";
+
+  /** The value of {@code format} in the {@value #ARCHITECTURE} of a head on a backbone. */
+  public static final String BACKBONE_FORMAT = "trainyard-backbone/1";
+
   /** The value of {@code format} in the {@value #ARCHITECTURE} of a trees model. */
   public static final String TREES_FORMAT = "trainyard-xgboost/1";
 
@@ -77,9 +107,56 @@ public final class ModelExport {
       throws IOException {
     Map<String, NDArray> weights = new LinkedHashMap<>();
     ArrayNode layers = JSON.createArrayNode();
-    int index = 0;
+    PairList<String, Block> children = block.getChildren();
     int inputs = pre.width();
-    for (Pair<String, Block> child : block.getChildren()) {
+    String prefix = "";
+    ObjectNode architecture;
+    if (config.image() != null) {
+      // A cnn: the convolutions of its first block become the "features" Sequential (Conv2d, ReLU,
+      // MaxPool2d per convolution), the rest the "head" Sequential.
+      ModelConfig.Image image = config.image();
+      architecture = architecture(CNN_FORMAT, config, pre);
+      ObjectNode imageNode = architecture.putObject("image");
+      imageNode.put("channels", image.channels()).put("height", image.height());
+      imageNode.put("width", image.width()).put("kernel", image.kernel());
+      imageNode.set("filters", JSON.valueToTree(image.filters()));
+      List<Conv2d> convolutions = new ArrayList<>();
+      collectConvolutions(children.valueAt(0), convolutions);
+      if (convolutions.size() != image.filters().size()) {
+        throw new IllegalStateException(
+            "the block has "
+                + convolutions.size()
+                + " convolutions, the config "
+                + image.filters().size());
+      }
+      for (int i = 0; i < convolutions.size(); i++) {
+        weights.put("features." + 3 * i + ".weight", parameter(convolutions.get(i), "weight"));
+        weights.put("features." + 3 * i + ".bias", parameter(convolutions.get(i), "bias"));
+      }
+      inputs = image.features() + pre.width() - image.pixels();
+      children = children.subList(1, children.size());
+      prefix = "head.";
+    } else if (config.text() != null) {
+      // A text model: its first block is the embedding bag ("bag"), the rest the "head".
+      ModelConfig.Text text = config.text();
+      architecture = architecture(TEXT_FORMAT, config, pre);
+      ObjectNode textNode = architecture.putObject("text");
+      textNode.put("at", text.at()).put("tokens", text.tokens());
+      textNode.put("vocabulary", text.vocabulary()).put("dimension", text.dimension());
+      weights.put("bag.weight", parameter(children.valueAt(0), "weight"));
+      inputs = pre.width() - text.tokens() + text.dimension();
+      children = children.subList(1, children.size());
+      prefix = "head.";
+    } else if (config.backbone() != null) {
+      // A head on a frozen TorchScript backbone: the backbone's outputs are the layers' inputs.
+      architecture = architecture(BACKBONE_FORMAT, config, pre);
+      architecture.put("backbone", Backbone.FILE);
+      inputs = config.backbone().outputs();
+    } else {
+      architecture = architecture(FORMAT, config, pre);
+    }
+    int index = 0;
+    for (Pair<String, Block> child : children) {
       Block layer = child.getValue();
       ObjectNode node = layers.addObject();
       if (layer instanceof Linear) {
@@ -97,25 +174,34 @@ public final class ModelExport {
                   + ")");
         }
         node.put("type", "linear").put("in", shape[1]).put("out", shape[0]);
-        node.put("weight", index + ".weight").put("bias", index + ".bias");
-        weights.put(index + ".weight", weight);
-        weights.put(index + ".bias", bias);
+        node.put("weight", prefix + index + ".weight").put("bias", prefix + index + ".bias");
+        weights.put(prefix + index + ".weight", weight);
+        weights.put(prefix + index + ".bias", bias);
         inputs = (int) shape[0];
       } else if (layer instanceof Dropout) {
         node.put("type", "dropout").put("p", config.dropout());
       } else if (child.getKey().toLowerCase(java.util.Locale.ROOT).contains("relu")
           || layer.getClass().getSimpleName().equals("LambdaBlock")) {
-        // ModelBundle.block's only lambda block is the ReLU activation.
+        // After the image block, ModelBundle.block's only lambda block is the ReLU activation.
         node.put("type", "relu");
       } else {
         throw new IllegalStateException("cannot export layer " + child.getKey() + ": " + layer);
       }
       index++;
     }
-    ObjectNode architecture = architecture(FORMAT, config, pre);
     architecture.set("layers", layers);
     Files.write(dir.resolve(WEIGHTS), npz(weights));
     writeArchitectureAndSnippet(dir, architecture);
+  }
+
+  private static void collectConvolutions(Block block, List<Conv2d> into) {
+    if (block instanceof Conv2d conv) {
+      into.add(conv);
+      return;
+    }
+    for (Pair<String, Block> child : block.getChildren()) {
+      collectConvolutions(child.getValue(), into);
+    }
   }
 
   /**

@@ -72,9 +72,18 @@ public record Preprocessing(
    *     had one in training and was frequent)
    * @param infrequent whether there is an infrequent column, last: it takes the values grouped as
    *     infrequent, values never seen in training, and a missing value without a column of its own
+   * @param tokens for a free-text feature of a text model, instead of the one-hot encoding: its
+   *     vocabulary, and the feature's output columns are token ids ({@link Tokens}); {@code null}
+   *     for a one-hot feature (and left out of the JSON)
    */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   public record Categorical(
-      String name, List<String> categories, boolean missingColumn, boolean infrequent) {
+      String name,
+      List<String> categories,
+      boolean missingColumn,
+      boolean infrequent,
+      Tokens tokens) {
 
     public Categorical {
       Objects.requireNonNull(name, "name");
@@ -82,10 +91,23 @@ public record Preprocessing(
       if (new java.util.HashSet<>(categories).size() != categories.size()) {
         throw new IllegalArgumentException("categories of " + name + " repeat: " + categories);
       }
+      if (tokens != null && (!categories.isEmpty() || missingColumn || infrequent)) {
+        throw new IllegalArgumentException(
+            "a text feature (" + name + ") has token ids, not one-hot columns");
+      }
+    }
+
+    /** A one-hot encoded feature. */
+    public Categorical(
+        String name, List<String> categories, boolean missingColumn, boolean infrequent) {
+      this(name, categories, missingColumn, infrequent, null);
     }
 
     /** The number of output columns. */
     public int width() {
+      if (tokens != null) {
+        return tokens.maxTokens();
+      }
       return categories.size() + (missingColumn ? 1 : 0) + (infrequent ? 1 : 0);
     }
 
@@ -167,6 +189,89 @@ public record Preprocessing(
   }
 
   /** Numeric features only (no indicators, no categorical features). */
+  /**
+   * The tokens of a free-text feature, as scikit-learn's {@code CountVectorizer(lowercase=True,
+   * token_pattern=r"(?u)\b\w\w+\b", max_features=vocabulary)} finds them: the text lowercased
+   * ({@link java.util.Locale#ROOT}), its tokens the runs of two or more word characters (Unicode
+   * letters, digits, marks and connector punctuation such as {@code _}); the vocabulary the {@code
+   * vocabulary} tokens that occur most often in the training rows (ties to the earlier token in
+   * {@link String#compareTo} order), sorted. A row's output columns are the ids of its first {@code
+   * maxTokens} tokens that are in the vocabulary, in text order — a token's id is its position in
+   * the vocabulary plus 1 — then 0 for every column left (padding; a missing value is no tokens).
+   *
+   * @param vocabulary the known tokens, sorted, at most the spec's vocabulary size
+   * @param maxTokens the token columns of a row
+   */
+  public record Tokens(List<String> vocabulary, int maxTokens) {
+
+    private static final java.util.regex.Pattern TOKEN =
+        java.util.regex.Pattern.compile(
+            "\\b\\w\\w+\\b", java.util.regex.Pattern.UNICODE_CHARACTER_CLASS);
+
+    public Tokens {
+      vocabulary = List.copyOf(Objects.requireNonNull(vocabulary, "vocabulary"));
+      if (maxTokens < 1) {
+        throw new IllegalArgumentException("maxTokens must be at least 1: " + maxTokens);
+      }
+      for (int i = 1; i < vocabulary.size(); i++) {
+        if (vocabulary.get(i - 1).compareTo(vocabulary.get(i)) >= 0) {
+          throw new IllegalArgumentException("the vocabulary must be sorted and distinct");
+        }
+      }
+    }
+
+    /** The tokens of a text, in order ({@code null} has none). */
+    public static List<String> tokenize(String text) {
+      if (text == null) {
+        return List.of();
+      }
+      List<String> tokens = new java.util.ArrayList<>();
+      java.util.regex.Matcher m = TOKEN.matcher(text.toLowerCase(java.util.Locale.ROOT));
+      while (m.find()) {
+        tokens.add(m.group());
+      }
+      return tokens;
+    }
+
+    /** Fits the vocabulary on the training rows' texts. */
+    static Tokens fit(String[][] rows, int column, int vocabularySize, int maxTokens) {
+      if (vocabularySize < 1) {
+        throw new IllegalArgumentException("the vocabulary size must be at least 1");
+      }
+      java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+      for (String[] row : rows) {
+        for (String token : tokenize(row[column])) {
+          counts.merge(token, 1, Integer::sum);
+        }
+      }
+      List<String> kept =
+          counts.entrySet().stream()
+              .sorted(
+                  java.util.Map.Entry.<String, Integer>comparingByValue()
+                      .reversed()
+                      .thenComparing(java.util.Map.Entry.comparingByKey()))
+              .limit(vocabularySize)
+              .map(java.util.Map.Entry::getKey)
+              .sorted()
+              .toList();
+      return new Tokens(kept, maxTokens);
+    }
+
+    /** Writes a text's token ids into {@code out[at .. at + maxTokens)} (left zero for padding). */
+    void encode(String text, double[] out, int at) {
+      int n = 0;
+      for (String token : tokenize(text)) {
+        if (n == maxTokens) {
+          return;
+        }
+        int id = java.util.Collections.binarySearch(vocabulary, token);
+        if (id >= 0) {
+          out[at + n++] = id + 1;
+        }
+      }
+    }
+  }
+
   public Preprocessing(List<String> features, double[] fill, double[] mean, double[] scale) {
     this(features, fill, mean, scale, null, null);
   }
@@ -235,6 +340,31 @@ public record Preprocessing(
     return w;
   }
 
+  /** The free-text feature's encoding (a text model's), or {@code null} when there is none. */
+  public Categorical textFeature() {
+    for (Categorical c : categorical) {
+      if (c.tokens() != null) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** The first output column of the free-text feature's token ids, or -1 when there is none. */
+  public int tokensAt() {
+    int at = features.size();
+    for (boolean b : indicators) {
+      at += b ? 1 : 0;
+    }
+    for (Categorical c : categorical) {
+      if (c.tokens() != null) {
+        return at;
+      }
+      at += c.width();
+    }
+    return -1;
+  }
+
   /**
    * The output column names: {@code x} for a numeric feature, {@code missing(x)} for its indicator,
    * {@code c=value}, {@code c=<missing>} and {@code c=<infrequent>} for one-hot columns.
@@ -247,6 +377,12 @@ public record Preprocessing(
       }
     }
     for (Categorical c : categorical) {
+      if (c.tokens() != null) {
+        for (int t = 1; t <= c.tokens().maxTokens(); t++) {
+          names.add(c.name() + "#" + t);
+        }
+        continue;
+      }
       for (String v : c.categories()) {
         names.add(c.name() + "=" + v);
       }
@@ -286,6 +422,31 @@ public record Preprocessing(
       List<String> categorical,
       String[][] trainText,
       int maxCategories) {
+    return fit(features, trainX, categorical, trainText, maxCategories, null);
+  }
+
+  /**
+   * The vocabulary of a text model's free-text feature.
+   *
+   * @param column the feature (one of the categorical ones)
+   * @param size the most tokens kept
+   * @param maxTokens the token columns of a row
+   */
+  public record TextColumn(String column, int size, int maxTokens) {}
+
+  /**
+   * As {@link #fit(List, double[][], List, String[][], int)}, with {@code text}'s feature encoded
+   * as token ids ({@link Tokens}) instead of one-hot; {@code text} may be {@code null}.
+   *
+   * @throws IllegalArgumentException when {@code text} names no categorical feature
+   */
+  public static Preprocessing fit(
+      List<String> features,
+      double[][] trainX,
+      List<String> categorical,
+      String[][] trainText,
+      int maxCategories,
+      TextColumn textColumn) {
     Objects.requireNonNull(features, "features");
     Objects.requireNonNull(trainX, "trainX");
     Objects.requireNonNull(categorical, "categorical");
@@ -294,8 +455,23 @@ public record Preprocessing(
     }
     String[][] text = textRows(trainText, trainX.length, categorical.size());
     List<Categorical> encodings = new java.util.ArrayList<>();
+    if (textColumn != null && !categorical.contains(textColumn.column())) {
+      throw new IllegalArgumentException(
+          "the text column "
+              + textColumn.column()
+              + " is not a text feature of the dataset"
+              + (categorical.isEmpty() ? " (it has none)" : ": those are " + categorical));
+    }
     for (int k = 0; k < categorical.size(); k++) {
-      encodings.add(Categorical.fit(categorical.get(k), text, k, maxCategories));
+      encodings.add(
+          textColumn != null && categorical.get(k).equals(textColumn.column())
+              ? new Categorical(
+                  categorical.get(k),
+                  List.of(),
+                  false,
+                  false,
+                  Tokens.fit(text, k, textColumn.size(), textColumn.maxTokens()))
+              : Categorical.fit(categorical.get(k), text, k, maxCategories));
     }
     int n = features.size();
     checkWidth(trainX, n);
@@ -379,9 +555,13 @@ public record Preprocessing(
       }
       for (int k = 0; k < categorical.size(); k++) {
         Categorical c = categorical.get(k);
-        int hot = c.column(cats[i][k]);
-        if (hot >= 0) {
-          x[at + hot] = 1;
+        if (c.tokens() != null) {
+          c.tokens().encode(cats[i][k], x, at);
+        } else {
+          int hot = c.column(cats[i][k]);
+          if (hot >= 0) {
+            x[at + hot] = 1;
+          }
         }
         at += c.width();
       }

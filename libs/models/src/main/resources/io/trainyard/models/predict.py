@@ -1,4 +1,4 @@
-"""Scores rows with a Trainyard model outside Java: rebuilds the MLP in PyTorch from
+"""Scores rows with a Trainyard model outside Java: rebuilds the MLP, CNN or text model in PyTorch from
 architecture.json and weights.npz (both in the model directory, beside this file), or loads a
 gradient-boosted trees model from XGBoost's JSON model file with the xgboost package, and applies
 the model's preprocessing.
@@ -15,6 +15,7 @@ Needs numpy and torch for an MLP, numpy and xgboost for trees. As a module: `mod
 import csv
 import json
 import os
+import re
 import sys
 
 import numpy as np
@@ -30,7 +31,8 @@ def load(model_dir):
         booster = xgboost.Booster()
         booster.load_model(os.path.join(model_dir, arch["model"]))
         return arch, booster
-    if arch["format"] != "trainyard-mlp/1":
+    formats = ("trainyard-mlp/1", "trainyard-cnn/1", "trainyard-text/1", "trainyard-backbone/1")
+    if arch["format"] not in formats:
         raise ValueError("unsupported export format " + arch["format"])
     import torch
 
@@ -45,9 +47,71 @@ def load(model_dir):
         else:
             raise ValueError("unknown layer type " + layer["type"])
     net = torch.nn.Sequential(*layers)
+    if arch["format"] == "trainyard-cnn/1":
+        net = ConvNet(arch["image"], net)
+    elif arch["format"] == "trainyard-text/1":
+        net = TextNet(arch["text"], net)
     with np.load(os.path.join(model_dir, "weights.npz")) as weights:
         net.load_state_dict({name: torch.from_numpy(weights[name]) for name in weights.files})
+    if arch["format"] == "trainyard-backbone/1":
+        # The frozen TorchScript backbone runs on the preprocessed inputs, the layers on its output.
+        backbone = torch.jit.load(os.path.join(model_dir, arch["backbone"])).eval()
+        net = torch.nn.Sequential(backbone, net)
     return arch, net.eval()
+
+
+def ConvNet(image, head):
+    """A cnn: the first channels*height*width inputs as an image through each convolution (padded
+    to keep the size), ReLU and a 2x2 max-pool, flattened, joined by the other inputs, then head."""
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            layers, channels, k = [], image["channels"], image["kernel"]
+            for filters in image["filters"]:
+                layers += [torch.nn.Conv2d(channels, filters, k, padding=k // 2),
+                           torch.nn.ReLU(), torch.nn.MaxPool2d(2)]
+                channels = filters
+            self.features = torch.nn.Sequential(*layers)
+            self.head = head
+
+        def forward(self, x):
+            c, h, w = image["channels"], image["height"], image["width"]
+            z = self.features(x[:, : c * h * w].reshape(-1, c, h, w)).flatten(1)
+            return self.head(torch.cat([z, x[:, c * h * w :]], 1))
+
+    return Net()
+
+
+def TextNet(text, head):
+    """A text model: the token ids (inputs at .. at+tokens) through an embedding bag, their mean
+    over the ids above 0 (zeros for none) after the other inputs, then head."""
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bag = torch.nn.Embedding(text["vocabulary"] + 1, text["dimension"])
+            self.head = head
+
+        def forward(self, x):
+            at, end = text["at"], text["at"] + text["tokens"]
+            ids = x[:, at:end].long()
+            mask = (ids > 0).float().unsqueeze(2)
+            mean = (self.bag(ids) * mask).sum(1) / mask.sum(1).clamp(min=1)
+            return self.head(torch.cat([x[:, :at], x[:, end:], mean], 1))
+
+    return Net()
+
+
+TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def tokens(text):
+    """A text's tokens as the model's vocabulary counts them (scikit-learn's CountVectorizer
+    defaults: lowercased, runs of two or more word characters)."""
+    return TOKEN.findall(text.lower())
 
 
 def encode(model, rows):
@@ -66,6 +130,17 @@ def encode(model, rows):
     indicators = np.array(pre["indicators"], dtype=bool)
     columns.append(missing[:, indicators].astype(np.float64))
     for cat in pre["categorical"]:
+        if cat.get("tokens"):
+            # A free-text feature: the ids (vocabulary position + 1) of its first maxTokens known
+            # tokens, then 0.
+            vocabulary = {t: i + 1 for i, t in enumerate(cat["tokens"]["vocabulary"])}
+            block = np.zeros((len(rows), cat["tokens"]["maxTokens"]))
+            for i, r in enumerate(rows):
+                ids = [vocabulary[t] for t in tokens(r.get(cat["name"], "")) if t in vocabulary]
+                ids = ids[: block.shape[1]]
+                block[i, : len(ids)] = ids
+            columns.append(block)
+            continue
         width = len(cat["categories"]) + cat["missingColumn"] + cat["infrequent"]
         block = np.zeros((len(rows), width))
         index = {value: i for i, value in enumerate(cat["categories"])}

@@ -2,7 +2,6 @@ package io.trainyard.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -11,8 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trainyard.contracts.spec.Task;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -139,6 +135,91 @@ class ModelExportTest {
     for (ModelConfig config : configs) {
       Path dir = Files.createDirectories(root.resolve(config.task().wire()));
       save(dir, config, data, seed++);
+      List<String> lines = run(python, dir.resolve("predict.py"), dir, csv);
+      assertSnippetMatchesTheBundle(lines, dir, data);
+    }
+  }
+
+  @Test
+  void thePythonSnippetReproducesACnnBundlesPredictionsInPyTorch(@TempDir Path root)
+      throws Exception {
+    String python = pythonWithTorch();
+    Data data = imageData(200, 4);
+    Path csv = root.resolve("rows.csv");
+    Files.writeString(csv, data.csv());
+    List<ModelConfig> configs =
+        List.of(
+            // a 1 × 4 × 4 image through two 3 × 3 convolutions, then the indicator and kind
+            new ModelConfig(
+                "cnn",
+                List.of(6),
+                0.1,
+                "no",
+                "yes",
+                Task.BINARY_CLASSIFICATION,
+                null,
+                null,
+                null,
+                new ModelConfig.Image(1, 4, 4, List.of(3, 5), 3)),
+            // the same 16 pixels as 2 channels of 2 × 4, one 1 × 1 convolution
+            new ModelConfig(
+                "cnn",
+                List.of(),
+                0,
+                null,
+                null,
+                Task.MULTICLASS_CLASSIFICATION,
+                List.of("a", "b", "c"),
+                null,
+                null,
+                new ModelConfig.Image(2, 2, 4, List.of(4), 1)));
+    int seed = 21;
+    for (ModelConfig config : configs) {
+      Path dir = Files.createDirectories(root.resolve(config.task().wire()));
+      save(dir, config, data, seed++);
+      JsonNode architecture =
+          new ObjectMapper().readTree(dir.resolve("architecture.json").toFile());
+      assertThat(architecture.get("format").asText()).isEqualTo("trainyard-cnn/1");
+      assertThat(architecture.get("image").get("filters").toString())
+          .isEqualTo(config.image().filters().toString().replace(" ", ""));
+      List<String> lines = run(python, dir.resolve("predict.py"), dir, csv);
+      assertSnippetMatchesTheBundle(lines, dir, data);
+    }
+  }
+
+  @Test
+  void thePythonSnippetReproducesATextModelsPredictionsInPyTorch(@TempDir Path root)
+      throws Exception {
+    String python = pythonWithTorch();
+    Data data = textData(200, 5);
+    Path csv = root.resolve("rows.csv");
+    Files.writeString(csv, data.csv());
+    Preprocessing.Tokens tokens = data.pre().textFeature().tokens();
+    ModelConfig.Text bag =
+        new ModelConfig.Text(
+            data.pre().tokensAt(), tokens.maxTokens(), tokens.vocabulary().size(), 4);
+    List<ModelConfig> configs =
+        List.of(
+            new ModelConfig("mlp", List.of(6), 0.1, "no", "yes").withText(bag),
+            new ModelConfig(
+                    "linear",
+                    List.of(),
+                    0,
+                    null,
+                    null,
+                    Task.MULTICLASS_CLASSIFICATION,
+                    List.of("a", "b", "c"),
+                    null,
+                    null)
+                .withText(bag));
+    int seed = 31;
+    for (ModelConfig config : configs) {
+      Path dir = Files.createDirectories(root.resolve(config.task().wire()));
+      save(dir, config, data, seed++);
+      JsonNode architecture =
+          new ObjectMapper().readTree(dir.resolve("architecture.json").toFile());
+      assertThat(architecture.get("format").asText()).isEqualTo("trainyard-text/1");
+      assertThat(architecture.at("/text/at").asInt()).isEqualTo(bag.at());
       List<String> lines = run(python, dir.resolve("predict.py"), dir, csv);
       assertSnippetMatchesTheBundle(lines, dir, data);
     }
@@ -273,6 +354,97 @@ class ModelExportTest {
     return new Data(x, text, csv.toString(), pre);
   }
 
+  /**
+   * Rows of 16 pixels {@code p0..p15} (p3 sometimes missing, so it gets an indicator) and a
+   * categorical {@code kind}; the CSV holds the same rows, columns in another order.
+   */
+  private static Data imageData(int n, long seed) {
+    Random random = new Random(seed);
+    List<String> pixels = new java.util.ArrayList<>();
+    for (int j = 0; j < 16; j++) {
+      pixels.add("p" + j);
+    }
+    double[][] x = new double[n][16];
+    String[][] text = new String[n][1];
+    List<String> reversed = new java.util.ArrayList<>(pixels);
+    java.util.Collections.reverse(reversed);
+    StringBuilder csv = new StringBuilder("kind," + String.join(",", reversed) + "\n");
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 16; j++) {
+        x[i][j] = j == 3 && random.nextInt(8) == 0 ? Double.NaN : random.nextGaussian() * (j + 1);
+      }
+      text[i][0] = KINDS[random.nextInt(KINDS.length)];
+      csv.append(text[i][0]);
+      for (int j = 15; j >= 0; j--) {
+        csv.append(',').append(number(x[i][j]));
+      }
+      csv.append('\n');
+    }
+    Preprocessing pre = Preprocessing.fit(pixels, x, List.of("kind"), text, 4);
+    return new Data(x, text, csv.toString(), pre);
+  }
+
+  /**
+   * Rows of a numeric {@code amount} (sometimes missing), a categorical {@code kind} and a
+   * free-text {@code review} (capitals, punctuation, accents, words the vocabulary lacks, empty
+   * reviews), fitted with a vocabulary of 12 tokens and 6 token columns; the CSV quotes the
+   * reviews.
+   */
+  private static Data textData(int n, long seed) {
+    Random random = new Random(seed);
+    String[] words = {
+      "Great",
+      "bad",
+      "caf\u00e9",
+      "na\u00efve",
+      "plot",
+      "the",
+      "x_y",
+      "42",
+      "awful",
+      "fun",
+      "A",
+      "movie",
+      "ok",
+      "so-so",
+      "rare",
+      "dull",
+      "twist",
+      "end"
+    };
+    double[][] x = new double[n][1];
+    String[][] text = new String[n][2];
+    StringBuilder csv = new StringBuilder("review,amount,kind\n");
+    for (int i = 0; i < n; i++) {
+      x[i][0] = random.nextInt(10) == 0 ? Double.NaN : random.nextGaussian() * 10;
+      text[i][0] = KINDS[random.nextInt(KINDS.length)];
+      int length = random.nextInt(9);
+      StringBuilder review = new StringBuilder();
+      for (int w = 0; w < length; w++) {
+        review.append(w == 0 ? "" : random.nextBoolean() ? " " : ", ");
+        review.append(words[random.nextInt(random.nextInt(4) == 0 ? words.length : 9)]);
+      }
+      text[i][1] = length == 0 ? null : review + "!";
+      csv.append('"')
+          .append(text[i][1] == null ? "" : text[i][1])
+          .append('"')
+          .append(',')
+          .append(number(x[i][0]))
+          .append(',')
+          .append(text[i][0])
+          .append('\n');
+    }
+    Preprocessing pre =
+        Preprocessing.fit(
+            List.of("amount"),
+            java.util.Arrays.copyOf(x, n - 20),
+            List.of("kind", "review"),
+            java.util.Arrays.copyOf(text, n - 20),
+            4,
+            new Preprocessing.TextColumn("review", 12, 6));
+    return new Data(x, text, csv.toString(), pre);
+  }
+
   private static String number(double v) {
     return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.17g", v);
   }
@@ -287,51 +459,15 @@ class ModelExportTest {
     }
   }
 
-  /** Debian's python3 when it has torch (the pyenv python3 on PATH may not). */
   private static String pythonWithTorch() throws Exception {
     return python("torch", "python3-torch");
   }
 
-  /** Debian's python3 when it has numpy and {@code module}. */
   private static String python(String module, String debianPackage) throws Exception {
-    for (String python : List.of("/usr/bin/python3", "python3")) {
-      try {
-        Process p =
-            new ProcessBuilder(python, "-c", "import numpy, " + module)
-                .redirectErrorStream(true)
-                .start();
-        p.getInputStream().readAllBytes();
-        if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-          return python;
-        }
-      } catch (IOException absent) {
-        // try the next one
-      }
-    }
-    boolean required = System.getenv("TRAINYARD_REQUIRE_TORCH") != null;
-    if (required) {
-      throw new AssertionError(
-          "TRAINYARD_REQUIRE_TORCH is set but no python3 imports numpy and "
-              + module
-              + " (apt-get install "
-              + debianPackage
-              + ")");
-    }
-    assumeTrue(
-        false,
-        "no python3 with numpy and " + module + " here (apt-get install " + debianPackage + ")");
-    return null;
+    return TestPython.with(module, debianPackage);
   }
 
   private static List<String> run(String python, Path script, Path dir, Path csv) throws Exception {
-    Process p =
-        new ProcessBuilder(python, script.toString(), dir.toString(), csv.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    p.getInputStream().transferTo(out);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("predict.py exit code").isZero();
-    return out.toString(StandardCharsets.UTF_8).lines().toList();
+    return TestPython.run(python, script.toString(), dir.toString(), csv.toString());
   }
 }

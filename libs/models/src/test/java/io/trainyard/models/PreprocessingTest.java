@@ -183,4 +183,66 @@ class PreprocessingTest {
       }
     }
   }
+
+  @Test
+  void textIsTokenizedAsCountVectorizersDefaultPattern() {
+    // Python: re.findall(r"(?u)\b\w\w+\b", text.lower()), CountVectorizer's default tokens.
+    assertThat(
+            Preprocessing.Tokens.tokenize("The cat's HAT \u2014 na\u00efve Caf\u00e9, a b 42 x_y!"))
+        .containsExactly("the", "cat", "hat", "na\u00efve", "caf\u00e9", "42", "x_y");
+    assertThat(Preprocessing.Tokens.tokenize(null)).isEmpty();
+    assertThat(Preprocessing.Tokens.tokenize("a . b")).isEmpty();
+  }
+
+  @Test
+  void aTextFeatureKeepsTheMostFrequentTokensAndEncodesTheirIds() {
+    List<String> categorical = List.of("kind", "review");
+    String[][] train = {
+      {"a", "good good movie"},
+      {"b", "bad movie, bad plot"},
+      {"a", "good plot twist"},
+      {"b", null},
+    };
+    double[][] x = {{1}, {2}, {3}, {4}};
+    Preprocessing pre =
+        Preprocessing.fit(
+            List.of("n"),
+            x,
+            categorical,
+            train,
+            Preprocessing.MAX_CATEGORIES,
+            new Preprocessing.TextColumn("review", 3, 4));
+    // counts: good 3, bad 2, movie 2, plot 2, twist 1: the 3 most frequent, ties by text order
+    Preprocessing.Categorical review = pre.categorical().get(1);
+    assertThat(review.tokens().vocabulary()).containsExactly("bad", "good", "movie");
+    assertThat(pre.categoricalFeatures()).containsExactly("kind", "review");
+    assertThat(pre.width()).isEqualTo(1 + 2 + 4);
+    assertThat(pre.tokensAt()).isEqualTo(3);
+    assertThat(pre.textFeature()).isSameAs(review);
+    assertThat(pre.outputNames())
+        .containsExactly("n", "kind=a", "kind=b", "review#1", "review#2", "review#3", "review#4");
+    double[][] out =
+        pre.apply(
+            new double[][] {{1}, {1}, {1}},
+            new String[][] {
+              {"a", "Good movie? BAD movie, unknown words, good good"}, {"a", null}, {"c", "plot"}
+            });
+    // ids = vocabulary position + 1; unknown tokens skipped; the first 4 known; 0-padded
+    assertThat(java.util.Arrays.copyOfRange(out[0], 3, 7)).containsExactly(2, 3, 1, 3);
+    assertThat(java.util.Arrays.copyOfRange(out[1], 3, 7)).containsExactly(0, 0, 0, 0);
+    assertThat(java.util.Arrays.copyOfRange(out[2], 3, 7)).containsExactly(0, 0, 0, 0);
+    assertThatThrownBy(
+            () ->
+                Preprocessing.fit(
+                    List.of("n"),
+                    x,
+                    categorical,
+                    train,
+                    Preprocessing.MAX_CATEGORIES,
+                    new Preprocessing.TextColumn("title", 3, 4)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "the text column title is not a text feature of the dataset: those are [kind,"
+                + " review]");
+  }
 }

@@ -14,6 +14,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.Task;
+import io.trainyard.models.Backbone;
 import io.trainyard.models.Djl;
 import io.trainyard.models.ModelBundle;
 import io.trainyard.models.ModelConfig;
@@ -113,6 +114,7 @@ public final class MlpTrainer implements ModelTrainer {
 
   private final PipelineSpec.Training training;
   private ModelBundle parent;
+  private Path backboneFile;
   private final PipelineSpec.EarlyStopping earlyStopping;
 
   /**
@@ -131,11 +133,45 @@ public final class MlpTrainer implements ModelTrainer {
       throw new IllegalArgumentException("epochs must be at least 1: " + training.epochs());
     }
     EarlyStop.checkClassWeight(training.classWeight());
+    // every layer with parameters: the convolutions of a cnn, the hidden layers, the output layer
     int linearLayers =
         ("linear".equals(training.model().type()) || training.model().hidden() == null
                 ? 0
                 : training.model().hidden().size())
+            + (training.model().image() == null || training.model().image().filters() == null
+                ? 0
+                : training.model().image().filters().size())
+            + (training.model().text() == null ? 0 : 1)
             + 1;
+    if (training.model().text() != null) {
+      PipelineSpec.Text text = training.model().text();
+      if (!ModelConfig.MLP.equals(training.model().type())
+          && !ModelConfig.LINEAR.equals(training.model().type())) {
+        throw new IllegalArgumentException(
+            "model.text is for mlp and linear models, not " + training.model().type());
+      }
+      if (text.column() == null || text.column().isBlank()) {
+        throw new IllegalArgumentException("model.text needs its column");
+      }
+      if (text.vocabulary() == null
+          || text.vocabulary() < 1
+          || text.maxTokens() == null
+          || text.maxTokens() < 1
+          || text.dimension() == null
+          || text.dimension() < 1) {
+        throw new IllegalArgumentException(
+            "model.text needs vocabulary, maxTokens and dimension of at least 1 (pass"
+                + " spec.withDefaults()): "
+                + text);
+      }
+      if (training.augmentation() != null
+          && training.augmentation().mixup() != null
+          && training.augmentation().mixup() > 0) {
+        throw new IllegalArgumentException(
+            "augmentation.mixup mixes whole input rows and would mix token ids: it is not for a"
+                + " model with model.text");
+      }
+    }
     if (training.freezeLayers() != null
         && (training.freezeLayers() < 0 || training.freezeLayers() >= linearLayers)) {
       throw new IllegalArgumentException(
@@ -171,6 +207,28 @@ public final class MlpTrainer implements ModelTrainer {
     if (!(training.weightDecay() >= 0)) {
       throw new IllegalArgumentException("weightDecay must be >= 0: " + training.weightDecay());
     }
+    if (training.model().backbone() != null) {
+      List<String> refused = new ArrayList<>();
+      if (!ModelConfig.MLP.equals(training.model().type())
+          && !ModelConfig.LINEAR.equals(training.model().type())) {
+        refused.add("model.type " + training.model().type());
+      }
+      if (training.model().text() != null) {
+        refused.add("model.text");
+      }
+      if (training.augmentation() != null
+          && (training.augmentation().noise() != null || training.augmentation().mixup() != null)) {
+        refused.add("augmentation");
+      }
+      if (Boolean.TRUE.equals(training.warmStart())) {
+        refused.add("warmStart");
+      }
+      if (!refused.isEmpty()) {
+        throw new IllegalArgumentException(
+            "a model.backbone trains an mlp or linear head and does not go with "
+                + String.join(", ", refused));
+      }
+    }
     EarlyStop.check(earlyStopping);
     // fail on the model type now, not after the data is prepared
     modelConfig(Target.binary("negative", "positive"), 0, 1);
@@ -188,9 +246,56 @@ public final class MlpTrainer implements ModelTrainer {
     return this;
   }
 
+  /**
+   * The TorchScript file of the spec's {@code model.backbone}, fetched from the store by the
+   * caller: {@link #train} runs it (frozen) on the preprocessed rows and trains the network as a
+   * head on its outputs, and the bundle keeps a copy. Required when the spec has a backbone.
+   */
+  public MlpTrainer withBackbone(Path file) {
+    if (training.model().backbone() == null) {
+      throw new IllegalArgumentException("the spec's model has no backbone");
+    }
+    this.backboneFile = Objects.requireNonNull(file, "file");
+    return this;
+  }
+
   /** How many leading layers a warm start keeps frozen. */
   private int frozenLayers() {
     return training.freezeLayers() == null ? 0 : training.freezeLayers();
+  }
+
+  /**
+   * How many leading parameters the frozen layers have: the text bag's one (its embedding table),
+   * then two (weight, bias) per convolution or linear layer.
+   */
+  private int frozenParameters(ModelConfig config) {
+    int layers = frozenLayers();
+    if (config.text() != null && layers > 0) {
+      return 1 + 2 * (layers - 1);
+    }
+    return 2 * layers;
+  }
+
+  /**
+   * The config with the text bag over the preprocessing's free-text feature, when the spec has one;
+   * a parent's preprocessing that does not read the spec's column as text does not fit.
+   */
+  private ModelConfig withTextBag(ModelConfig config, Preprocessing pre) {
+    PipelineSpec.Text text = training.model().text();
+    if (text == null) {
+      return config;
+    }
+    Preprocessing.Categorical feature = pre.textFeature();
+    if (feature == null || !feature.name().equals(text.column())) {
+      throw new IncompatibleParentException(
+          "the parent model does not fit: it does not read " + text.column() + " as text");
+    }
+    return config.withText(
+        new ModelConfig.Text(
+            pre.tokensAt(),
+            feature.tokens().maxTokens(),
+            feature.tokens().vocabulary().size(),
+            text.dimension()));
   }
 
   /** The parent's preprocessing, checked to fit the data and the model to train. */
@@ -217,18 +322,23 @@ public final class MlpTrainer implements ModelTrainer {
               + " model of "
               + config.labels());
     }
-    if (!theirs.type().equals(config.type()) || !theirs.layers().equals(config.layers())) {
+    if (!theirs.type().equals(config.type())
+        || !theirs.layers().equals(config.layers())
+        || !Objects.equals(theirs.image(), config.image())) {
       throw new IncompatibleParentException(
           "the parent model does not fit: its architecture is "
-              + theirs.type()
-              + " "
-              + theirs.layers()
+              + architecture(theirs)
               + ", the spec's is "
-              + config.type()
-              + " "
-              + config.layers());
+              + architecture(config));
     }
     return pre;
+  }
+
+  private static String architecture(ModelConfig config) {
+    return config.type()
+        + " "
+        + config.layers()
+        + (config.image() == null ? "" : " over a " + config.image());
   }
 
   /**
@@ -324,6 +434,7 @@ public final class MlpTrainer implements ModelTrainer {
       targetScale = moments[1];
     }
     ModelConfig config = modelConfig(target, targetMean, targetScale);
+    PipelineSpec.Text text = training.model().text();
     Preprocessing pre =
         parent != null
             ? parentPreprocessing(data, config)
@@ -332,11 +443,38 @@ public final class MlpTrainer implements ModelTrainer {
                 data.trainX(),
                 data.categorical(),
                 data.trainText(),
-                Preprocessing.MAX_CATEGORIES);
+                Preprocessing.MAX_CATEGORIES,
+                text == null
+                    ? null
+                    : new Preprocessing.TextColumn(
+                        text.column(), text.vocabulary(), text.maxTokens()));
+    config = withTextBag(config, pre);
+    if (parent != null && !Objects.equals(parent.config().text(), config.text())) {
+      throw new IncompatibleParentException(
+          "the parent model does not fit: its text bag is "
+              + parent.config().text()
+              + ", the spec's is "
+              + config.text());
+    }
     int width = pre.width();
     float[] trainX = flatten(pre.apply(data.trainX(), data.trainText()), width);
     float[] valX = flatten(pre.apply(data.valX(), data.valText()), width);
     int rows = data.trainY().length;
+    if (training.model().backbone() != null) {
+      if (backboneFile == null) {
+        throw new IllegalStateException("the spec has a backbone: pass its file to withBackbone");
+      }
+      // The frozen backbone runs once on every row; the network trains on its features.
+      try (Backbone backbone = Backbone.load(backboneFile)) {
+        int features = backbone.outputs(width);
+        trainX = backbone.apply(trainX, rows, width, features);
+        valX = backbone.apply(valX, data.valY().length, width, features);
+        config =
+            config.withBackbone(
+                new ModelConfig.Backbone(width, features, Backbone.sha256(backboneFile)));
+        width = features;
+      }
+    }
     // The labels the loss compares with, labelWidth floats per row.
     int labelWidth = task == Task.MULTICLASS_CLASSIFICATION ? classes : 1;
     float[] trainLabels = new float[rows * labelWidth];
@@ -397,8 +535,7 @@ public final class MlpTrainer implements ModelTrainer {
               () -> learningRate[0],
               training.weightDecay().floatValue(),
               positions,
-              // a Linear layer has two parameters, weight then bias
-              parent == null ? 0 : 2 * frozenLayers());
+              parent == null ? 0 : frozenParameters(config));
       DefaultTrainingConfig trainingConfig =
           new DefaultTrainingConfig(loss(task))
               .optOptimizer(optimizer)
@@ -532,7 +669,7 @@ public final class MlpTrainer implements ModelTrainer {
           return cancelledOutcome(bestEpoch, history);
         }
         restore(model, bestParameters);
-        ModelBundle.save(outDir, config, pre, model);
+        ModelBundle.save(outDir, config, pre, model, backboneFile);
       }
     }
     EpochResult best = history.get(bestEpoch - 1);
@@ -595,6 +732,11 @@ public final class MlpTrainer implements ModelTrainer {
         }
       }
       digest.update(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      if (backboneFile != null) {
+        // Another backbone under the same URI is another training.
+        digest.update(
+            Backbone.sha256(backboneFile).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
       List<String> labels = target.classes();
       String what =
           target.task() == Task.BINARY_CLASSIFICATION
@@ -655,7 +797,14 @@ public final class MlpTrainer implements ModelTrainer {
   static String settingsText(PipelineSpec.Training training) {
     String settings = training.toString();
     // components added after checkpoints existed print ", name=null" when unset
-    for (String unset : List.of("candidates=null", "search=null", "trees=null")) {
+    for (String unset :
+        List.of(
+            "candidates=null",
+            "search=null",
+            "trees=null",
+            "image=null",
+            "text=null",
+            "backbone=null")) {
       settings = settings.replace(", " + unset, "");
     }
     settings = settings.replace(", deadline=" + training.deadline() + "]", "]");
@@ -705,14 +854,62 @@ public final class MlpTrainer implements ModelTrainer {
     PipelineSpec.Model model = training.model();
     double dropout = model.dropout() == null ? 0 : model.dropout();
     List<String> classes = target.classes();
+    ModelConfig.Image image = image(model);
     return switch (target.task()) {
       case BINARY_CLASSIFICATION ->
-          new ModelConfig(model.type(), model.hidden(), dropout, classes.get(0), classes.get(1));
+          new ModelConfig(
+              model.type(),
+              model.hidden(),
+              dropout,
+              classes.get(0),
+              classes.get(1),
+              Task.BINARY_CLASSIFICATION,
+              null,
+              null,
+              null,
+              image);
       case MULTICLASS_CLASSIFICATION ->
-          ModelConfig.multiclass(model.type(), model.hidden(), dropout, classes);
+          new ModelConfig(
+              model.type(),
+              model.hidden(),
+              dropout,
+              null,
+              null,
+              Task.MULTICLASS_CLASSIFICATION,
+              classes,
+              null,
+              null,
+              image);
       case REGRESSION ->
-          ModelConfig.regression(model.type(), model.hidden(), dropout, targetMean, targetScale);
+          new ModelConfig(
+              model.type(),
+              model.hidden(),
+              dropout,
+              null,
+              null,
+              Task.REGRESSION,
+              null,
+              targetMean,
+              targetScale,
+              image);
     };
+  }
+
+  /** The spec's image as the model config keeps it; {@code null} for a model without one. */
+  private static ModelConfig.Image image(PipelineSpec.Model model) {
+    PipelineSpec.Image image = model.image();
+    if (image == null) {
+      return null;
+    }
+    if (image.height() == null || image.width() == null) {
+      throw new IllegalArgumentException("model.image needs its height and width");
+    }
+    return new ModelConfig.Image(
+        image.channels() == null ? PipelineSpec.Defaults.IMAGE_CHANNELS : image.channels(),
+        image.height(),
+        image.width(),
+        image.filters() == null ? PipelineSpec.Defaults.IMAGE_FILTERS : image.filters(),
+        image.kernel() == null ? PipelineSpec.Defaults.IMAGE_KERNEL : image.kernel());
   }
 
   /** The training loss of a task. */

@@ -164,7 +164,10 @@ public final class SearchTrials {
             model.type(),
             (List<Integer>) params.getOrDefault("hidden", model.hidden()),
             ((Number) params.getOrDefault("dropout", model.dropout())).doubleValue(),
-            trees);
+            trees,
+            model.image(),
+            model.text(),
+            model.backbone());
     return training.withTrial(
         trialModel,
         ((Number) params.getOrDefault("learningRate", training.learningRate())).doubleValue(),

@@ -89,6 +89,15 @@ public final class XgbTrainer implements ModelTrainer {
     if (Boolean.TRUE.equals(training.warmStart())) {
       refused.add("warmStart");
     }
+    if (training.model().image() != null) {
+      refused.add("model.image");
+    }
+    if (training.model().text() != null) {
+      refused.add("model.text");
+    }
+    if (training.model().backbone() != null) {
+      refused.add("model.backbone");
+    }
     if (training.freezeLayers() != null && training.freezeLayers() > 0) {
       refused.add("freezeLayers");
     }

@@ -26,6 +26,7 @@ import io.trainyard.models.training.TrainingOutcome;
 import io.trainyard.objectstore.Layout;
 import io.trainyard.objectstore.Manifest;
 import io.trainyard.objectstore.ManifestConflictException;
+import io.trainyard.objectstore.ObjectKey;
 import io.trainyard.objectstore.ObjectStore;
 import io.trainyard.objectstore.Prefix;
 import io.trainyard.objectstore.StagedWrite;
@@ -33,6 +34,7 @@ import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.specs.PipelineCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -329,6 +331,11 @@ public class RunExecutor {
       // Epochs are numbered run-wide: candidate i's epoch e is i * epochs + e.
       int epochs = spec.training().epochs();
       int totalEpochs = epochs * models.size();
+      for (int i = 0; i < models.size(); i++) {
+        if (models.get(i).backbone() != null && trainers.get(i) instanceof MlpTrainer network) {
+          network.withBackbone(backbone(models.get(i).backbone(), work, i));
+        }
+      }
       ModelBundle parent = selecting ? null : warmStart(run, spec, work);
       if (parent != null && trainers.get(0) instanceof MlpTrainer network) {
         network.warmStartFrom(parent);
@@ -508,7 +515,10 @@ public class RunExecutor {
               new ModelTrained.Candidate(
                   i,
                   models.get(i).type(),
-                  ModelConfig.MLP.equals(models.get(i).type()) ? models.get(i).hidden() : null,
+                  ModelConfig.MLP.equals(models.get(i).type())
+                          || ModelConfig.CNN.equals(models.get(i).type())
+                      ? models.get(i).hidden()
+                      : null,
                   result == null ? null : result.bestEpoch(),
                   trial.epochsRun(),
                   trial.stopReason(),
@@ -654,6 +664,27 @@ public class RunExecutor {
    * stopped it, with the epochs it ran and why it stopped.
    */
   private record Trial(TrainingOutcome outcome, int epochsRun, String stopReason) {}
+
+  /**
+   * A model's frozen TorchScript backbone, fetched from the store into the run's work directory. It
+   * is a file of the user's, which no manifest covers: libtorch checks that it loads.
+   */
+  private Path backbone(PipelineSpec.Backbone backbone, WorkDir work, int index)
+      throws IOException {
+    ObjectKey key;
+    try {
+      key = store.keyOf(backbone.uri());
+    } catch (IllegalArgumentException e) {
+      throw new RunFailure("model.backbone: " + e.getMessage());
+    }
+    Path file = work.resolve("backbone-" + index + ".pt");
+    try (InputStream in = store.openUnverified(key)) {
+      Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new RunFailure("model.backbone " + backbone.uri() + " does not exist");
+    }
+    return file;
+  }
 
   /**
    * The parent model to start from, loaded from the store, when the spec asks for a warm start and

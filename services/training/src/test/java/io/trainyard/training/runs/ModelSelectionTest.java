@@ -3,6 +3,8 @@ package io.trainyard.training.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.trainyard.contracts.Json;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class ModelSelectionTest {
 
   @Inject ObjectStore store;
+  @Inject MinioClient client;
 
   private String applySpec(String prefix, String training) {
     return TestEvents.applySpec(
@@ -211,5 +214,222 @@ class ModelSelectionTest {
     var progress =
         EventLog.matching(TestTopics.of(Topic.TRAINING_PROGRESS), TrainingRunsTest.ofRun(runId));
     assertThat(progress).hasSize(4 + 4 + 2);
+  }
+
+  @Test
+  void aCnnRunTrainsOnImagesStoredAsColumnsAndExportsItsConvolutions() throws Exception {
+    String pipeline =
+        TestEvents.applySpec(
+            "{\"name\": \""
+                + UniqueNames.of("cnn")
+                + "\", \"task\": \"binary-classification\", \"target\": \"label\","
+                + " \"training\": {\"model\": {\"type\": \"cnn\", \"hidden\": [16],"
+                + " \"image\": {\"height\": 8, \"width\": 8, \"filters\": [4, 8]}},"
+                + " \"epochs\": 4, \"batchSize\": 32, \"learningRate\": 0.01}}");
+    TrainingRunsTest.writeDatasetWith(store, pipeline, 1, bars(800, 31), "label", true);
+    String runId = UUID.randomUUID().toString();
+    TrainingRunsTest.request(runId, pipeline, 1, UUID.randomUUID().toString());
+
+    JsonNode model = announced(runId);
+    assertThat(model.at("/metrics/val_accuracy").asDouble()).isGreaterThan(0.9);
+    Manifest manifest = store.manifest(Layout.model(pipeline, 1)).orElseThrow();
+    assertThat(manifest.metadata().get("modelType").asText()).isEqualTo("cnn");
+    Path dir = download(manifest);
+    JsonNode architecture = Json.readTree(Files.readAllBytes(dir.resolve("architecture.json")));
+    assertThat(architecture.get("format").asText()).isEqualTo("trainyard-cnn/1");
+    assertThat(architecture.at("/image/filters").toString()).isEqualTo("[4,8]");
+    try (ModelBundle bundle = ModelBundle.load(dir)) {
+      assertThat(bundle.config().image().pixels()).isEqualTo(64);
+      assertThat(bundle.preprocessing().features()).startsWith("pixel_0_0", "pixel_0_1");
+    }
+
+    // The same spec on a table of 5 numeric features: no 8 × 8 image, and the run says so.
+    String narrow =
+        TestEvents.applySpec(
+            "{\"name\": \""
+                + UniqueNames.of("cnn-narrow")
+                + "\", \"task\": \"binary-classification\", \"target\": \""
+                + CardFraud.TARGET
+                + "\", \"training\": {\"model\": {\"type\": \"cnn\","
+                + " \"image\": {\"height\": 8, \"width\": 8}}, \"epochs\": 2}}");
+    TrainingRunsTest.writeDatasetWith(
+        store, narrow, 1, CardFraud.csv(300, 32), CardFraud.TARGET, true);
+    String failing = UUID.randomUUID().toString();
+    TrainingRunsTest.request(failing, narrow, 1, UUID.randomUUID().toString());
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofMinutes(2))
+        .until(() -> TrainingRunsTest.ended(failing));
+    var view = TrainingRunsTest.run(failing).jsonPath();
+    assertThat(view.getString("state")).isEqualTo("failed");
+    assertThat(view.getString("statusReason")).contains("image needs 64 numeric inputs");
+    assertThat(
+            EventLog.matching(TestTopics.of(Topic.MODELS_TRAINED), TrainingRunsTest.ofRun(failing)))
+        .isEmpty();
+  }
+
+  @Test
+  void aTextRunReadsAFreeTextColumnThroughAnEmbeddingBag() throws Exception {
+    String pipeline =
+        TestEvents.applySpec(
+            "{\"name\": \""
+                + UniqueNames.of("text")
+                + "\", \"task\": \"binary-classification\", \"target\": \"label\","
+                + " \"training\": {\"model\": {\"type\": \"linear\", \"text\": {\"column\":"
+                + " \"review\", \"maxTokens\": 16, \"dimension\": 8}}, \"epochs\": 6,"
+                + " \"batchSize\": 32, \"learningRate\": 0.05}}");
+    TrainingRunsTest.writeDatasetWith(store, pipeline, 1, reviews(900, 41), "label", true);
+    String runId = UUID.randomUUID().toString();
+    TrainingRunsTest.request(runId, pipeline, 1, UUID.randomUUID().toString());
+
+    JsonNode model = announced(runId);
+    assertThat(model.at("/metrics/val_accuracy").asDouble()).isGreaterThan(0.9);
+    Path dir = download(store.manifest(Layout.model(pipeline, 1)).orElseThrow());
+    JsonNode architecture = Json.readTree(Files.readAllBytes(dir.resolve("architecture.json")));
+    assertThat(architecture.get("format").asText()).isEqualTo("trainyard-text/1");
+    try (ModelBundle bundle = ModelBundle.load(dir)) {
+      assertThat(bundle.config().text().dimension()).isEqualTo(8);
+      double[] scores =
+          bundle.scores(
+              new double[][] {{}, {}},
+              new String[][] {{"A wonderful film, loved it"}, {"boring and awful plot"}});
+      assertThat(scores[0]).isGreaterThan(0.5);
+      assertThat(scores[1]).isLessThan(0.5);
+    }
+  }
+
+  @Test
+  void aHeadTrainsOnAFrozenTorchScriptBackboneFromTheStore() throws Exception {
+    // A backbone written by Debian's PyTorch: relu(Linear(9, 12)) over CardFraud's 9 inputs.
+    String python = pythonWithTorch();
+    Path pt = Files.createTempFile("backbone-", ".pt");
+    Process p =
+        new ProcessBuilder(
+                python,
+                "-c",
+                "import torch, sys\n"
+                    + "torch.manual_seed(3)\n"
+                    + "class Backbone(torch.nn.Module):\n"
+                    + "    def __init__(self):\n"
+                    + "        super().__init__()\n"
+                    + "        self.layer = torch.nn.Linear(9, 12)\n"
+                    + "    def forward(self, x):\n"
+                    + "        return torch.relu(self.layer(x))\n"
+                    + "torch.jit.trace(Backbone(), torch.zeros(1, 9)).save(sys.argv[1])\n",
+                pt.toString())
+            .inheritIO()
+            .start();
+    assertThat(p.waitFor()).isZero();
+    String key = "backbones/" + UniqueNames.of("bb") + ".pt";
+    byte[] bytes = Files.readAllBytes(pt);
+    client.putObject(
+        PutObjectArgs.builder().bucket(store.bucket()).object(key).stream(
+                new java.io.ByteArrayInputStream(bytes), bytes.length, -1)
+            .build());
+
+    String pipeline =
+        applySpec(
+            "backbone",
+            "{\"model\": {\"type\": \"mlp\", \"hidden\": [8], \"backbone\": {\"uri\": \"s3://"
+                + store.bucket()
+                + "/"
+                + key
+                + "\"}}, \"epochs\": 3}");
+    // No missing values, so the preprocessed inputs are CardFraud's 9 features.
+    TrainingRunsTest.writeDatasetWith(
+        store, pipeline, 1, CardFraud.csv(800, 51), CardFraud.TARGET, true);
+    String runId = UUID.randomUUID().toString();
+    TrainingRunsTest.request(runId, pipeline, 1, UUID.randomUUID().toString());
+    announced(runId);
+    Manifest manifest = store.manifest(Layout.model(pipeline, 1)).orElseThrow();
+    assertThat(manifest.objects()).extracting(Manifest.Entry::name).contains("backbone.pt");
+    Path dir = download(manifest);
+    assertThat(Files.readAllBytes(dir.resolve("backbone.pt"))).isEqualTo(bytes);
+    try (ModelBundle bundle = ModelBundle.load(dir)) {
+      assertThat(bundle.config().backbone().outputs()).isEqualTo(12);
+    }
+
+    // A backbone that is not there fails the run with its address.
+    String missing =
+        applySpec(
+            "backbone-missing",
+            "{\"model\": {\"backbone\": {\"uri\": \"s3://"
+                + store.bucket()
+                + "/backbones/none.pt\"}}, \"epochs\": 2}");
+    TrainingRunsTest.writeDatasetWith(
+        store, missing, 1, CardFraud.csv(300, 52), CardFraud.TARGET, true);
+    String failing = UUID.randomUUID().toString();
+    TrainingRunsTest.request(failing, missing, 1, UUID.randomUUID().toString());
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofMinutes(2))
+        .until(() -> TrainingRunsTest.ended(failing));
+    assertThat(TrainingRunsTest.run(failing).jsonPath().getString("statusReason"))
+        .contains("model.backbone s3://" + store.bucket() + "/backbones/none.pt does not exist");
+  }
+
+  /** Debian's python3 with torch; the test is skipped without it unless CI requires it. */
+  private static String pythonWithTorch() throws Exception {
+    Process p =
+        new ProcessBuilder("/usr/bin/python3", "-c", "import torch")
+            .redirectErrorStream(true)
+            .start();
+    p.getInputStream().readAllBytes();
+    if (p.waitFor() != 0) {
+      if (System.getenv("TRAINYARD_REQUIRE_TORCH") != null) {
+        throw new AssertionError("TRAINYARD_REQUIRE_TORCH is set but /usr/bin/python3 lacks torch");
+      }
+      org.junit.jupiter.api.Assumptions.assumeTrue(false, "no python3-torch here");
+    }
+    return "/usr/bin/python3";
+  }
+
+  /** {@code n} one-line reviews and a {@code label}: 1 when its sentiment words are positive. */
+  private static String reviews(int n, long seed) {
+    String[] good = {"great", "good", "excellent", "loved", "wonderful"};
+    String[] bad = {"bad", "awful", "terrible", "hated", "boring"};
+    String[] neutral = {"the", "movie", "plot", "actor", "scene", "film", "story", "and", "it"};
+    java.util.Random random = new java.util.Random(seed);
+    StringBuilder csv = new StringBuilder("review,label\n");
+    for (int i = 0; i < n; i++) {
+      int label = random.nextBoolean() ? 1 : 0;
+      List<String> words = new ArrayList<>();
+      for (int w = 0; w < 4 + random.nextInt(6); w++) {
+        words.add(neutral[random.nextInt(neutral.length)]);
+      }
+      String[] own = label == 1 ? good : bad;
+      for (int w = 0; w < 2; w++) {
+        words.add(random.nextInt(words.size() + 1), own[random.nextInt(own.length)]);
+      }
+      csv.append('"').append(String.join(random.nextBoolean() ? " " : ", ", words)).append("\",");
+      csv.append(label).append('\n');
+    }
+    return csv.toString();
+  }
+
+  /**
+   * {@code n} 8 × 8 images as 64 columns {@code pixel_r_c} and a {@code label}: a vertical bar (1)
+   * or a horizontal one (0) in a random row or column, on noise.
+   */
+  private static String bars(int n, long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    StringBuilder csv = new StringBuilder();
+    for (int r = 0; r < 8; r++) {
+      for (int c = 0; c < 8; c++) {
+        csv.append("pixel_").append(r).append('_').append(c).append(',');
+      }
+    }
+    csv.append("label\n");
+    for (int i = 0; i < n; i++) {
+      int label = random.nextBoolean() ? 1 : 0;
+      int at = random.nextInt(8);
+      for (int r = 0; r < 8; r++) {
+        for (int c = 0; c < 8; c++) {
+          boolean on = label == 1 ? c == at : r == at;
+          double v = (on ? 1.0 : 0.0) + 0.3 * random.nextGaussian();
+          csv.append(String.format(java.util.Locale.ROOT, "%.4f", v)).append(',');
+        }
+      }
+      csv.append(label).append('\n');
+    }
+    return csv.toString();
   }
 }
