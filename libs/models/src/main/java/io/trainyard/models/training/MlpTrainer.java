@@ -522,7 +522,8 @@ public final class MlpTrainer implements ModelTrainer {
     int sinceBest = 0;
     String stopReason = TrainingOutcome.REACHED_MAX_EPOCHS;
 
-    try (Model model = Model.newInstance("trainyard-" + config.type())) {
+    Device device = device();
+    try (Model model = Model.newInstance("trainyard-" + config.type(), device)) {
       model.setBlock(ModelBundle.block(config, width));
       Map<String, Integer> positions = new java.util.HashMap<>();
       List<Parameter> parameterList = model.getBlock().getParameters().values();
@@ -539,7 +540,7 @@ public final class MlpTrainer implements ModelTrainer {
       DefaultTrainingConfig trainingConfig =
           new DefaultTrainingConfig(loss(task))
               .optOptimizer(optimizer)
-              .optDevices(new Device[] {device()});
+              .optDevices(new Device[] {device});
       try (Trainer trainer = model.newTrainer(trainingConfig)) {
         trainer.initialize(new Shape(batchSize, width));
         int firstEpoch = 1;
@@ -1168,12 +1169,54 @@ public final class MlpTrainer implements ModelTrainer {
     return Validation.regression(evaluate(trainer, x, y.length, 1, width), y, config);
   }
 
+  /** The setting that picks the training device (system property). */
+  public static final String DEVICE = "trainyard.training.device";
+
+  /** The same setting as an environment variable. */
+  public static final String DEVICE_ENV = "TRAINYARD_TRAINING_DEVICE";
+
   /**
-   * The device the trainer trains on: the CPU (the CUDA libtorch flavour and a GPU switch are still
-   * to come, issue 7).
+   * The device runs train on, by {@value #DEVICE} (or {@value #DEVICE_ENV}): {@code auto} (the
+   * default: the first GPU when libtorch sees one, else the CPU), {@code cpu}, {@code gpu} or
+   * {@code gpu:N}. A GPU is only seen with a CUDA build of libtorch (see the training README); the
+   * CPU uses {@code ai.djl.pytorch.num_threads} threads.
+   *
+   * @throws IllegalStateException when a GPU is asked for and libtorch sees none
    */
   public static Device device() {
-    return Device.cpu();
+    String setting = System.getProperty(DEVICE);
+    if (setting == null || setting.isBlank()) {
+      setting = System.getenv(DEVICE_ENV);
+    }
+    Djl.configure();
+    return device(setting, Engine.getEngine("PyTorch").getGpuCount());
+  }
+
+  /** {@link #device()} for a setting and the number of GPUs libtorch sees. */
+  static Device device(String setting, int gpus) {
+    String value =
+        setting == null || setting.isBlank() ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
+    if (value.equals("auto")) {
+      return gpus > 0 ? Device.gpu(0) : Device.cpu();
+    }
+    if (value.equals("cpu")) {
+      return Device.cpu();
+    }
+    if (value.equals("gpu") || value.matches("gpu:\\d+")) {
+      int index = value.equals("gpu") ? 0 : Integer.parseInt(value.substring(4));
+      if (index >= gpus) {
+        throw new IllegalStateException(
+            DEVICE
+                + "="
+                + value
+                + " but libtorch sees "
+                + gpus
+                + " GPU(s): a GPU needs the CUDA build of libtorch (PYTORCH_LIBRARY_PATH and"
+                + " PYTORCH_FLAVOR) and a GPU visible to the container");
+      }
+      return Device.gpu(index);
+    }
+    throw new IllegalArgumentException(DEVICE + " must be auto, cpu, gpu or gpu:N, not " + setting);
   }
 
   private static float[][] snapshot(Model model) {

@@ -105,6 +105,7 @@ public class RunExecutor {
       @ConfigProperty(name = "trainyard.training.deadline", defaultValue = "24h")
           Duration defaultDeadline,
       @ConfigProperty(name = "trainyard.training.threads") Optional<Integer> threads,
+      @ConfigProperty(name = "trainyard.training.device", defaultValue = "auto") String device,
       @ConfigProperty(name = "trainyard.training.power-watts", defaultValue = "35")
           double powerWatts,
       @ConfigProperty(name = "quarkus.application.name", defaultValue = "trainyard-training")
@@ -127,9 +128,14 @@ public class RunExecutor {
           }
           System.setProperty(Djl.NUM_THREADS, String.valueOf(n));
         });
+    // The trainer reads the device setting as a system property (auto, cpu, gpu, gpu:N).
+    System.setProperty(MlpTrainer.DEVICE, device);
   }
 
-  /** The device the trainer uses ({@code cpu()}); on a CPU, PyTorch's thread count follows. */
+  /**
+   * The device the trainer uses ({@code cpu()}, {@code gpu(0)}: {@code trainyard.training.device});
+   * on a CPU, PyTorch's thread count follows.
+   */
   static String device() {
     return io.trainyard.models.training.MlpTrainer.device().toString();
   }
