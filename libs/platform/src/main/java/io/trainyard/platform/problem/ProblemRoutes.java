@@ -29,9 +29,7 @@ public class ProblemRoutes {
 
   void register(@Observes Router router) {
     // Just before Quarkus's own check of a declared Content-Length (which answers an empty 413).
-    ConfigProvider.getConfig()
-        .getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
-        .map(MemorySize::asLongValue)
+    bodyLimit()
         .ifPresent(
             limit ->
                 router
@@ -42,6 +40,39 @@ public class ProblemRoutes {
     router.route().order(Integer.MAX_VALUE).handler(this::notFound);
     // First among failure handlers, so that the HTTP layer answers with problems too.
     router.route().order(Integer.MIN_VALUE).failureHandler(this::failure);
+  }
+
+  /** The setting of a service's own body limit, which a streaming endpoint enforces as it reads. */
+  public static final String BODY_LIMIT = "trainyard.http.max-body-size";
+
+  /**
+   * The body limit: {@value #BODY_LIMIT} when the service sets it (and sets Quarkus's own limit
+   * higher, so that a chunked body over it gets a problem from the endpoint, not Quarkus's empty
+   * 413), else {@code quarkus.http.limits.max-body-size}.
+   */
+  public static java.util.Optional<Long> bodyLimit() {
+    var config = ConfigProvider.getConfig();
+    return config
+        .getOptionalValue(BODY_LIMIT, MemorySize.class)
+        .or(() -> config.getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class))
+        .map(MemorySize::asLongValue);
+  }
+
+  /**
+   * The 413 problem for a body over the limit: {@code length} bytes declared, or -1 when the limit
+   * was passed while reading a body of undeclared length.
+   */
+  public static ProblemException tooLarge(long length, long limit) {
+    return ProblemException.of(
+        413,
+        (length >= 0 ? "The body of " + length + " bytes" : "The body")
+            + " is over this service's limit of "
+            + limit
+            + " bytes ("
+            + (ConfigProvider.getConfig().getOptionalValue(BODY_LIMIT, String.class).isPresent()
+                ? BODY_LIMIT
+                : "quarkus.http.limits.max-body-size")
+            + ").");
   }
 
   /** A 413 problem for a body whose declared length is over the limit, before it is read. */
@@ -59,17 +90,7 @@ public class ProblemRoutes {
     }
     String path = ctx.request().path();
     ctx.response().headers().set(HttpHeaders.CONNECTION, "close");
-    send(
-        ctx,
-        Problem.of(
-            413,
-            "The body of "
-                + length
-                + " bytes is over this service's limit of "
-                + limit
-                + " bytes (quarkus.http.limits.max-body-size).",
-            path),
-        null);
+    send(ctx, Problem.of(413, tooLarge(length, limit).getMessage(), path), null);
   }
 
   void notFound(RoutingContext ctx) {

@@ -9,6 +9,7 @@ import io.trainyard.objectstore.Manifest;
 import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.auth.Roles;
 import io.trainyard.platform.problem.ProblemException;
+import io.trainyard.platform.problem.ProblemRoutes;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -122,11 +123,22 @@ public class DatasetsResource {
   /** Copies the body to {@code file}, decompressing it when it is gzip-encoded. */
   static void buffer(String encoding, InputStream body, java.nio.file.Path file)
       throws IOException {
+    long limit = ProblemRoutes.bodyLimit().orElse(Long.MAX_VALUE);
+    buffer(encoding, body, file, limit);
+  }
+
+  /**
+   * As {@link #buffer(String, InputStream, java.nio.file.Path)}, refusing with a 413 problem a body
+   * — or its decompressed content — of more than {@code limit} bytes, as soon as it is read.
+   */
+  static void buffer(String encoding, InputStream raw, java.nio.file.Path file, long limit)
+      throws IOException {
+    InputStream body = new Limited(raw, limit);
     String coding = encoding == null ? "identity" : encoding.trim().toLowerCase(Locale.ROOT);
     switch (coding) {
       case "", "identity" -> Files.copy(body, file, StandardCopyOption.REPLACE_EXISTING);
       case "gzip", "x-gzip" -> {
-        try (InputStream in = new GZIPInputStream(body, 1 << 16)) {
+        try (InputStream in = new Limited(new GZIPInputStream(body, 1 << 16), limit)) {
           Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         } catch (ZipException | EOFException e) {
           throw ProblemException.badRequest(
@@ -143,6 +155,42 @@ public class DatasetsResource {
                   + encoding
                   + "' is not supported: send the CSV as is, or gzip-compressed with"
                   + " Content-Encoding: gzip");
+    }
+  }
+
+  /** A stream that fails with a 413 problem once more than {@code limit} bytes are read. */
+  static final class Limited extends java.io.FilterInputStream {
+    private final long limit;
+    private long read;
+
+    Limited(InputStream in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    private void count(int n) {
+      read += n;
+      if (read > limit) {
+        throw ProblemRoutes.tooLarge(-1, limit);
+      }
     }
   }
 

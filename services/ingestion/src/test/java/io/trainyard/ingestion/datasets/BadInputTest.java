@@ -68,7 +68,7 @@ class BadInputTest {
   public static class SmallBodyLimit implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("quarkus.http.limits.max-body-size", "3M");
+      return Map.of("trainyard.http.max-body-size", "3M");
     }
   }
 
@@ -229,9 +229,8 @@ class BadInputTest {
     assertThat(declared.jsonPath().getString("detail")).contains("over this service's limit");
     assertThat(declared.getHeader("Connection")).isEqualToIgnoringCase("close");
 
-    // Streamed (chunked, no Content-Length): the limit is found while the body is read, and
-    // Quarkus answers the 413 itself (its VertxInputStream ends the response, without a body)
-    // before any of our code can: only the status is asserted here.
+    // Streamed (chunked, no Content-Length): the limit is found while the body is read, and the
+    // endpoint answers with the problem.
     Response streamed =
         given()
             .header("Authorization", TestTokens.bearer("ops"))
@@ -239,6 +238,27 @@ class BadInputTest {
             .body((InputStream) new ByteArrayInputStream(body))
             .post("/api/v1/pipelines/" + name + "/datasets");
     assertThat(streamed.statusCode()).as(streamed.asString()).isEqualTo(413);
+    streamed.then().contentType(PROBLEM).body("status", equalTo(413));
+    assertThat(streamed.jsonPath().getString("detail"))
+        .isEqualTo(
+            "The body is over this service's limit of 3145728 bytes"
+                + " (trainyard.http.max-body-size).");
+    assertNothingNew(name, before, 0);
+
+    // gzip that inflates past the limit (a small body, a large table) is refused the same way.
+    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+    try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+      gzip.write(body);
+    }
+    Response inflated =
+        given()
+            .header("Authorization", TestTokens.bearer("ops"))
+            .header("Content-Encoding", "gzip")
+            .contentType("text/csv")
+            .body(zipped.toByteArray())
+            .post("/api/v1/pipelines/" + name + "/datasets");
+    assertThat(inflated.statusCode()).as(inflated.asString()).isEqualTo(413);
+    inflated.then().contentType(PROBLEM).body("status", equalTo(413));
     assertNothingNew(name, before, 0);
 
     assertAGoodUploadSucceeds(name, 1, 64);
