@@ -258,23 +258,15 @@ public record ModelConfig(
 
   /** This config with a text bag. */
   public ModelConfig withText(Text bag) {
-    return new ModelConfig(
-        type,
-        hidden,
-        dropout,
-        negativeLabel,
-        positiveLabel,
-        task,
-        classes,
-        targetMean,
-        targetScale,
-        image,
-        bag,
-        backbone);
+    return with(image, bag, backbone);
   }
 
   /** This config with a frozen backbone under the network. */
   public ModelConfig withBackbone(Backbone frozen) {
+    return with(image, text, frozen);
+  }
+
+  private ModelConfig with(Image image, Text text, Backbone backbone) {
     return new ModelConfig(
         type,
         hidden,
@@ -287,7 +279,7 @@ public record ModelConfig(
         targetScale,
         image,
         text,
-        frozen);
+        backbone);
   }
 
   /** The width of the network's input: the backbone's outputs, or the preprocessing's width. */

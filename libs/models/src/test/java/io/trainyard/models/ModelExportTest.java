@@ -175,15 +175,11 @@ class ModelExportTest {
                 new ModelConfig.Image(2, 2, 4, List.of(4), 1)));
     int seed = 21;
     for (ModelConfig config : configs) {
-      Path dir = Files.createDirectories(root.resolve(config.task().wire()));
-      save(dir, config, data, seed++);
       JsonNode architecture =
-          new ObjectMapper().readTree(dir.resolve("architecture.json").toFile());
+          assertSnippetMatchesTheSavedBundle(python, root, csv, config, data, seed++);
       assertThat(architecture.get("format").asText()).isEqualTo("trainyard-cnn/1");
       assertThat(architecture.get("image").get("filters").toString())
           .isEqualTo(config.image().filters().toString().replace(" ", ""));
-      List<String> lines = run(python, dir.resolve("predict.py"), dir, csv);
-      assertSnippetMatchesTheBundle(lines, dir, data);
     }
   }
 
@@ -214,14 +210,10 @@ class ModelExportTest {
                 .withText(bag));
     int seed = 31;
     for (ModelConfig config : configs) {
-      Path dir = Files.createDirectories(root.resolve(config.task().wire()));
-      save(dir, config, data, seed++);
       JsonNode architecture =
-          new ObjectMapper().readTree(dir.resolve("architecture.json").toFile());
+          assertSnippetMatchesTheSavedBundle(python, root, csv, config, data, seed++);
       assertThat(architecture.get("format").asText()).isEqualTo("trainyard-text/1");
       assertThat(architecture.at("/text/at").asInt()).isEqualTo(bag.at());
-      List<String> lines = run(python, dir.resolve("predict.py"), dir, csv);
-      assertSnippetMatchesTheBundle(lines, dir, data);
     }
   }
 
@@ -282,6 +274,19 @@ class ModelExportTest {
       List<String> lines = run(python, dir.resolve("predict.py"), dir, csv);
       assertSnippetMatchesTheBundle(lines, dir, data);
     }
+  }
+
+  /**
+   * Saves a bundle of {@code config} with parameters from {@code seed}, runs its {@code predict.py}
+   * on {@code csv} and checks it against the bundle; returns its architecture.json.
+   */
+  private static JsonNode assertSnippetMatchesTheSavedBundle(
+      String python, Path root, Path csv, ModelConfig config, Data data, int seed)
+      throws Exception {
+    Path dir = Files.createDirectories(root.resolve(config.task().wire()));
+    save(dir, config, data, seed);
+    assertSnippetMatchesTheBundle(run(python, dir.resolve("predict.py"), dir, csv), dir, data);
+    return new ObjectMapper().readTree(dir.resolve("architecture.json").toFile());
   }
 
   private static void assertSnippetMatchesTheBundle(List<String> lines, Path dir, Data data) {

@@ -856,44 +856,19 @@ public final class MlpTrainer implements ModelTrainer {
     double dropout = model.dropout() == null ? 0 : model.dropout();
     List<String> classes = target.classes();
     ModelConfig.Image image = image(model);
-    return switch (target.task()) {
-      case BINARY_CLASSIFICATION ->
-          new ModelConfig(
-              model.type(),
-              model.hidden(),
-              dropout,
-              classes.get(0),
-              classes.get(1),
-              Task.BINARY_CLASSIFICATION,
-              null,
-              null,
-              null,
-              image);
-      case MULTICLASS_CLASSIFICATION ->
-          new ModelConfig(
-              model.type(),
-              model.hidden(),
-              dropout,
-              null,
-              null,
-              Task.MULTICLASS_CLASSIFICATION,
-              classes,
-              null,
-              null,
-              image);
-      case REGRESSION ->
-          new ModelConfig(
-              model.type(),
-              model.hidden(),
-              dropout,
-              null,
-              null,
-              Task.REGRESSION,
-              null,
-              targetMean,
-              targetScale,
-              image);
-    };
+    boolean binary = target.task() == Task.BINARY_CLASSIFICATION;
+    boolean regression = target.task() == Task.REGRESSION;
+    return new ModelConfig(
+        model.type(),
+        model.hidden(),
+        dropout,
+        binary ? classes.get(0) : null,
+        binary ? classes.get(1) : null,
+        target.task(),
+        target.task() == Task.MULTICLASS_CLASSIFICATION ? classes : null,
+        regression ? targetMean : null,
+        regression ? targetScale : null,
+        image);
   }
 
   /** The spec's image as the model config keeps it; {@code null} for a model without one. */

@@ -119,46 +119,21 @@ class BackboneTrainerTest {
       throws Exception {
     TrainingData data = blobs(300, 100, 2);
     PipelineSpec.Training training = spec("linear", List.of(), 4, null);
-    MlpTrainerTest.MemoryCheckpoints whole = new MlpTrainerTest.MemoryCheckpoints();
-    TrainingOutcome uninterrupted =
-        new MlpTrainer(training)
-            .withBackbone(backbone)
-            .train(data, "0", "1", dir.resolve("a"), e -> {}, () -> false, whole);
-    MlpTrainerTest.MemoryCheckpoints broken = new MlpTrainerTest.MemoryCheckpoints();
-    assertThatThrownBy(
-            () ->
-                new MlpTrainer(training)
-                    .withBackbone(backbone)
-                    .train(
-                        data,
-                        "0",
-                        "1",
-                        dir.resolve("b"),
-                        e -> {
-                          if (e.epoch() == 2) {
-                            throw new IllegalStateException("killed");
-                          }
-                        },
-                        () -> false,
-                        broken))
-        .hasMessage("killed");
-    java.util.List<Integer> epochs = new java.util.ArrayList<>();
-    TrainingOutcome resumed =
-        new MlpTrainer(training)
-            .withBackbone(backbone)
-            .train(
-                data, "0", "1", dir.resolve("b"), e -> epochs.add(e.epoch()), () -> false, broken);
+    List<Integer> epochs =
+        TrainerTests.assertResumesBitIdentically(
+            () -> new MlpTrainer(training).withBackbone(backbone), data, "0", "1", 2, dir);
     assertThat(epochs).containsExactly(3, 4);
-    assertThat(resumed.metrics()).isEqualTo(uninterrupted.metrics());
-    assertThat(Files.readAllBytes(dir.resolve("b").resolve("model-0000.params")))
-        .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve("model-0000.params")));
 
     // The checkpoints of a run on another backbone are not resumed: it starts from epoch 1.
+    MlpTrainerTest.MemoryCheckpoints broken = new MlpTrainerTest.MemoryCheckpoints();
+    new MlpTrainer(training)
+        .withBackbone(backbone)
+        .train(data, "0", "1", dir.resolve("c"), e -> {}, () -> false, broken);
     Path other = script("other.pt", FEATURES, 2);
     java.util.List<Integer> fresh = new java.util.ArrayList<>();
     new MlpTrainer(training)
         .withBackbone(other)
-        .train(data, "0", "1", dir.resolve("c"), e -> fresh.add(e.epoch()), () -> false, broken);
+        .train(data, "0", "1", dir.resolve("d"), e -> fresh.add(e.epoch()), () -> false, broken);
     assertThat(fresh).startsWith(1);
   }
 
@@ -237,49 +212,7 @@ class BackboneTrainerTest {
             null,
             new PipelineSpec.Backbone("s3://trainyard/backbones/test.pt"));
     PipelineSpec.Training training =
-        new PipelineSpec(
-                "backbone-test",
-                null,
-                Task.BINARY_CLASSIFICATION,
-                "label",
-                null,
-                null,
-                null,
-                null,
-                new PipelineSpec.Training(
-                    model,
-                    epochs,
-                    32,
-                    "adam",
-                    0.01,
-                    1e-4,
-                    "constant",
-                    new PipelineSpec.EarlyStopping(true, "val_loss", 10, 0.0),
-                    7L,
-                    true),
-                null,
-                null)
-            .withDefaults()
-            .training();
-    if (augmentation == null) {
-      return training;
-    }
-    return new PipelineSpec.Training(
-        training.model(),
-        training.epochs(),
-        training.batchSize(),
-        training.optimizer(),
-        training.learningRate(),
-        training.weightDecay(),
-        training.schedule(),
-        training.earlyStopping(),
-        training.seed(),
-        training.auto(),
-        null,
-        null,
-        null,
-        null,
-        augmentation,
-        training.deadline());
+        TrainerTests.training(model, Task.BINARY_CLASSIFICATION, epochs, 0.01);
+    return augmentation == null ? training : TrainerTests.with(training, null, null, augmentation);
   }
 }

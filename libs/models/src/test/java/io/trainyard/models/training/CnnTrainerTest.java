@@ -103,48 +103,13 @@ class CnnTrainerTest {
       @TempDir Path dir) throws Exception {
     TrainingData data = bars(300, 100, 2, true);
     PipelineSpec.Training training = cnn(4, List.of(4, 8), List.of(16), null);
-
-    MlpTrainerTest.MemoryCheckpoints whole = new MlpTrainerTest.MemoryCheckpoints();
-    TrainingOutcome uninterrupted =
-        new MlpTrainer(training)
-            .train(data, "horizontal", "vertical", dir.resolve("a"), e -> {}, () -> false, whole);
+    List<Integer> resumed =
+        TrainerTests.assertResumesBitIdentically(
+            () -> new MlpTrainer(training), data, "horizontal", "vertical", 2, dir);
+    assertThat(resumed).containsExactly(3, 4);
     new MlpTrainer(training)
         .train(data, "horizontal", "vertical", dir.resolve("again"), e -> {}, () -> false);
     assertThat(Files.readAllBytes(dir.resolve("again").resolve("model-0000.params")))
-        .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve("model-0000.params")));
-
-    MlpTrainerTest.MemoryCheckpoints broken = new MlpTrainerTest.MemoryCheckpoints();
-    assertThatThrownBy(
-            () ->
-                new MlpTrainer(training)
-                    .train(
-                        data,
-                        "horizontal",
-                        "vertical",
-                        dir.resolve("b"),
-                        e -> {
-                          if (e.epoch() == 2) {
-                            throw new IllegalStateException("killed");
-                          }
-                        },
-                        () -> false,
-                        broken))
-        .hasMessage("killed");
-    List<Integer> resumedEpochs = new ArrayList<>();
-    TrainingOutcome resumed =
-        new MlpTrainer(training)
-            .train(
-                data,
-                "horizontal",
-                "vertical",
-                dir.resolve("b"),
-                e -> resumedEpochs.add(e.epoch()),
-                () -> false,
-                broken);
-
-    assertThat(resumedEpochs).containsExactly(3, 4);
-    assertThat(resumed.metrics()).isEqualTo(uninterrupted.metrics());
-    assertThat(Files.readAllBytes(dir.resolve("b").resolve("model-0000.params")))
         .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve("model-0000.params")));
   }
 
@@ -274,57 +239,11 @@ class CnnTrainerTest {
     PipelineSpec.Model model =
         new PipelineSpec.Model(
             "cnn", hidden, 0.0, null, new PipelineSpec.Image(SIDE, SIDE, null, filters, null));
-    PipelineSpec.Training training = spec(model, epochs, task);
-    if (freezeLayers == null) {
-      return training;
-    }
-    return new PipelineSpec.Training(
-        training.model(),
-        training.epochs(),
-        training.batchSize(),
-        training.optimizer(),
-        training.learningRate(),
-        training.weightDecay(),
-        training.schedule(),
-        training.earlyStopping(),
-        training.seed(),
-        training.auto(),
-        null,
-        null,
-        true,
-        freezeLayers,
-        null,
-        training.deadline());
+    PipelineSpec.Training training = TrainerTests.training(model, task, epochs, 0.01);
+    return freezeLayers == null ? training : TrainerTests.with(training, true, freezeLayers, null);
   }
 
   private static PipelineSpec.Training spec(PipelineSpec.Model model) {
-    return spec(model, 6, Task.BINARY_CLASSIFICATION);
-  }
-
-  private static PipelineSpec.Training spec(PipelineSpec.Model model, int epochs, Task task) {
-    return new PipelineSpec(
-            "cnn-test",
-            null,
-            task,
-            "label",
-            null,
-            null,
-            null,
-            null,
-            new PipelineSpec.Training(
-                model,
-                epochs,
-                32,
-                "adam",
-                0.01,
-                1e-4,
-                "constant",
-                new PipelineSpec.EarlyStopping(true, "val_loss", 10, 0.0),
-                7L,
-                true),
-            null,
-            null)
-        .withDefaults()
-        .training();
+    return TrainerTests.training(model, Task.BINARY_CLASSIFICATION, 6, 0.01);
   }
 }

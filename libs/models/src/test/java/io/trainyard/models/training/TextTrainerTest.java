@@ -8,7 +8,6 @@ import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.Task;
 import io.trainyard.models.ModelBundle;
 import io.trainyard.models.ModelConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,10 +72,8 @@ class TextTrainerTest {
     TrainingData data = reviews(400, 100, 2, true);
     PipelineSpec.Training training = text("mlp", List.of(8), 4, null, null);
 
-    MlpTrainerTest.MemoryCheckpoints whole = new MlpTrainerTest.MemoryCheckpoints();
-    TrainingOutcome uninterrupted =
-        new MlpTrainer(training)
-            .train(data, "negative", "positive", dir.resolve("a"), e -> {}, () -> false, whole);
+    TrainerTests.assertResumesBitIdentically(
+        () -> new MlpTrainer(training), data, "negative", "positive", 2, dir);
     try (ModelBundle bundle = ModelBundle.load(dir.resolve("a"))) {
       // inputs: length, its standardised value; genre one-hot (3); review's 16 token ids at 4
       assertThat(bundle.config().text().at()).isEqualTo(4);
@@ -84,29 +81,6 @@ class TextTrainerTest {
       // the first hidden layer takes the 4 other inputs and the bag's 8 values
       assertThat(bundle.parameterValues()[1]).hasSize(8 * (4 + 8));
     }
-    MlpTrainerTest.MemoryCheckpoints broken = new MlpTrainerTest.MemoryCheckpoints();
-    assertThatThrownBy(
-            () ->
-                new MlpTrainer(training)
-                    .train(
-                        data,
-                        "negative",
-                        "positive",
-                        dir.resolve("b"),
-                        e -> {
-                          if (e.epoch() == 2) {
-                            throw new IllegalStateException("killed");
-                          }
-                        },
-                        () -> false,
-                        broken))
-        .hasMessage("killed");
-    TrainingOutcome resumed =
-        new MlpTrainer(training)
-            .train(data, "negative", "positive", dir.resolve("b"), e -> {}, () -> false, broken);
-    assertThat(resumed.metrics()).isEqualTo(uninterrupted.metrics());
-    assertThat(Files.readAllBytes(dir.resolve("b").resolve("model-0000.params")))
-        .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve("model-0000.params")));
   }
 
   @Test
@@ -236,49 +210,14 @@ class TextTrainerTest {
     if (freezeLayers == null && mixup == null) {
       return training;
     }
-    return new PipelineSpec.Training(
-        training.model(),
-        training.epochs(),
-        training.batchSize(),
-        training.optimizer(),
-        training.learningRate(),
-        training.weightDecay(),
-        training.schedule(),
-        training.earlyStopping(),
-        training.seed(),
-        training.auto(),
-        null,
-        null,
+    return TrainerTests.with(
+        training,
         freezeLayers != null ? true : null,
         freezeLayers,
-        mixup == null ? null : new PipelineSpec.Augmentation(null, mixup),
-        training.deadline());
+        mixup == null ? null : new PipelineSpec.Augmentation(null, mixup));
   }
 
   private static PipelineSpec.Training spec(PipelineSpec.Model model, int epochs) {
-    return new PipelineSpec(
-            "text-test",
-            null,
-            Task.BINARY_CLASSIFICATION,
-            "label",
-            null,
-            null,
-            null,
-            null,
-            new PipelineSpec.Training(
-                model,
-                epochs,
-                32,
-                "adam",
-                0.05,
-                1e-4,
-                "constant",
-                new PipelineSpec.EarlyStopping(true, "val_loss", 10, 0.0),
-                7L,
-                true),
-            null,
-            null)
-        .withDefaults()
-        .training();
+    return TrainerTests.training(model, Task.BINARY_CLASSIFICATION, epochs, 0.05);
   }
 }
