@@ -18,6 +18,10 @@ import java.util.Arrays;
  *   <li>{@link #rocAuc}: {@code roc_auc_score}
  *   <li>{@link #logLoss}: {@code log_loss} with {@code eps='auto'} (float64 machine epsilon)
  *   <li>{@link #confusionMatrix}: {@code confusion_matrix(y_true, y_pred, labels=[0, 1])}
+ *   <li>{@link #averagePrecision}: {@code average_precision_score}
+ *   <li>{@link #brierScore}: {@code brier_score_loss}
+ *   <li>{@link #bestF1Threshold}: the threshold of {@code precision_recall_curve} with the highest
+ *       F1
  * </ul>
  */
 public final class BinaryMetrics {
@@ -173,6 +177,121 @@ public final class BinaryMetrics {
       sum -= Math.log(likelihood);
     }
     return sum / yTrue.length;
+  }
+
+  /**
+   * The average precision ({@code average_precision_score}): over the distinct scores from the
+   * highest down, {@code Σ (R_n - R_(n-1)) · P_n}, where {@code P_n} and {@code R_n} are the
+   * precision and recall of predicting positive every score at or above the n-th — the area under
+   * the precision-recall curve as a step function, without interpolation.
+   *
+   * @throws IllegalArgumentException on invalid arguments, or when {@code yTrue} has no positive
+   */
+  public static double averagePrecision(int[] yTrue, double[] scores) {
+    return precisionRecallSteps(yTrue, scores).averagePrecision();
+  }
+
+  /**
+   * The threshold with the highest F1 when every score at or above it is predicted positive: among
+   * the distinct scores up to the one that reaches full recall (the thresholds of {@code
+   * precision_recall_curve}), the lowest with the highest F1 — {@code thresholds[argmax(f1[:-1])]}.
+   *
+   * @throws IllegalArgumentException on invalid arguments, or when {@code yTrue} has no positive
+   */
+  public static double bestF1Threshold(int[] yTrue, double[] scores) {
+    return precisionRecallSteps(yTrue, scores).bestF1Threshold();
+  }
+
+  /**
+   * The mean squared difference between the probability of the positive class and the label ({@code
+   * brier_score_loss}).
+   *
+   * @throws IllegalArgumentException on invalid arguments or probabilities outside [0, 1]
+   */
+  public static double brierScore(int[] yTrue, double[] p) {
+    checkScores(yTrue, p, "probabilities");
+    double sum = 0;
+    for (int i = 0; i < p.length; i++) {
+      if (p[i] < 0.0 || p[i] > 1.0) {
+        throw new IllegalArgumentException(
+            "probabilities must be in [0, 1], but p[" + i + "] is " + p[i]);
+      }
+      double d = p[i] - yTrue[i];
+      sum += d * d;
+    }
+    return sum / p.length;
+  }
+
+  /** The precision-recall curve's points, one per distinct score, highest score first. */
+  private record Steps(double[] thresholds, long[] tp, long[] fp, long positives) {
+
+    double averagePrecision() {
+      double ap = 0;
+      double previousRecall = 0;
+      for (int i = 0; i < thresholds.length; i++) {
+        double recall = (double) tp[i] / positives;
+        ap += (recall - previousRecall) * ((double) tp[i] / (tp[i] + fp[i]));
+        previousRecall = recall;
+      }
+      return ap;
+    }
+
+    double bestF1Threshold() {
+      // Only up to the first point of full recall, as precision_recall_curve; ties to the lowest
+      // threshold (the first in the curve's ascending order).
+      int last = 0;
+      while (tp[last] < positives) {
+        last++;
+      }
+      double best = -1;
+      double threshold = Double.NaN;
+      for (int i = last; i >= 0; i--) {
+        double f1 = 2.0 * tp[i] / (tp[i] + fp[i] + positives);
+        if (f1 > best) {
+          best = f1;
+          threshold = thresholds[i];
+        }
+      }
+      return threshold;
+    }
+  }
+
+  private static Steps precisionRecallSteps(int[] yTrue, double[] scores) {
+    checkScores(yTrue, scores, "scores");
+    int n = yTrue.length;
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    // Highest score first; -0.0 and 0.0 are one score.
+    Arrays.sort(order, (a, b) -> Double.compare(scores[b] + 0.0, scores[a] + 0.0));
+    double[] thresholds = new double[n];
+    long[] tp = new long[n];
+    long[] fp = new long[n];
+    int points = 0;
+    long positives = 0;
+    long negatives = 0;
+    for (int j = 0; j < n; j++) {
+      int i = order[j];
+      positives += yTrue[i];
+      negatives += 1 - yTrue[i];
+      boolean lastOfTie = j + 1 == n || scores[order[j + 1]] + 0.0 != scores[i] + 0.0;
+      if (lastOfTie) {
+        thresholds[points] = scores[i] + 0.0;
+        tp[points] = positives;
+        fp[points] = negatives;
+        points++;
+      }
+    }
+    if (positives == 0) {
+      throw new IllegalArgumentException(
+          "average precision is undefined: no positive sample in y_true");
+    }
+    return new Steps(
+        Arrays.copyOf(thresholds, points),
+        Arrays.copyOf(tp, points),
+        Arrays.copyOf(fp, points),
+        positives);
   }
 
   /**

@@ -27,6 +27,31 @@ public final class RegressionMetrics {
     return sum / yTrue.length;
   }
 
+  /**
+   * {@code mean(|yTrue - yPred| / max(|yTrue|, eps))} with {@code eps} float64's machine epsilon
+   * ({@code mean_absolute_percentage_error}: a fraction, not a percentage; a true value of 0 gives
+   * a huge term rather than an infinite one).
+   */
+  public static double mape(double[] yTrue, double[] yPred) {
+    check(yTrue, yPred);
+    double eps = Math.ulp(1.0);
+    double sum = 0.0;
+    for (int i = 0; i < yTrue.length; i++) {
+      sum += Math.abs(yPred[i] - yTrue[i]) / Math.max(Math.abs(yTrue[i]), eps);
+    }
+    return sum / yTrue.length;
+  }
+
+  /** {@code median(|yTrue - yPred|)} ({@code median_absolute_error}; numpy's median). */
+  public static double medianAbsoluteError(double[] yTrue, double[] yPred) {
+    check(yTrue, yPred);
+    double[] errors = new double[yTrue.length];
+    for (int i = 0; i < errors.length; i++) {
+      errors[i] = Math.abs(yTrue[i] - yPred[i]);
+    }
+    return Quantiles.percentile(errors, 50);
+  }
+
   /** {@code sqrt(mse)} ({@code root_mean_squared_error}). */
   public static double rmse(double[] yTrue, double[] yPred) {
     return Math.sqrt(mse(yTrue, yPred));
