@@ -5,7 +5,8 @@ import java.util.Set;
 /** How metric names in a spec are read. */
 public final class Metrics {
 
-  private static final Set<String> LOWER_IS_BETTER = Set.of("rmse", "mae", "mse", "brier");
+  private static final Set<String> LOWER_IS_BETTER =
+      Set.of("rmse", "mae", "mse", "brier", "brier_score", "ece", "mape", "median_absolute_error");
 
   private Metrics() {}
 

@@ -32,6 +32,7 @@ import io.trainyard.objectstore.StagedWrite;
 import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.specs.PipelineCatalog;
 import io.trainyard.stats.BinaryMetrics;
+import io.trainyard.stats.ClassificationMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
@@ -252,6 +253,26 @@ public class EvaluationService {
     metrics.put("precision", BinaryMetrics.precision(yTrue, yPred));
     metrics.put("recall", BinaryMetrics.recall(yTrue, yPred));
     metrics.put("log_loss", BinaryMetrics.logLoss(yTrue, scored.scores()));
+    metrics.put("balanced_accuracy", ClassificationMetrics.balancedAccuracy(yTrue, yPred));
+    for (ClassificationMetrics.Average average : ClassificationMetrics.Average.values()) {
+      String suffix = "_" + average.name().toLowerCase(java.util.Locale.ROOT);
+      metrics.put("precision" + suffix, ClassificationMetrics.precision(yTrue, yPred, average));
+      metrics.put("recall" + suffix, ClassificationMetrics.recall(yTrue, yPred, average));
+      metrics.put("f1" + suffix, ClassificationMetrics.f1(yTrue, yPred, average));
+    }
+    metrics.put("brier_score", BinaryMetrics.brierScore(yTrue, scored.scores()));
+    double[][] rows = new double[yTrue.length][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = new double[] {1 - scored.scores()[i], scored.scores()[i]};
+    }
+    metrics.put("ece", ClassificationMetrics.ece(yTrue, rows, ClassificationMetrics.ECE_BINS));
+    try {
+      metrics.put("average_precision", BinaryMetrics.averagePrecision(yTrue, scored.scores()));
+      metrics.put("best_f1_threshold", BinaryMetrics.bestF1Threshold(yTrue, scored.scores()));
+    } catch (IllegalArgumentException e) {
+      undefined.put("average_precision", e.getMessage());
+      undefined.put("best_f1_threshold", e.getMessage());
+    }
   }
 
   private Manifest write(

@@ -209,6 +209,25 @@ class EvaluationFlowTest {
         .isGreaterThan(0.7);
     assertThat(champion.at("/metrics/f1").asDouble())
         .isCloseTo(BinaryMetrics.f1(yTrue, yPred), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(champion.at("/metrics/average_precision").asDouble())
+        .isCloseTo(
+            BinaryMetrics.averagePrecision(yTrue, score),
+            org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(champion.at("/metrics/brier_score").asDouble())
+        .isCloseTo(
+            BinaryMetrics.brierScore(yTrue, score), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(champion.at("/metrics/best_f1_threshold").asDouble())
+        .isEqualTo(BinaryMetrics.bestF1Threshold(yTrue, score));
+    for (String name :
+        List.of(
+            "balanced_accuracy",
+            "ece",
+            "precision_macro",
+            "recall_micro",
+            "f1_weighted",
+            "f1_macro")) {
+      assertThat(champion.at("/metrics/" + name).asDouble()).as(name).isBetween(0.0, 1.0);
+    }
 
     var promoted =
         EventLog.awaitAtLeast(
