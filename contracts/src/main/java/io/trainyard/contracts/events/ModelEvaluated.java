@@ -18,6 +18,8 @@ import java.util.Map;
  * @param championVersion optional: the champion compared with; absent when there is none
  * @param predictionsUri the test-split predictions
  * @param manifestUri optional: the evaluation's manifest
+ * @param intervals optional: confidence intervals by metric name (the primary metric's, by the
+ *     percentile bootstrap of the test split)
  */
 public record ModelEvaluated(
     String pipeline,
@@ -30,16 +32,61 @@ public record ModelEvaluated(
     boolean passed,
     Integer championVersion,
     String predictionsUri,
-    String manifestUri)
+    String manifestUri,
+    Map<String, Interval> intervals)
     implements PipelineEvent {
 
   public ModelEvaluated {
+    intervals = intervals == null ? null : Copies.map(intervals);
     Copies.required(pipeline, "pipeline");
     Copies.required(runId, "runId");
     metrics = Copies.map(Copies.required(metrics, "metrics"));
     slices = Copies.list(slices);
     gates = Copies.list(Copies.required(gates, "gates"));
     Copies.required(predictionsUri, "predictionsUri");
+  }
+
+  /** Without confidence intervals (as events were before them). */
+  public ModelEvaluated(
+      String pipeline,
+      int modelVersion,
+      String runId,
+      int datasetVersion,
+      Map<String, Double> metrics,
+      List<SliceMetrics> slices,
+      List<GateResult> gates,
+      boolean passed,
+      Integer championVersion,
+      String predictionsUri,
+      String manifestUri) {
+    this(
+        pipeline,
+        modelVersion,
+        runId,
+        datasetVersion,
+        metrics,
+        slices,
+        gates,
+        passed,
+        championVersion,
+        predictionsUri,
+        manifestUri,
+        null);
+  }
+
+  /**
+   * A confidence interval of a metric.
+   *
+   * @param low the lower bound
+   * @param high the upper bound
+   * @param level the confidence level, such as 0.95
+   * @param method how it was computed: {@code percentile-bootstrap}
+   * @param resamples the bootstrap resamples
+   */
+  public record Interval(double low, double high, double level, String method, int resamples) {
+    public Interval {
+      Copies.required(method, "method");
+    }
   }
 
   /**

@@ -32,6 +32,7 @@ import io.trainyard.objectstore.StagedWrite;
 import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.specs.PipelineCatalog;
 import io.trainyard.stats.BinaryMetrics;
+import io.trainyard.stats.Bootstrap;
 import io.trainyard.stats.ClassificationMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -98,6 +99,7 @@ public class EvaluationService {
     metrics(scored, metrics, undefined);
 
     String primary = spec.evaluation().primaryMetric();
+    Map<String, ModelEvaluated.Interval> intervals = interval(scored, primary);
     Optional<ModelAlias> championAlias = ModelAlias.of(trained.pipeline(), Alias.CHAMPION.wire());
     Optional<Gates.Champion> champion =
         championAlias
@@ -106,7 +108,7 @@ public class EvaluationService {
     List<GateResult> gates = Gates.apply(spec.evaluation().gates(), metrics, undefined, champion);
     boolean passed = gates.stream().allMatch(GateResult::passed);
 
-    Manifest evaluation = write(trained, scored, metrics, gates, passed);
+    Manifest evaluation = write(trained, scored, metrics, intervals, gates, passed);
     String predictionsUri = store.uri(entry(evaluation, PREDICTIONS).objectKey());
     String manifestUri = store.manifestUri(evaluation.location());
 
@@ -137,7 +139,8 @@ public class EvaluationService {
             passed,
             row.championVersion,
             predictionsUri,
-            manifestUri),
+            manifestUri,
+            intervals),
         trained.pipeline(),
         trained.modelVersion());
 
@@ -184,6 +187,21 @@ public class EvaluationService {
         y[i] = actual[i].equals(positive) ? 1 : 0;
       }
       return y;
+    }
+
+    /** The rows at these indices (with repeats), as a bootstrap resample draws them. */
+    Scored sample(int[] rows) {
+      long[] ids = new long[rows.length];
+      String[] a = new String[rows.length];
+      String[] p = new String[rows.length];
+      double[] s = new double[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        ids[i] = rowIds[rows[i]];
+        a[i] = actual[rows[i]];
+        p[i] = predicted[rows[i]];
+        s[i] = scores[rows[i]];
+      }
+      return new Scored(ids, a, p, s, positive);
     }
 
     int[] yPred() {
@@ -275,10 +293,57 @@ public class EvaluationService {
     }
   }
 
+  /** The seed of the bootstrap: the same predictions give the same interval. */
+  static final long BOOTSTRAP_SEED = 42;
+
+  /** The confidence level of the intervals. */
+  static final double LEVEL = 0.95;
+
+  /**
+   * The primary metric's 95 % percentile-bootstrap interval over the test split ({@value
+   * Bootstrap#RESAMPLES} resamples, seed {@value #BOOTSTRAP_SEED}); empty when the metric is not
+   * one evaluation computes or is undefined on every resample.
+   */
+  static Map<String, ModelEvaluated.Interval> interval(Scored scored, String primary) {
+    Map<String, Double> full = new LinkedHashMap<>();
+    metrics(scored, full, new LinkedHashMap<>());
+    if (!full.containsKey(primary)) {
+      return Map.of();
+    }
+    try {
+      Bootstrap.Interval interval =
+          Bootstrap.interval(
+              scored.rowIds().length,
+              Bootstrap.RESAMPLES,
+              LEVEL,
+              BOOTSTRAP_SEED,
+              sample -> {
+                Map<String, Double> values = new LinkedHashMap<>();
+                Map<String, String> undefined = new LinkedHashMap<>();
+                metrics(scored.sample(sample), values, undefined);
+                if (!values.containsKey(primary)) {
+                  throw new IllegalArgumentException(undefined.get(primary));
+                }
+                return values.get(primary);
+              });
+      return Map.of(
+          primary,
+          new ModelEvaluated.Interval(
+              interval.low(),
+              interval.high(),
+              interval.level(),
+              "percentile-bootstrap",
+              interval.resamples()));
+    } catch (IllegalArgumentException undefinedEverywhere) {
+      return Map.of();
+    }
+  }
+
   private Manifest write(
       ModelTrained trained,
       Scored scored,
       Map<String, Double> metrics,
+      Map<String, ModelEvaluated.Interval> intervals,
       List<GateResult> gates,
       boolean passed) {
     Prefix prefix = Layout.evaluation(trained.pipeline(), trained.modelVersion());
@@ -290,6 +355,7 @@ public class EvaluationService {
       staged.put(PREDICTIONS, predictions, "application/vnd.apache.parquet");
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("metrics", metrics);
+      report.put("intervals", intervals);
       report.put("gates", gates);
       report.put("passed", passed);
       staged.put(METRICS, Json.writeBytes(report), "application/json");

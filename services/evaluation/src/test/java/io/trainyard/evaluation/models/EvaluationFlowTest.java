@@ -261,6 +261,14 @@ class EvaluationFlowTest {
             TestTopics.of(Topic.MODELS_EVALUATED), r -> pipeline.equals(r.key()), 2);
     assertThat(evaluated).hasSize(2);
     assertThat(Json.readTree(evaluated.get(1).value()).get("passed").asBoolean()).isFalse();
+    // The primary metric's bootstrap interval holds its value.
+    JsonNode firstEvaluation = Json.readTree(evaluated.get(0).value());
+    double auc = firstEvaluation.at("/metrics/roc_auc").asDouble();
+    assertThat(firstEvaluation.at("/intervals/roc_auc/low").asDouble()).isLessThanOrEqualTo(auc);
+    assertThat(firstEvaluation.at("/intervals/roc_auc/high").asDouble())
+        .isGreaterThanOrEqualTo(auc);
+    assertThat(firstEvaluation.at("/intervals/roc_auc/method").asText())
+        .isEqualTo("percentile-bootstrap");
     assertThat(
             EventLog.matching(TestTopics.of(Topic.MODELS_PROMOTED), r -> pipeline.equals(r.key())))
         .hasSize(1);

@@ -39,4 +39,34 @@ class EvaluationMetricsTest {
     assertThat(metrics.get("best_f1_threshold")).isEqualTo(0.6);
     assertThat(metrics).containsKeys("roc_auc", "log_loss", "ece", "precision", "recall", "f1");
   }
+
+  @Test
+  void thePrimaryMetricGetsAReproducibleBootstrapInterval() {
+    java.util.Random random = new java.util.Random(5);
+    int n = 400;
+    String[] actual = new String[n];
+    String[] predicted = new String[n];
+    double[] scores = new double[n];
+    for (int i = 0; i < n; i++) {
+      boolean positive = random.nextBoolean();
+      actual[i] = positive ? "y" : "n";
+      scores[i] = Math.min(1, Math.max(0, (positive ? 0.65 : 0.35) + 0.25 * random.nextGaussian()));
+      predicted[i] = scores[i] >= 0.5 ? "y" : "n";
+    }
+    EvaluationService.Scored scored =
+        new EvaluationService.Scored(new long[n], actual, predicted, scores, "y");
+    Map<String, io.trainyard.contracts.events.ModelEvaluated.Interval> first =
+        EvaluationService.interval(scored, "roc_auc");
+    assertThat(EvaluationService.interval(scored, "roc_auc")).isEqualTo(first);
+    var interval = first.get("roc_auc");
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    EvaluationService.metrics(scored, metrics, new LinkedHashMap<>());
+    assertThat(interval.low()).isLessThan(metrics.get("roc_auc"));
+    assertThat(interval.high()).isGreaterThan(metrics.get("roc_auc"));
+    assertThat(interval.level()).isEqualTo(0.95);
+    assertThat(interval.method()).isEqualTo("percentile-bootstrap");
+    assertThat(interval.resamples()).isEqualTo(1000);
+    // A primary metric evaluation does not compute has no interval.
+    assertThat(EvaluationService.interval(scored, "ndcg_at_k")).isEmpty();
+  }
 }
