@@ -34,20 +34,23 @@ import java.util.stream.Collectors;
  *
  * <h2>Reading and validation</h2>
  *
- * The file must be valid UTF-8 (checked by streaming it through a strict decoder before DuckDB sees
- * it). It is parsed by an in-memory DuckDB ({@code read_csv(path, header = true, auto_detect =
- * true, sample_size = -1)}, so column types are detected over the whole file; the dialect is fixed
- * to RFC 4180: comma delimiter, double-quote quoting, no skipped lines, strict mode, so a ragged
- * row is an error instead of being silently re-interpreted). Type detection is limited to BIGINT,
- * DOUBLE and VARCHAR (stable across DuckDB versions, and "yes"/"no" or dates stay text); a VARCHAR
- * column whose every value is {@code true} or {@code false} (any case) then becomes BOOLEAN. Each
- * data row gets {@code row_id}, its 0-based position in the file. A {@link
- * DatasetValidationException} naming the column reports: an unreadable or ragged file, no data
- * rows, an empty, duplicate (compared ignoring case) or reserved ({@code row_id}) column name, a
- * missing target, excluded or group column, a target with no value in any row, more than {@link
- * #MAX_COLUMNS} columns, and a text cell longer than {@link #MAX_CELL_BYTES} bytes. Features may be
- * numbers, booleans or text (categorical or free text); missing values (empty cells) are allowed; a
- * feature whose cells are all empty is a {@code number} column of NULLs.
+ * The file must be valid UTF-8 (checked before DuckDB sees it, in one streaming pass, {@link
+ * CsvScan}; a file that pass does not accept goes through a strict decoder, which reports the
+ * offending offset). It is parsed by DuckDB ({@code read_csv(path, header = true, auto_detect =
+ * true, sample_size = -1)}, so column types are detected over the whole file; when the same pass
+ * finds the file plain enough to know the types that detection would give, they are given to {@code
+ * read_csv} instead, skipping its detection pass: the same table); the dialect is fixed to RFC
+ * 4180: comma delimiter, double-quote quoting, no skipped lines, strict mode, so a ragged row is an
+ * error instead of being silently re-interpreted). Type detection is limited to BIGINT, DOUBLE and
+ * VARCHAR (stable across DuckDB versions, and "yes"/"no" or dates stay text); a VARCHAR column
+ * whose every value is {@code true} or {@code false} (any case) then becomes BOOLEAN. Each data row
+ * gets {@code row_id}, its 0-based position in the file. A {@link DatasetValidationException}
+ * naming the column reports: an unreadable or ragged file, no data rows, an empty, duplicate
+ * (compared ignoring case) or reserved ({@code row_id}) column name, a missing target, excluded or
+ * group column, a target with no value in any row, more than {@link #MAX_COLUMNS} columns, and a
+ * text cell longer than {@link #MAX_CELL_BYTES} bytes. Features may be numbers, booleans or text
+ * (categorical or free text); missing values (empty cells) are allowed; a feature whose cells are
+ * all empty is a {@code number} column of NULLs.
  *
  * <h2>Memory</h2>
  *
@@ -175,12 +178,18 @@ public final class CsvSplitter {
     if (!Files.isRegularFile(csv)) {
       throw new NoSuchFileException(csv.toString(), null, "CSV file not found");
     }
-    checkUtf8(csv);
+    // One pass checks the bytes and, for a plain file, finds the types DuckDB's detection would;
+    // the strict decoder reports the offending offset of a file the pass does not accept.
+    CsvScan.Result scan = CsvScan.scan(csv);
+    if (!scan.utf8()) {
+      checkUtf8(csv);
+    }
+    List<String> knownTypes = scan.utf8() ? scan.types() : null;
     checkColumnCount(headerFields(csv));
     Files.createDirectories(outDir);
     Path work = Files.createTempDirectory(outDir, ".duckdb-");
     try (Connection c = DuckDb.openOnDisk(work)) {
-      return new Run(c, csv, config, outDir).run();
+      return new Run(c, csv, config, outDir, knownTypes).run();
     } catch (SQLException e) {
       throw new IOException(
           "DuckDB failed while splitting " + csv + ": " + DuckDb.shortMessage(e), e);
@@ -223,12 +232,16 @@ public final class CsvSplitter {
     private final List<Boolean> featureColumn = new ArrayList<>();
     private final List<CleaningStep> steps = new ArrayList<>();
     private boolean aligned;
+    private boolean keysComputed;
 
-    Run(Connection c, Path csv, SplitConfig config, Path outDir) {
+    private final List<String> knownTypes;
+
+    Run(Connection c, Path csv, SplitConfig config, Path outDir, List<String> knownTypes) {
       this.c = c;
       this.csv = csv;
       this.config = config;
       this.outDir = outDir;
+      this.knownTypes = knownTypes;
     }
 
     IngestResult run() throws DatasetValidationException, IOException, SQLException {
@@ -278,7 +291,7 @@ public final class CsvSplitter {
       dropMissing();
       long duplicates = 0;
       if (config.dedupe()) {
-        duplicates = dedupe();
+        duplicates = groupIndex < 0 ? dedupeByKey() : dedupe();
         steps.add(new CleaningStep(CleaningStep.DEDUPE, null, null, null, duplicates));
       }
       Assignment assignment = assign();
@@ -374,17 +387,42 @@ public final class CsvSplitter {
           java.util.stream.IntStream.range(0, names.size())
               .mapToObj(i -> "'c" + i + "'")
               .collect(Collectors.joining(", ", "[", "]"));
+      boolean loaded = false;
+      if (knownTypes != null && knownTypes.size() == names.size()) {
+        // The types DuckDB's detection would find (CsvScan): load with them, skipping its
+        // single-threaded detection pass over the whole file.
+        String columns =
+            java.util.stream.IntStream.range(0, names.size())
+                .mapToObj(i -> "'c" + i + "': '" + knownTypes.get(i) + "'")
+                .collect(Collectors.joining(", ", "{", "}"));
+        try {
+          DuckDb.execute(
+              c,
+              "CREATE TABLE t AS SELECT * FROM read_csv("
+                  + DuckDb.literal(csv)
+                  + ", header = true, auto_detect = false, "
+                  + CSV_OPTIONS
+                  + ", columns = "
+                  + columns
+                  + ")");
+          loaded = true;
+        } catch (SQLException e) {
+          DuckDb.execute(c, "DROP TABLE IF EXISTS t"); // detect the types as below
+        }
+      }
       try {
-        DuckDb.execute(
-            c,
-            "CREATE TABLE t AS SELECT * FROM read_csv("
-                + DuckDb.literal(csv)
-                + ", header = true, auto_detect = true, sample_size = -1, "
-                + CSV_OPTIONS
-                + ", auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR']"
-                + ", names = "
-                + internalNames
-                + ")");
+        if (!loaded) {
+          DuckDb.execute(
+              c,
+              "CREATE TABLE t AS SELECT * FROM read_csv("
+                  + DuckDb.literal(csv)
+                  + ", header = true, auto_detect = true, sample_size = -1, "
+                  + CSV_OPTIONS
+                  + ", auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR']"
+                  + ", names = "
+                  + internalNames
+                  + ")");
+        }
       } catch (SQLException e) {
         throw unreadable(e);
       }
@@ -773,6 +811,59 @@ public final class CsvSplitter {
       }
     }
 
+    /**
+     * Drops exact duplicates like {@link #dedupe} (the same rows), found through the rows' split
+     * keys: equal rows have equal canonical text and so equal keys, so only the rows sharing a key
+     * are compared column by column. Keeps every remaining row's key in table k(row_id, label, key)
+     * for {@link #assign}. Returns how many rows were dropped.
+     */
+    private long dedupeByKey() throws SQLException {
+      String all =
+          java.util.stream.IntStream.range(0, names.size())
+              .mapToObj(i -> "c" + i)
+              .collect(Collectors.joining(", "));
+      DuckDb.execute(
+          c,
+          "CREATE TABLE k AS SELECT row_id, c"
+              + targetIndex
+              + " AS label, "
+              + String.format(keyOf(), rowText())
+              + " AS key FROM t");
+      DuckDb.execute(
+          c,
+          "CREATE TEMP TABLE candidates AS SELECT row_id FROM k WHERE key IN (SELECT key FROM k"
+              + " GROUP BY key HAVING count(*) > 1)");
+      DuckDb.execute(
+          c,
+          "CREATE TEMP TABLE dropped AS SELECT row_id FROM t WHERE row_id IN (SELECT row_id FROM"
+              + " candidates) EXCEPT SELECT min(row_id) FROM t WHERE row_id IN (SELECT row_id FROM"
+              + " candidates) GROUP BY "
+              + all);
+      long dropped = update("DELETE FROM t WHERE row_id IN (SELECT row_id FROM dropped)");
+      update("DELETE FROM k WHERE row_id IN (SELECT row_id FROM dropped)");
+      keysComputed = true;
+      return dropped;
+    }
+
+    /** The SQL text of a row's canonical text (see the class comment). */
+    private String rowText() {
+      // concat_ws, not ||: a chain of 1000 || is deeper than DuckDB's expression limit.
+      StringBuilder row = new StringBuilder("concat_ws(chr(31)");
+      for (int i = 0; i < names.size(); i++) {
+        row.append(", ").append(canonical(i));
+      }
+      return row.append(")").toString();
+    }
+
+    /**
+     * The SQL of the key of a canonical text ({@code %s}): the first 8 bytes of the SHA-256 as 16
+     * lowercase hex digits, whose text order is the unsigned order of the 64-bit number.
+     */
+    private String keyOf() {
+      String seed = DuckDb.literal(config.seed() + SEPARATOR);
+      return "substr(sha256(" + seed + " || %s), 1, 16)";
+    }
+
     private record Assignment(long[] counts, Set<String> labels) {}
 
     /**
@@ -815,16 +906,8 @@ public final class CsvSplitter {
      */
     private Assignment assign() throws DatasetValidationException, SQLException {
       String target = "c" + targetIndex;
-      // concat_ws, not ||: a chain of 1000 || is deeper than DuckDB's expression limit.
-      StringBuilder row = new StringBuilder("concat_ws(chr(31)");
-      for (int i = 0; i < names.size(); i++) {
-        row.append(", ").append(canonical(i));
-      }
-      row.append(")");
-      String seed = DuckDb.literal(config.seed() + SEPARATOR);
-      // The key: the first 8 bytes of the SHA-256 as 16 lowercase hex digits, whose text order is
-      // the unsigned order of the 64-bit number.
-      String keyOf = "substr(sha256(" + seed + " || %s), 1, 16)";
+      String row = rowText();
+      String keyOf = keyOf();
       SplitRatios ratios = config.ratios();
       String trainN = "CAST(least(n, floor(n * " + ratios.train() + " + 0.5)) AS BIGINT)";
       String validationN;
@@ -844,18 +927,25 @@ public final class CsvSplitter {
       String ranked;
       if (groupIndex < 0) {
         // pos: the rows of the partition before this one in (key, row_id) order.
+        // the rows' keys: computed with the duplicates (dedupeByKey), or here
+        String keyed =
+            keysComputed
+                ? "SELECT row_id, label, key FROM k WHERE label IS NOT NULL"
+                : "SELECT row_id, "
+                    + target
+                    + " AS label, "
+                    + String.format(keyOf, row)
+                    + " AS key FROM t WHERE "
+                    + target
+                    + " IS NOT NULL";
         ranked =
             "SELECT row_id, label, row_number() OVER ("
                 + partition
                 + " ORDER BY key, row_id) - 1 AS pos, count(*) OVER ("
                 + partition
-                + ") AS n FROM (SELECT row_id, "
-                + target
-                + " AS label, "
-                + String.format(keyOf, row)
-                + " AS key FROM t WHERE "
-                + target
-                + " IS NOT NULL)";
+                + ") AS n FROM ("
+                + keyed
+                + ")";
       } else {
         // A group's rows go together: pos is the rows of the groups before it in (key, group)
         // order; a row without a group id is a group of its own.

@@ -65,7 +65,9 @@ import java.util.stream.Collectors;
  * floating-point values in one order: the same files always give the same profile, byte for byte.
  * The parallelism is across queries instead: up to one query per core at once, each on its own
  * connection (the moments of each group, then each column's frequency table and the statistics
- * taken from it, which are exact in any order).
+ * taken from it, which are exact in any order). Quantiles and histogram counts come from one pass
+ * over a column's frequency table, which puts its values in fine equal-width buckets so that only
+ * the buckets holding a wanted rank are sorted.
  */
 public final class Profiler {
 
@@ -231,10 +233,11 @@ public final class Profiler {
    * <p>Counts and moments come from one pass per group on one thread (see the class comment).
    * Everything else comes from one frequency table per column, {@code f(g, x, n)}: the column's
    * distinct non-missing values {@code x} with their count {@code n} in each part {@code g} and in
-   * the whole version ({@code g = -1}), built with {@code GROUPING SETS} in one parallel pass over
-   * the parts. The distinct count is its rows, top values its largest counts, the histogram the sum
-   * of the counts per bin, and a quantile the value whose running count passes the wanted rank, so
-   * each column is read once for all groups, and only its distinct values are sorted.
+   * the whole version ({@code g = -1}), built in one pass over the parts (the whole version's
+   * counts are summed from the parts' counts). The distinct count is its rows, top values its
+   * largest counts, the histogram the sum of the counts per bin, and a quantile the value whose
+   * running count passes the wanted rank, so each column is read once for all groups, and only its
+   * distinct values are sorted.
    */
   private static List<SplitProfile> profile(
       Connection c, List<Path> parts, boolean perPart, boolean schema) throws SQLException {
@@ -334,18 +337,20 @@ public final class Profiler {
       throws SQLException {
     Col first = column.get(0);
     String x = first.categorical();
-    String group =
-        perPart
-            ? "CASE WHEN grouping(part) = 1 THEN " + WHOLE + " ELSE part END"
-            : String.valueOf(WHOLE);
+    // Per part first, then the whole version from those counts: the rows are hashed once, and
+    // the whole version's counts from the per-part distinct values.
     DuckDb.execute(
         c,
         "CREATE OR REPLACE TEMP TABLE f AS SELECT "
-            + group
+            + (perPart ? "part" : String.valueOf(WHOLE))
             + " AS g, x, count(*) AS n FROM (SELECT part, "
             + x
             + " AS x FROM src) WHERE x IS NOT NULL GROUP BY "
-            + (perPart ? "GROUPING SETS ((part, x), (x))" : "x"));
+            + (perPart ? "part, x" : "x"));
+    if (perPart) {
+      DuckDb.execute(
+          c, "INSERT INTO f SELECT " + WHOLE + ", x, CAST(sum(n) AS BIGINT) FROM f GROUP BY x");
+    }
     Map<Integer, Col> byGroup = new LinkedHashMap<>();
     for (int k = 0; k < groups.size(); k++) {
       byGroup.put(groups.get(k), column.get(k));
@@ -357,8 +362,8 @@ public final class Profiler {
       }
     }
     if (first.kind != Kind.OTHER) {
-      quantiles(c, byGroup);
-      histograms(c, byGroup);
+      // quantiles and histograms, from one pass over the frequency table
+      quantiles(c, byGroup, histogramPlan(byGroup));
     }
     top(c, byGroup);
     Col whole = byGroup.get(WHOLE);
@@ -419,12 +424,12 @@ public final class Profiler {
    * first exceeds the rank. DuckDB's {@code quantile_cont} has the same definition but rounds
    * differently (6.999999999999999 as p1 of six 7s).
    */
-  private static void quantiles(Connection c, Map<Integer, Col> byGroup) throws SQLException {
+  private static void quantiles(Connection c, Map<Integer, Col> byGroup, HistogramPlan histograms)
+      throws SQLException {
     List<Double> fractions = Quantiles.FRACTIONS;
     Map<Integer, long[]> los = new LinkedHashMap<>();
     Map<Integer, long[]> his = new LinkedHashMap<>();
     Map<Integer, double[]> ts = new LinkedHashMap<>();
-    StringBuilder wanted = new StringBuilder();
     for (Map.Entry<Integer, Col> e : byGroup.entrySet()) {
       long n = e.getValue().count;
       if (n == 0) {
@@ -433,7 +438,6 @@ public final class Profiler {
       long[] lo = new long[fractions.size()];
       long[] hi = new long[fractions.size()];
       double[] t = new double[fractions.size()];
-      java.util.TreeSet<Long> ranks = new java.util.TreeSet<>();
       for (int k = 0; k < fractions.size(); k++) {
         double h = (n - 1) * fractions.get(k);
         if (h >= n - 1) {
@@ -445,40 +449,26 @@ public final class Profiler {
           hi[k] = lo[k] + 1;
           t[k] = h - lo[k];
         }
-        ranks.add(lo[k]);
-        ranks.add(hi[k]);
       }
       los.put(e.getKey(), lo);
       his.put(e.getKey(), hi);
       ts.put(e.getKey(), t);
-      for (long r : ranks) {
-        wanted
-            .append(wanted.length() == 0 ? "" : ", ")
-            .append('(')
-            .append(e.getKey())
-            .append(", CAST(")
-            .append(r)
-            .append(" AS HUGEINT))");
-      }
     }
     if (los.isEmpty()) {
       return;
     }
-    // before: the values of the group smaller than x; rank r holds x when before <= r < before + n
-    String sql =
-        "SELECT q.g, q.r, CAST(c.x AS DOUBLE) FROM (VALUES "
-            + wanted
-            + ") q(g, r) ASOF JOIN (SELECT g, x, sum(n) OVER (PARTITION BY g ORDER BY x ROWS"
-            + " BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - n AS before FROM f) c ON q.g = c.g"
-            + " AND q.r >= c.before";
-    Map<Integer, Map<Long, Double>> at = new LinkedHashMap<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        at.computeIfAbsent(rs.getInt(1), g -> new java.util.HashMap<>())
-            .put(rs.getLong(2), rs.getDouble(3));
+    Map<Integer, java.util.TreeSet<Long>> ranks = new LinkedHashMap<>();
+    for (Map.Entry<Integer, long[]> e : los.entrySet()) {
+      java.util.TreeSet<Long> r = new java.util.TreeSet<>();
+      for (long v : e.getValue()) {
+        r.add(v);
       }
+      for (long v : his.get(e.getKey())) {
+        r.add(v);
+      }
+      ranks.put(e.getKey(), r);
     }
+    Map<Integer, Map<Long, Double>> at = valuesAtRanks(c, byGroup, ranks, histograms);
     for (Map.Entry<Integer, long[]> e : los.entrySet()) {
       long[] lo = e.getValue();
       long[] hi = his.get(e.getKey());
@@ -493,6 +483,149 @@ public final class Profiler {
       }
       byGroup.get(e.getKey()).quantiles = new Quantiles(q[0], q[1], q[2], q[3], q[4], q[5], q[6]);
     }
+  }
+
+  /** Buckets of a column's values when its ranks are looked up (see {@link #valuesAtRanks}). */
+  private static final int RANK_BUCKETS = 1 << 14;
+
+  /**
+   * The values at the given 0-based ranks (in value order) of each group's non-missing values, from
+   * the frequency table f(g, x, n): the value whose running count first exceeds the rank.
+   *
+   * <p>Instead of sorting the whole table, its values are put in {@value #RANK_BUCKETS} equal-width
+   * buckets between the group's min and max, {@code b = floor((x - min) / width)} clamped to the
+   * buckets. b never decreases as x grows (each step rounds monotonically), so the buckets in order
+   * hold the values in order: one pass counts each bucket, and only the buckets holding a wanted
+   * rank are read back, sorted, and counted through.
+   */
+  private static Map<Integer, Map<Long, Double>> valuesAtRanks(
+      Connection c,
+      Map<Integer, Col> byGroup,
+      Map<Integer, java.util.TreeSet<Long>> ranks,
+      HistogramPlan histograms)
+      throws SQLException {
+    StringBuilder bucket = new StringBuilder("CASE g");
+    for (Integer g : ranks.keySet()) {
+      Col col = byGroup.get(g);
+      double width = (col.max - col.min) / RANK_BUCKETS;
+      bucket.append(" WHEN ").append(g).append(" THEN ");
+      if (!(width > 0) || !Double.isFinite(width)) {
+        bucket.append('0'); // one bucket: still in order
+      } else {
+        bucket
+            .append("CAST(least(")
+            .append(RANK_BUCKETS - 1)
+            .append(", greatest(0, floor((CAST(x AS DOUBLE) - ")
+            .append(doubleLiteral(col.min))
+            .append(") / ")
+            .append(doubleLiteral(width))
+            .append("))) AS INTEGER)");
+      }
+    }
+    bucket.append(" END");
+    String groups = ranks.keySet().stream().map(String::valueOf).collect(Collectors.joining(", "));
+    DuckDb.execute(
+        c,
+        "CREATE OR REPLACE TEMP TABLE fb AS SELECT g, "
+            + bucket
+            + " AS b, "
+            + (histograms == null ? "CAST(NULL AS INTEGER)" : histograms.bins())
+            + " AS h, x, n FROM f WHERE g IN ("
+            + groups
+            + ")");
+    Map<Integer, long[]> counts = new LinkedHashMap<>();
+    for (Integer g : ranks.keySet()) {
+      counts.put(g, new long[RANK_BUCKETS]);
+    }
+    Map<Integer, long[]> binCounts = new LinkedHashMap<>();
+    if (histograms != null) {
+      for (Integer g : histograms.edges().keySet()) {
+        binCounts.put(g, new long[BINS]);
+      }
+    }
+    // the histogram bins come along: both counts in one pass
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT g, b, h, sum(n) FROM fb GROUP BY g, b, h")) {
+      while (rs.next()) {
+        int g = rs.getInt(1);
+        long n = rs.getLong(4);
+        counts.get(g)[rs.getInt(2)] += n;
+        int h = rs.getInt(3);
+        if (!rs.wasNull()) {
+          binCounts.get(g)[h] += n;
+        }
+      }
+    }
+    if (histograms != null) {
+      for (Map.Entry<Integer, double[]> e : histograms.edges().entrySet()) {
+        List<Double> edges = new ArrayList<>(BINS + 1);
+        for (double d : e.getValue()) {
+          edges.add(d);
+        }
+        byGroup.get(e.getKey()).histogram =
+            new Histogram(
+                edges, java.util.Arrays.stream(binCounts.get(e.getKey())).boxed().toList());
+      }
+    }
+    // the buckets holding a wanted rank, with the count of the values before them
+    Map<Integer, Map<Integer, Long>> wanted = new LinkedHashMap<>();
+    StringBuilder filter = new StringBuilder();
+    for (Map.Entry<Integer, java.util.TreeSet<Long>> e : ranks.entrySet()) {
+      long[] n = counts.get(e.getKey());
+      Map<Integer, Long> buckets = new java.util.TreeMap<>();
+      long before = 0;
+      int b = 0;
+      for (long r : e.getValue()) {
+        while (b < n.length && before + n[b] <= r) {
+          before += n[b++];
+        }
+        if (b == n.length) {
+          throw new SQLException("rank " + r + " beyond the values of group " + e.getKey());
+        }
+        buckets.put(b, before);
+      }
+      wanted.put(e.getKey(), buckets);
+      filter
+          .append(filter.length() == 0 ? "" : " OR ")
+          .append("(g = ")
+          .append(e.getKey())
+          .append(" AND b IN (")
+          .append(buckets.keySet().stream().map(String::valueOf).collect(Collectors.joining(", ")))
+          .append("))");
+    }
+    Map<Integer, Map<Long, Double>> at = new LinkedHashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT g, b, CAST(x AS DOUBLE), n FROM fb WHERE "
+                    + filter
+                    + " ORDER BY g, b, x")) {
+      int g = Integer.MIN_VALUE;
+      int b = -1;
+      long before = 0;
+      java.util.Iterator<Long> pending = null;
+      Long next = null;
+      while (rs.next()) {
+        int rg = rs.getInt(1);
+        int rb = rs.getInt(2);
+        if (rg != g || rb != b) {
+          g = rg;
+          b = rb;
+          before = wanted.get(g).get(b);
+          pending = ranks.get(g).tailSet(before).iterator();
+          next = pending.hasNext() ? pending.next() : null;
+        }
+        double x = rs.getDouble(3);
+        long n = rs.getLong(4);
+        Map<Long, Double> values = at.computeIfAbsent(g, k -> new java.util.HashMap<>());
+        while (next != null && next < before + n) {
+          values.put(next, x);
+          next = pending.hasNext() ? pending.next() : null;
+        }
+        before += n;
+      }
+    }
+    return at;
   }
 
   /** The bin edges of a numeric column: numpy.linspace(min, max, BINS + 1). */
@@ -510,13 +643,14 @@ public final class Profiler {
   }
 
   /**
-   * Counts a numeric column's values per bin in every group, by summing the frequency table's
-   * counts per bin index. The index is {@code floor((x - min) / step)} clamped to the bins, then
-   * moved by one when floating-point rounding put it on the wrong side of an edge, so that a value
-   * falls in bin {@code i} exactly when {@code edges[i] <= x < edges[i + 1]} (the last bin includes
-   * max), as numpy.histogram counts.
+   * Plans the histograms of a numeric column in every group: each value's bin is counted with the
+   * rank buckets ({@link #valuesAtRanks}), by summing the frequency table's counts per bin index; a
+   * constant column's single bin is set here. The index is {@code floor((x - min) / step)} clamped
+   * to the bins, then moved by one when floating-point rounding put it on the wrong side of an
+   * edge, so that a value falls in bin {@code i} exactly when {@code edges[i] <= x < edges[i + 1]}
+   * (the last bin includes max), as numpy.histogram counts.
    */
-  private static void histograms(Connection c, Map<Integer, Col> byGroup) throws SQLException {
+  private static HistogramPlan histogramPlan(Map<Integer, Col> byGroup) {
     Map<Integer, double[]> allEdges = new LinkedHashMap<>();
     StringBuilder bins = new StringBuilder("CASE g");
     for (Map.Entry<Integer, Col> e : byGroup.entrySet()) {
@@ -576,34 +710,14 @@ public final class Profiler {
           .append(" END");
     }
     if (allEdges.isEmpty()) {
-      return;
+      return null;
     }
     bins.append(" END");
-    Map<Integer, long[]> counts = new LinkedHashMap<>();
-    for (Integer g : allEdges.keySet()) {
-      counts.put(g, new long[BINS]);
-    }
-    String sql =
-        "SELECT g, b, sum(n) FROM (SELECT g, "
-            + bins
-            + " AS b, n FROM f WHERE g IN ("
-            + allEdges.keySet().stream().map(String::valueOf).collect(Collectors.joining(", "))
-            + ")) GROUP BY g, b";
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        counts.get(rs.getInt(1))[rs.getInt(2)] += rs.getLong(3);
-      }
-    }
-    for (Map.Entry<Integer, double[]> e : allEdges.entrySet()) {
-      List<Double> edges = new ArrayList<>(BINS + 1);
-      for (double d : e.getValue()) {
-        edges.add(d);
-      }
-      byGroup.get(e.getKey()).histogram =
-          new Histogram(edges, java.util.Arrays.stream(counts.get(e.getKey())).boxed().toList());
-    }
+    return new HistogramPlan(allEdges, bins.toString());
   }
+
+  /** The groups that get equal-width bins, their edges, and the SQL of a value's bin (or NULL). */
+  private record HistogramPlan(Map<Integer, double[]> edges, String bins) {}
 
   /** The most frequent values of a column in every group that wants them, ties by value. */
   private static void top(Connection c, Map<Integer, Col> byGroup) throws SQLException {

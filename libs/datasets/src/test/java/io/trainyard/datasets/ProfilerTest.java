@@ -11,7 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -219,6 +221,58 @@ class ProfilerTest {
   }
 
   /** 201 values x_i = ((i * 7919) % 1000) / 37.0, against numpy 2.4. */
+  /** numpy.quantile(x, q) (method linear) of sorted values, as the Profiler documents it. */
+  private static double numpyQuantile(double[] sorted, double q) {
+    int n = sorted.length;
+    double h = (n - 1) * q;
+    int lo = h >= n - 1 ? n - 1 : (int) Math.floor(h);
+    int hi = h >= n - 1 ? n - 1 : lo + 1;
+    double t = h >= n - 1 ? 0 : h - lo;
+    double a = sorted[lo];
+    double b = sorted[hi];
+    double diff = b - a;
+    return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+  }
+
+  @Test
+  void quantilesOfSkewedAndWideColumnsMatchTheSortedValues() throws Exception {
+    // most values in a narrow range and a few far outliers (most values share one rank bucket),
+    // ties, and integers too large to be exact as doubles
+    Path file =
+        parquet(
+            "skewed.parquet",
+            "SELECT i::BIGINT AS row_id, CASE WHEN i % 97 = 0 THEN 1e300 * (i % 3 - 1) ELSE"
+                + " ((i * 7919) % 1013) / 1e6 END::DOUBLE AS x, CASE WHEN i % 50 = 0 THEN"
+                + " 9223372036854775807 - i WHEN i % 51 = 0 THEN -9223372036854775807 + i ELSE"
+                + " (i * 31) % 17 END::BIGINT AS big, (i % 5)::DOUBLE AS ties FROM range(5000)"
+                + " t(i)");
+    SplitProfile p = Profiler.profileFiles(List.of(file));
+    String[] columns = {"x", "big", "ties"};
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      for (String name : columns) {
+        List<Double> values = new ArrayList<>();
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT CAST(" + name + " AS DOUBLE) FROM read_parquet(" + lit(file) + ")")) {
+          while (rs.next()) {
+            values.add(rs.getDouble(1));
+          }
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        List<Double> q = p.column(name).quantiles().values();
+        List<Double> fractions = DatasetProfile.Quantiles.FRACTIONS;
+        for (int k = 0; k < fractions.size(); k++) {
+          assertThat(q.get(k))
+              .as("%s quantile %s", name, fractions.get(k))
+              .isEqualTo(numpyQuantile(sorted, fractions.get(k)));
+        }
+        assertThat(p.column(name).histogram().counts().stream().mapToLong(Long::longValue).sum())
+            .isEqualTo(5000L);
+      }
+    }
+  }
+
   @Test
   void aLargerColumnMatchesNumpy() throws Exception {
     Path file =
