@@ -1,6 +1,9 @@
 package io.trainyard.benchmarks;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.PipelineSpecs;
 import io.trainyard.local.examples.CardFraud;
@@ -43,13 +46,33 @@ import java.util.stream.Stream;
  * {@code benchmarks/pytorch_mlp.py}, its PyTorch counterpart). DJL runs offline, with the libtorch
  * extracted in {@code ~/.trainyard/djl} (extracted from the shaded {@code pytorch-native-cpu} jar
  * on the first run if missing).
+ *
+ * <p>{@code --wide} measures the wide MLP of issue 7 instead: 1024 standard-normal features, hidden
+ * layers 1024 and 1024, one logit, dropout 0 (unless {@code --dropout} says otherwise), 60,000 rows
+ * and 3 epochs by default. Besides the trainer's samples per second it prints the training FLOP/s
+ * in two counts of matrix-multiply FLOPs (2 · in · out per product and sample; bias additions,
+ * activations, the loss and the optimizer are not counted): the usual estimate, 3 × the forward
+ * pass's (per Linear layer the forward product {@code x·Wᵀ} and the backward pass's {@code dy·W}
+ * and {@code dyᵀ·x}), and the products autograd really runs (the same less the first layer's {@code
+ * dy·W}: the input needs no gradient). It compares the latter with libtorch's plain matrix multiply
+ * on exactly those products at the same batch size, timed by themselves on one thread before and
+ * after the training (the best of the two is the reference); the ratio is the fraction of
+ * libtorch's matrix-multiply FLOP/s that training reaches.
  */
 public final class TrainingBenchmark {
 
   private TrainingBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = ProcessStats.options(args, List.of());
+    Map<String, String> options = ProcessStats.options(args, List.of("wide"));
+    boolean wide = options.containsKey("wide");
+    if (wide) {
+      options.putIfAbsent("features", "1024");
+      options.putIfAbsent("hidden", "1024,1024");
+      options.putIfAbsent("rows", "60000");
+      options.putIfAbsent("epochs", "3");
+      options.putIfAbsent("dropout", "0");
+    }
     int rows = Integer.parseInt(options.getOrDefault("rows", "50000"));
     int epochs = Integer.parseInt(options.getOrDefault("epochs", "10"));
     int batchSize = Integer.parseInt(options.getOrDefault("batch-size", "256"));
@@ -128,6 +151,13 @@ public final class TrainingBenchmark {
     long engineStart = System.nanoTime();
     Engine engine = Engine.getInstance();
     double engineSeconds = (System.nanoTime() - engineStart) / 1e9;
+    List<Integer> layers = new ArrayList<>();
+    layers.add(featureNames.size());
+    for (String h : hidden.split(",")) {
+      layers.add(Integer.parseInt(h.trim()));
+    }
+    layers.add(1);
+    double[] matmulBefore = wide ? matmulFlops(layers, training.batchSize()) : null;
     System.out.printf(
         Locale.ROOT,
         "engine %s %s started in %.2f s (DJL_CACHE_DIR %s); RSS %.0f MB%n",
@@ -210,6 +240,109 @@ public final class TrainingBenchmark {
         outcome.metrics().get("val_loss"),
         ProcessStats.peakRssMb(),
         ProcessStats.loadAverage());
+    if (wide && counted > 0) {
+      double forwardFlops = 0;
+      for (int i = 0; i + 1 < layers.size(); i++) {
+        forwardFlops += 2.0 * layers.get(i) * layers.get(i + 1);
+      }
+      double executedFlops = 3 * forwardFlops - 2.0 * layers.get(0) * layers.get(1);
+      double samples = pass / counted;
+      // per CPU second of the training thread: an epoch's CPU time also covers the validation
+      // pass (forward only over the validation rows), whose FLOPs are counted with it
+      int valRows = rows - trainRows;
+      double cpuFlops = 0;
+      for (int i = 1; i < perEpoch.size(); i++) {
+        double cpuSeconds = trainRows / perEpoch.get(i)[2];
+        cpuFlops += (executedFlops * trainRows + forwardFlops * valRows) / cpuSeconds;
+      }
+      cpuFlops /= counted;
+      double[] matmulAfter = matmulFlops(layers, training.batchSize());
+      double reference = Math.max(matmulBefore[0], matmulAfter[0]);
+      double cpuReference = Math.max(matmulBefore[1], matmulAfter[1]);
+      System.out.printf(
+          Locale.ROOT,
+          "wide MLP %s, batch %d, %.0f samples/s: training %.1f GFLOP/s counting 3 x the forward"
+              + " matmul (%.2f MFLOP per sample), %.1f GFLOP/s counting the products run (%.2f"
+              + " MFLOP per sample); libtorch matmul of those products %.1f GFLOP/s before, %.1f"
+              + " after; fraction %.2f (products run) or %.2f (3 x forward); load average %s%n",
+          layers,
+          training.batchSize(),
+          samples,
+          3 * forwardFlops * samples / 1e9,
+          3 * forwardFlops / 1e6,
+          executedFlops * samples / 1e9,
+          executedFlops / 1e6,
+          matmulBefore[0] / 1e9,
+          matmulAfter[0] / 1e9,
+          executedFlops * samples / reference,
+          3 * forwardFlops * samples / reference,
+          ProcessStats.loadAverage());
+      System.out.printf(
+          Locale.ROOT,
+          "per CPU second of the training thread: training %.1f GFLOP (products run, validation"
+              + " forward included); libtorch matmul %.1f GFLOP before, %.1f after; fraction %.2f%n",
+          cpuFlops / 1e9,
+          matmulBefore[1] / 1e9,
+          matmulAfter[1] / 1e9,
+          cpuFlops / cpuReference);
+    }
+  }
+
+  /**
+   * libtorch's FLOP/s on the matrix multiplies of one training step of an MLP with these layer
+   * widths at this batch size: per layer {@code x·Wᵀ} (batch × in by in × out) and {@code dyᵀ·x},
+   * and {@code dy·W} for every layer but the first, 2 · batch · in · out FLOPs each; the best of 5
+   * rounds of 2 s after one of warm-up, per wall-clock second and per CPU second of this thread.
+   */
+  private static double[] matmulFlops(List<Integer> layers, int batch) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      int n = layers.size() - 1;
+      NDArray[] x = new NDArray[n];
+      NDArray[] w = new NDArray[n];
+      NDArray[] dy = new NDArray[n];
+      NDArray[] wT = new NDArray[n];
+      NDArray[] dyT = new NDArray[n];
+      double flops = 0;
+      for (int i = 0; i < n; i++) {
+        int in = layers.get(i);
+        int out = layers.get(i + 1);
+        x[i] = manager.randomNormal(new Shape(batch, in));
+        w[i] = manager.randomNormal(new Shape(out, in));
+        dy[i] = manager.randomNormal(new Shape(batch, out));
+        wT[i] = w[i].transpose(); // views, as the trainer's products use them
+        dyT[i] = dy[i].transpose();
+        flops += (i == 0 ? 2 : 3) * 2.0 * batch * in * out;
+      }
+      double best = 0;
+      double bestCpu = 0;
+      for (int round = 0; round < 6; round++) {
+        long start = System.nanoTime();
+        long cpuStart = threads.getCurrentThreadCpuTime();
+        long steps = 0;
+        while (System.nanoTime() - start < 2_000_000_000L) {
+          try (NDManager step = manager.newSubManager()) {
+            for (int i = 0; i < n; i++) {
+              NDArray forward = x[i].matMul(wT[i]);
+              NDArray weightGrad = dyT[i].matMul(x[i]);
+              forward.attach(step);
+              weightGrad.attach(step);
+              if (i > 0) {
+                dy[i].matMul(w[i]).attach(step);
+              }
+            }
+          }
+          steps++;
+        }
+        double rate = flops * steps / ((System.nanoTime() - start) / 1e9);
+        double cpuRate = flops * steps / ((threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
+        if (round > 0) { // round 0 warms up
+          best = Math.max(best, rate);
+          bestCpu = Math.max(bestCpu, cpuRate);
+        }
+      }
+      return new double[] {best, bestCpu};
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

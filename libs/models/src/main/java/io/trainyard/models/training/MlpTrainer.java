@@ -6,10 +6,19 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import io.trainyard.contracts.spec.PipelineSpec;
@@ -75,7 +84,12 @@ import java.util.function.BooleanSupplier;
  *       generator is global);
  *   <li>optimizer {@code sgd} (no momentum), {@code adam} (weight decay as an L2 term of the
  *       gradient) or {@code adamw} (decoupled weight decay), with {@code learningRate} and {@code
- *       weightDecay}: {@link ResumableOptimizer}, whose state goes into the checkpoints;
+ *       weightDecay}: {@link ResumableOptimizer}, whose state goes into the checkpoints; it updates
+ *       every parameter at once ({@link FlatParameters}: the parameters are views of one flat
+ *       tensor);
+ *   <li>without input noise or mixup the training rows are copied into libtorch once per run,
+ *       gathered there in each epoch's order once per epoch, and each mini-batch is a view of that;
+ *       dropout in training is {@link #dropout} (DJL's distribution, a cheaper draw);
  *   <li>after every epoch a {@link TrainerCheckpoint} goes to the {@link CheckpointStore}, and a
  *       training finds its latest one there and resumes after it;
  *   <li>a training loss that is NaN or infinite throws {@link TrainingDivergedException};
@@ -530,19 +544,45 @@ public final class MlpTrainer implements ModelTrainer {
       for (int i = 0; i < parameterList.size(); i++) {
         positions.put(parameterList.get(i).getId(), i);
       }
+      int frozenParameters = parent == null ? 0 : frozenParameters(config);
       ResumableOptimizer optimizer =
           new ResumableOptimizer(
               ResumableOptimizer.Kind.valueOf(training.optimizer().toUpperCase(Locale.ROOT)),
               () -> learningRate[0],
               training.weightDecay().floatValue(),
               positions,
-              parent == null ? 0 : frozenParameters(config));
+              frozenParameters);
       DefaultTrainingConfig trainingConfig =
           new DefaultTrainingConfig(loss(task))
               .optOptimizer(optimizer)
               .optDevices(new Device[] {device});
       try (Trainer trainer = model.newTrainer(trainingConfig)) {
         trainer.initialize(new Shape(batchSize, width));
+        // All parameters in one flat tensor, for the optimizer's fused step; the forward passes go
+        // through a store that sees them (not the trainer's, nor trainer.step()).
+        FlatParameters flat = FlatParameters.bind(parameterList, frozenParameters);
+        Net net =
+            new Net(
+                trainer,
+                new ParameterStore(trainer.getManager(), false),
+                flat,
+                optimizer,
+                (float) config.dropout(),
+                trainer.getManager().ones(new Shape()));
+        // Without input noise or mixup the training rows go to libtorch once; each epoch gathers
+        // them in its order there, and a mini-batch is a view of that (no copy through Java).
+        boolean staged = noise == 0 && mixup == 0;
+        NDArray stagedX = null;
+        NDArray stagedY = null;
+        NDArray stagedW = null;
+        if (staged) {
+          stagedX = trainer.getManager().create(trainX, new Shape(rows, width));
+          stagedY = trainer.getManager().create(trainLabels, new Shape(rows, labelWidth));
+          stagedW =
+              rowWeights == null
+                  ? null
+                  : trainer.getManager().create(rowWeights, new Shape(rows, 1));
+        }
         int firstEpoch = 1;
         Optional<TrainerCheckpoint> resumed = resumable(checkpoints, fingerprint);
         if (parent != null && resumed.isEmpty()) {
@@ -580,51 +620,54 @@ public final class MlpTrainer implements ModelTrainer {
           long started = System.nanoTime();
           double lossSum = 0;
           int batches = 0;
-          for (int start = 0; start < rows; start += batchSize) {
-            if (cancelled.getAsBoolean()) {
-              return cancelledOutcome(bestEpoch, history);
+          Step step =
+              new Step(
+                  clip,
+                  rowWeights,
+                  task,
+                  noise,
+                  noise > 0 ? pre.features().size() : 0,
+                  mixup,
+                  noiseRandom);
+          EpochRows epochRows =
+              staged ? EpochRows.gather(stagedX, stagedY, stagedW, order, batchSize) : null;
+          try {
+            for (int start = 0; start < rows; start += batchSize) {
+              if (cancelled.getAsBoolean()) {
+                return cancelledOutcome(bestEpoch, history);
+              }
+              int size = Math.min(batchSize, rows - start);
+              double loss =
+                  staged
+                      ? trainBatch(net, epochRows, start / batchSize, step)
+                      : trainBatch(
+                          net, trainX, trainLabels, labelWidth, order, start, size, width, step);
+              if (!Double.isFinite(loss)) {
+                throw new TrainingDivergedException(
+                    "the training loss diverged to "
+                        + loss
+                        + " in epoch "
+                        + epoch
+                        + " (learning rate "
+                        + rate
+                        + "): lower training.learningRate");
+              }
+              lossSum += loss;
+              gradientNorms += Math.sqrt(optimizer.takeGradientSquares());
+              batches++;
             }
-            int size = Math.min(batchSize, rows - start);
-            double loss =
-                trainBatch(
-                    trainer,
-                    trainX,
-                    trainLabels,
-                    labelWidth,
-                    order,
-                    start,
-                    size,
-                    width,
-                    new Step(
-                        parameterList,
-                        clip,
-                        rowWeights,
-                        task,
-                        noise,
-                        noise > 0 ? pre.features().size() : 0,
-                        mixup,
-                        noiseRandom));
-            if (!Double.isFinite(loss)) {
-              throw new TrainingDivergedException(
-                  "the training loss diverged to "
-                      + loss
-                      + " in epoch "
-                      + epoch
-                      + " (learning rate "
-                      + rate
-                      + "): lower training.learningRate");
+          } finally {
+            if (epochRows != null) {
+              epochRows.close();
             }
-            lossSum += loss;
-            gradientNorms += Math.sqrt(optimizer.takeGradientSquares());
-            batches++;
           }
           double seconds = (System.nanoTime() - started) / 1e9;
           Validation validation =
               switch (task) {
-                case BINARY_CLASSIFICATION -> validate(trainer, valX, valClasses, width);
+                case BINARY_CLASSIFICATION -> validate(net, valX, valClasses, width);
                 case MULTICLASS_CLASSIFICATION ->
-                    validateMulticlass(trainer, valX, valClasses, classes, width);
-                case REGRESSION -> validateRegression(trainer, valX, data.valY(), config, width);
+                    validateMulticlass(net, valX, valClasses, classes, width);
+                case REGRESSION -> validateRegression(net, valX, data.valY(), config, width);
               };
           EpochResult result =
               new EpochResult(
@@ -920,11 +963,12 @@ public final class MlpTrainer implements ModelTrainer {
   }
 
   /**
-   * One optimisation step on rows {@code order[start..start+size)}, {@code labelWidth} label values
+   * One optimisation step on rows {@code order[start..start+size)} copied from Java arrays (the
+   * path of input noise and mixup, which change the batch in Java), {@code labelWidth} label values
    * per row; returns the batch loss.
    */
   private static double trainBatch(
-      Trainer trainer,
+      Net net,
       float[] x,
       float[] y,
       int labelWidth,
@@ -966,26 +1010,183 @@ public final class MlpTrainer implements ModelTrainer {
         batchW = mixRows(batchW, partner, 1, lambda);
       }
     }
-    try (NDManager manager = trainer.getManager().newSubManager()) {
-      NDList inputs = new NDList(manager.create(batchX, new Shape(size, width)));
-      NDList labels = new NDList(manager.create(batchY, new Shape(size, labelWidth)));
+    try (NDManager manager = net.trainer().getManager().newSubManager()) {
+      NDArray inputs = manager.create(batchX, new Shape(size, width));
+      NDArray labels = manager.create(batchY, new Shape(size, labelWidth));
       NDArray weights = batchW == null ? null : manager.create(batchW, new Shape(size, 1));
-      double loss;
-      try (GradientCollector collector = trainer.newGradientCollector()) {
-        NDList logits = trainer.forward(inputs);
-        NDArray lossValue =
-            weights == null
-                ? trainer.getLoss().evaluate(labels, logits)
-                : weightedLoss(
-                    step.task(), labels.singletonOrThrow(), logits.singletonOrThrow(), weights);
-        collector.backward(lossValue);
-        loss = lossValue.getFloat();
+      return optimise(net, inputs, labels, weights, step);
+    }
+  }
+
+  /**
+   * One optimisation step on rows {@code [start, start+size)} of an epoch's tensors (the training
+   * rows already gathered in the epoch's order inside libtorch): the mini-batch is a view of them,
+   * with no copy through Java. Returns the batch loss.
+   */
+  private static double trainBatch(Net net, EpochRows rows, int batch, Step step) {
+    try (NDManager manager = net.trainer().getManager().newSubManager()) {
+      // the batch's views move to the batch's manager: what is computed from them goes there too
+      NDArray inputs = rows.xs().get(batch);
+      NDArray labels = rows.ys().get(batch);
+      NDArray weights = rows.ws() == null ? null : rows.ws().get(batch);
+      inputs.attach(manager);
+      labels.attach(manager);
+      if (weights != null) {
+        weights.attach(manager);
       }
-      if (step.clip() > 0) {
-        clipGradients(step.parameters(), step.clip());
+      return optimise(net, inputs, labels, weights, step);
+    }
+  }
+
+  /**
+   * Forward, loss, backward, clipping and the optimizer's fused step on one mini-batch ({@code
+   * weights} null: unweighted); returns the batch loss.
+   */
+  private static double optimise(
+      Net net, NDArray inputs, NDArray labels, NDArray weights, Step step) {
+    double loss;
+    try (GradientCollector collector = net.trainer().newGradientCollector()) {
+      NDList logits = net.forward(new NDList(inputs), true);
+      NDArray lossValue =
+          weights == null
+              ? net.trainer().getLoss().evaluate(new NDList(labels), logits)
+              : weightedLoss(step.task(), labels, logits.singletonOrThrow(), weights);
+      net.backward(collector, lossValue);
+      loss = lossValue.getFloat();
+    }
+    if (step.clip() > 0) {
+      clipGradients(net.flat(), step.clip());
+    }
+    net.optimizer().step(net.flat());
+    return loss;
+  }
+
+  /**
+   * The network being trained: the trainer (manager, loss, gradient collector), the parameters laid
+   * out flat for the fused optimizer step, and the {@link ParameterStore} the forward passes go
+   * through (created after the parameters were rebound to the flat tensor: the trainer's own store
+   * would still hold their former arrays).
+   */
+  private record Net(
+      Trainer trainer,
+      ParameterStore store,
+      FlatParameters flat,
+      ResumableOptimizer optimizer,
+      float dropout,
+      NDArray one) {
+    /**
+     * The backward pass from a scalar loss, seeded with {@code one} (created once per run) rather
+     * than with the new tensor of ones DJL's collector creates at every call.
+     */
+    void backward(GradientCollector collector, NDArray loss) {
+      if (loss instanceof PtNDArray target
+          && one instanceof PtNDArray seed
+          && loss.getShape().equals(one.getShape())) {
+        JniUtils.backward(target, seed, false, false);
+      } else {
+        collector.backward(loss);
       }
-      trainer.step();
-      return loss;
+    }
+
+    /**
+     * The block's forward pass; in training, its layers one by one: each {@code Linear} as DJL's
+     * {@link Linear#linear} on its parameters (what the block would run, without its per-call
+     * bookkeeping), each {@code Dropout} as {@link MlpTrainer#dropout}, any other layer (ReLU) by
+     * its own forward.
+     */
+    NDList forward(NDList inputs, boolean training) {
+      Block block = trainer.getModel().getBlock();
+      if (!training) {
+        return block.forward(store, inputs, false);
+      }
+      NDList x = inputs;
+      for (Block layer : block.getChildren().values()) {
+        if (layer instanceof Linear) {
+          ParameterList parameters = layer.getParameters();
+          x =
+              Linear.linear(
+                  x.singletonOrThrow(),
+                  parameters.get("weight").getArray(),
+                  parameters.get("bias").getArray());
+        } else if (layer instanceof Dropout) {
+          x = new NDList(MlpTrainer.dropout(x.singletonOrThrow(), dropout));
+        } else {
+          x = layer.forward(store, x, true);
+        }
+      }
+      return x;
+    }
+  }
+
+  /**
+   * Inverted dropout in training: {@code x · mask / keep}, with {@code keep = 1 − rate} and a mask
+   * that is 1 where a float32 uniform draw in [0, 1) is at least {@code rate} (so with probability
+   * {@code keep}), from the engine's generator. The distribution of DJL's and PyTorch's dropout,
+   * but about half the cost: libtorch's {@code bernoulli_} draws a double (two 32-bit draws of its
+   * Mersenne Twister) per value on CPUs where it does not use MKL's generator (AMD's among them),
+   * {@code uniform_} a float (one draw).
+   */
+  static NDArray dropout(NDArray x, float rate) {
+    if (rate <= 0) {
+      return x;
+    }
+    if (rate >= 1) {
+      return x.mul(0f);
+    }
+    NDArray mask =
+        x.getManager()
+            .randomUniform(0f, 1f, x.getShape())
+            .gte(rate)
+            .toType(DataType.FLOAT32, false)
+            .muli(1f / (1f - rate));
+    return x.mul(mask);
+  }
+
+  /**
+   * An epoch's training rows in libtorch, gathered once in the epoch's order and split into its
+   * mini-batches (views, one split call per tensor): inputs, labels and row weights (null:
+   * unweighted).
+   */
+  private record EpochRows(NDArray x, NDArray y, NDArray w, NDList xs, NDList ys, NDList ws)
+      implements AutoCloseable {
+    static EpochRows gather(NDArray x, NDArray y, NDArray w, int[] order, int batchSize) {
+      long[] indices = new long[order.length];
+      for (int i = 0; i < order.length; i++) {
+        indices[i] = order[i];
+      }
+      long[] cuts = new long[(order.length - 1) / batchSize];
+      for (int i = 0; i < cuts.length; i++) {
+        cuts[i] = (long) (i + 1) * batchSize;
+      }
+      try (NDArray index = x.getManager().create(indices)) {
+        NDArray gx = x.get(index);
+        NDArray gy = y.get(index);
+        NDArray gw = w == null ? null : w.get(index);
+        return new EpochRows(
+            gx,
+            gy,
+            gw,
+            batches(gx, cuts),
+            batches(gy, cuts),
+            gw == null ? null : batches(gw, cuts));
+      }
+    }
+
+    private static NDList batches(NDArray rows, long[] cuts) {
+      return cuts.length == 0 ? new NDList(rows.get("0:")) : rows.split(cuts);
+    }
+
+    @Override
+    public void close() {
+      // the batches not trained (a cancelled epoch) are still here; closing twice is harmless
+      xs.close();
+      ys.close();
+      x.close();
+      y.close();
+      if (w != null) {
+        ws.close();
+        w.close();
+      }
     }
   }
 
@@ -994,7 +1195,6 @@ public final class MlpTrainer implements ModelTrainer {
    * weight of each training row ({@code null}: unweighted).
    */
   private record Step(
-      List<Parameter> parameters,
       double clip,
       float[] rowWeights,
       Task task,
@@ -1087,43 +1287,40 @@ public final class MlpTrainer implements ModelTrainer {
    * {@code clip_grad_norm_} does: with {@code total} the norm over every parameter's gradient, each
    * gradient is multiplied by {@code maxNorm / (total + 1e-6)} when that is below 1.
    */
-  static void clipGradients(List<Parameter> parameters, double maxNorm) {
+  static void clipGradients(FlatParameters flat, double maxNorm) {
     double squares = 0;
-    for (Parameter p : parameters) {
-      try (NDArray g = p.getArray().getGradient();
-          NDArray s = g.square().sum()) {
-        squares += s.getFloat();
+    try (NDScope scope = new NDScope()) {
+      for (int i = 0; i < flat.size(); i++) {
+        squares += flat.gradient(i).square().sum().getFloat();
       }
     }
     double coefficient = maxNorm / (Math.sqrt(squares) + 1e-6);
     if (coefficient < 1) {
-      for (Parameter p : parameters) {
-        try (NDArray g = p.getArray().getGradient()) {
-          g.muli((float) coefficient);
-        }
+      for (int i = 0; i < flat.size(); i++) {
+        flat.gradient(i).muli((float) coefficient);
       }
     }
   }
 
   /** What the validation rows measured after an epoch. */
   /** Binary: mean binary cross-entropy and accuracy at 0.5 over the validation rows. */
-  private static Validation validate(Trainer trainer, float[] x, int[] y, int width) {
-    return Validation.binary(evaluate(trainer, x, y.length, 1, width), y);
+  private static Validation validate(Net net, float[] x, int[] y, int width) {
+    return Validation.binary(evaluate(net, x, y.length, 1, width), y);
   }
 
   /**
    * The block's outputs for the validation rows in inference mode, {@code outputs} per row,
    * row-major.
    */
-  private static float[] evaluate(Trainer trainer, float[] x, int rows, int outputs, int width) {
+  private static float[] evaluate(Net net, float[] x, int rows, int outputs, int width) {
     float[] all = new float[rows * outputs];
-    try (NDManager manager = trainer.getManager().newSubManager()) {
+    try (NDManager manager = net.trainer().getManager().newSubManager()) {
       for (int start = 0; start < rows; start += EVAL_BATCH) {
         int size = Math.min(EVAL_BATCH, rows - start);
         float[] chunk = new float[size * width];
         System.arraycopy(x, start * width, chunk, 0, size * width);
         try (NDManager batch = manager.newSubManager()) {
-          NDList out = trainer.evaluate(new NDList(batch.create(chunk, new Shape(size, width))));
+          NDList out = net.forward(new NDList(batch.create(chunk, new Shape(size, width))), false);
           float[] z = out.singletonOrThrow().toFloatArray();
           System.arraycopy(z, 0, all, start * outputs, size * outputs);
         }
@@ -1134,14 +1331,14 @@ public final class MlpTrainer implements ModelTrainer {
 
   /** Multiclass: {@link Validation#multiclass} of the block's logits. */
   private static Validation validateMulticlass(
-      Trainer trainer, float[] x, int[] y, int classes, int width) {
-    return Validation.multiclass(evaluate(trainer, x, y.length, classes, width), y, classes);
+      Net net, float[] x, int[] y, int classes, int width) {
+    return Validation.multiclass(evaluate(net, x, y.length, classes, width), y, classes);
   }
 
   /** Regression: {@link Validation#regression} of the block's outputs. */
   private static Validation validateRegression(
-      Trainer trainer, float[] x, double[] y, ModelConfig config, int width) {
-    return Validation.regression(evaluate(trainer, x, y.length, 1, width), y, config);
+      Net net, float[] x, double[] y, ModelConfig config, int width) {
+    return Validation.regression(evaluate(net, x, y.length, 1, width), y, config);
   }
 
   /** The setting that picks the training device (system property). */

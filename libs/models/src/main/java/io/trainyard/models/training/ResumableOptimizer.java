@@ -96,6 +96,11 @@ public final class ResumableOptimizer extends Optimizer {
   private final float[][] pendingFirst;
   private final float[][] pendingSecond;
   private double gradientSquares;
+  // the fused path (step(FlatParameters)): the parameters it updates and their flat moments
+  private FlatParameters fused;
+  private NDArray flatFirst;
+  private NDArray flatSecond;
+  private boolean usedPerParameter;
 
   /**
    * @param kind the update rule
@@ -141,6 +146,10 @@ public final class ResumableOptimizer extends Optimizer {
       throw new IllegalStateException("unknown parameter " + parameterId);
     }
     int i = at;
+    if (fused != null) {
+      throw new IllegalStateException("this optimizer already updates the flat parameters");
+    }
+    usedPerParameter = true;
     if (i < frozen) {
       try (NDArray real = weight.getGradient()) {
         real.muli(0);
@@ -161,32 +170,120 @@ public final class ResumableOptimizer extends Optimizer {
   }
 
   private void step(int i, int t, float rate, NDArray weight, NDArray grad) {
-    {
-      gradientSquares += grad.square().sum().getFloat();
-      if (kind == Kind.SGD) {
-        NDArray g = weightDecay > 0 ? grad.add(weight.mul(weightDecay)) : grad;
-        weight.subi(g.mul(rate));
-        return;
-      }
-      if (kind == Kind.ADAMW && weightDecay > 0) {
-        weight.subi(weight.mul(rate * weightDecay));
-      }
-      NDArray g = kind == Kind.ADAM && weightDecay > 0 ? grad.add(weight.mul(weightDecay)) : grad;
-      if (first[i] == null) {
-        first[i] = moment(weight, pendingFirst[i]);
-        second[i] = moment(weight, pendingSecond[i]);
-        pendingFirst[i] = null;
-        pendingSecond[i] = null;
-      }
-      NDArray m = first[i];
-      NDArray v = second[i];
-      m.muli(BETA1).addi(g.mul(1 - BETA1));
-      v.muli(BETA2).addi(g.square().muli(1 - BETA2));
-      float correction1 = (float) (1 - Math.pow(BETA1, t));
-      float correction2 = (float) (1 - Math.pow(BETA2, t));
-      NDArray step = m.div(correction1).divi(v.div(correction2).sqrt().addi(EPSILON));
-      weight.subi(step.muli(rate));
+    gradientSquares += grad.square().sum().getFloat();
+    if (kind != Kind.SGD && first[i] == null) {
+      first[i] = moment(weight, pendingFirst[i]);
+      second[i] = moment(weight, pendingSecond[i]);
+      pendingFirst[i] = null;
+      pendingSecond[i] = null;
     }
+    apply(weight, grad, first[i], second[i], t, rate);
+  }
+
+  /**
+   * The update rule on {@code weight} (one parameter, or every trainable parameter flattened into
+   * one vector: the operations are element-wise, so both give the same values to the last bit),
+   * with moments {@code m} and {@code v} (null for SGD) updated in place.
+   */
+  private void apply(NDArray weight, NDArray grad, NDArray m, NDArray v, int t, float rate) {
+    if (kind == Kind.SGD) {
+      NDArray g = weightDecay > 0 ? grad.add(weight.mul(weightDecay)) : grad;
+      weight.subi(g.mul(rate));
+      return;
+    }
+    if (kind == Kind.ADAMW && weightDecay > 0) {
+      weight.subi(weight.mul(rate * weightDecay));
+    }
+    NDArray g = kind == Kind.ADAM && weightDecay > 0 ? grad.add(weight.mul(weightDecay)) : grad;
+    m.muli(BETA1).addi(g.mul(1 - BETA1));
+    v.muli(BETA2).addi(g.square().muli(1 - BETA2));
+    float correction1 = (float) (1 - Math.pow(BETA1, t));
+    float correction2 = (float) (1 - Math.pow(BETA2, t));
+    NDArray step = m.div(correction1).divi(v.div(correction2).sqrt().addi(EPSILON));
+    weight.subi(step.muli(rate));
+  }
+
+  /**
+   * One update of every trainable parameter of {@code flat} at once, then clears every gradient
+   * (the frozen parameters' too): the arithmetic of {@link #update} on the flattened parameters,
+   * gradients and moments, so the parameters and moments come out the same to the last bit ({@code
+   * ResumableOptimizerTest}), in about twenty tensor operations per step instead of about twenty
+   * per parameter. The sum of gradient squares ({@link #takeGradientSquares()}) is one sum over the
+   * flat gradient: it may differ from the per-parameter sums in the last bits. An instance updates
+   * either through this method or through {@link #update}, not both. Call it after a backward pass.
+   *
+   * @param flat the block's parameters, bound with this optimizer's number of frozen parameters
+   */
+  void step(FlatParameters flat) {
+    int n = steps.length;
+    if (flat.size() != n || flat.frozen() != frozen) {
+      throw new IllegalArgumentException(
+          "the flat parameters have "
+              + flat.size()
+              + " parameters ("
+              + flat.frozen()
+              + " frozen), the optimizer "
+              + n
+              + " ("
+              + frozen
+              + " frozen)");
+    }
+    if (usedPerParameter) {
+      throw new IllegalStateException("this optimizer already updates parameter by parameter");
+    }
+    for (int i = frozen; i < n; i++) {
+      if (steps[i] != steps[frozen]) {
+        throw new IllegalStateException(
+            "the trainable parameters are at different steps: " + Arrays.toString(steps));
+      }
+    }
+    fused = flat;
+    int t = steps[frozen] + 1;
+    for (int i = frozen; i < n; i++) {
+      steps[i] = t;
+    }
+    float rate = (float) learningRate.getAsDouble();
+    try (NDScope scope = new NDScope()) {
+      NDArray weight = flat.trainableValues();
+      NDArray grad = flat.trainableGradient();
+      gradientSquares += grad.square().sum().getFloat();
+      if (kind != Kind.SGD && flatFirst == null) {
+        flatFirst = flatMoment(flat, pendingFirst);
+        flatSecond = flatMoment(flat, pendingSecond);
+        for (int i = frozen; i < n; i++) {
+          pendingFirst[i] = null;
+          pendingSecond[i] = null;
+        }
+      }
+      apply(weight, grad, flatFirst, flatSecond, t, rate);
+    } finally {
+      flat.zeroGradients();
+    }
+  }
+
+  /** The flat moment of the trainable parameters: zeros, or the restored values; out of scope. */
+  private NDArray flatMoment(FlatParameters flat, float[][] restored) {
+    NDArray weight = flat.trainableValues();
+    boolean any = false;
+    for (int i = frozen; i < restored.length; i++) {
+      any |= restored[i] != null;
+    }
+    NDArray moment;
+    if (!any) {
+      moment = weight.zerosLike();
+    } else {
+      long base = flat.offset(frozen);
+      float[] values = new float[(int) (flat.offset(restored.length) - base)];
+      for (int i = frozen; i < restored.length; i++) {
+        if (restored[i] != null) {
+          System.arraycopy(
+              restored[i], 0, values, (int) (flat.offset(i) - base), restored[i].length);
+        }
+      }
+      moment = weight.getManager().create(values, weight.getShape());
+    }
+    NDScope.unregister(moment);
+    return moment;
   }
 
   /** A moment estimate for {@code weight}: zeros, or the restored values; kept out of the scope. */
@@ -215,6 +312,17 @@ public final class ResumableOptimizer extends Optimizer {
       m[i] = first[i] != null ? first[i].toFloatArray() : pendingFirst[i];
       v[i] = second[i] != null ? second[i].toFloatArray() : pendingSecond[i];
     }
+    if (flatFirst != null) {
+      float[] allFirst = flatFirst.toFloatArray();
+      float[] allSecond = flatSecond.toFloatArray();
+      long base = fused.offset(frozen);
+      for (int i = frozen; i < n; i++) {
+        int from = (int) (fused.offset(i) - base);
+        int to = (int) (fused.offset(i + 1) - base);
+        m[i] = Arrays.copyOfRange(allFirst, from, to);
+        v[i] = Arrays.copyOfRange(allSecond, from, to);
+      }
+    }
     return new State(steps.clone(), m, v);
   }
 
@@ -225,7 +333,7 @@ public final class ResumableOptimizer extends Optimizer {
           "the state has " + state.steps().length + " parameters, the block " + steps.length);
     }
     for (int i = 0; i < steps.length; i++) {
-      if (first[i] != null) {
+      if (first[i] != null || flatFirst != null) {
         throw new IllegalStateException("restore before the first update");
       }
       steps[i] = state.steps()[i];
