@@ -46,34 +46,6 @@ public record ModelEvaluated(
     Copies.required(predictionsUri, "predictionsUri");
   }
 
-  /** Without confidence intervals (as events were before them). */
-  public ModelEvaluated(
-      String pipeline,
-      int modelVersion,
-      String runId,
-      int datasetVersion,
-      Map<String, Double> metrics,
-      List<SliceMetrics> slices,
-      List<GateResult> gates,
-      boolean passed,
-      Integer championVersion,
-      String predictionsUri,
-      String manifestUri) {
-    this(
-        pipeline,
-        modelVersion,
-        runId,
-        datasetVersion,
-        metrics,
-        slices,
-        gates,
-        passed,
-        championVersion,
-        predictionsUri,
-        manifestUri,
-        null);
-  }
-
   /**
    * A confidence interval of a metric.
    *

@@ -746,8 +746,9 @@ public final class ModelBundle implements AutoCloseable {
           flat[i * width + j] = (float) x[i][j];
         }
       }
-      int features = backbone.outputs(width);
-      float[] z = backbone.apply(flat, x.length, width, features);
+      // -1: the backbone's own width, without a separate probing forward pass
+      float[] z = backbone.apply(flat, x.length, width, -1);
+      int features = x.length == 0 ? 0 : z.length / x.length;
       x = new double[x.length][features];
       for (int i = 0; i < x.length; i++) {
         for (int j = 0; j < features; j++) {

@@ -99,7 +99,7 @@ public class EvaluationService {
     metrics(scored, metrics, undefined);
 
     String primary = spec.evaluation().primaryMetric();
-    Map<String, ModelEvaluated.Interval> intervals = interval(scored, primary);
+    Map<String, ModelEvaluated.Interval> intervals = interval(scored, primary, metrics);
     Optional<ModelAlias> championAlias = ModelAlias.of(trained.pipeline(), Alias.CHAMPION.wire());
     Optional<Gates.Champion> champion =
         championAlias
@@ -304,10 +304,9 @@ public class EvaluationService {
    * Bootstrap#RESAMPLES} resamples, seed {@value #BOOTSTRAP_SEED}); empty when the metric is not
    * one evaluation computes or is undefined on every resample.
    */
-  static Map<String, ModelEvaluated.Interval> interval(Scored scored, String primary) {
-    Map<String, Double> full = new LinkedHashMap<>();
-    metrics(scored, full, new LinkedHashMap<>());
-    if (!full.containsKey(primary)) {
+  static Map<String, ModelEvaluated.Interval> interval(
+      Scored scored, String primary, Map<String, Double> metrics) {
+    if (!metrics.containsKey(primary)) {
       return Map.of();
     }
     try {

@@ -55,18 +55,18 @@ class EvaluationMetricsTest {
     }
     EvaluationService.Scored scored =
         new EvaluationService.Scored(new long[n], actual, predicted, scores, "y");
-    Map<String, io.trainyard.contracts.events.ModelEvaluated.Interval> first =
-        EvaluationService.interval(scored, "roc_auc");
-    assertThat(EvaluationService.interval(scored, "roc_auc")).isEqualTo(first);
-    var interval = first.get("roc_auc");
     Map<String, Double> metrics = new LinkedHashMap<>();
     EvaluationService.metrics(scored, metrics, new LinkedHashMap<>());
+    Map<String, io.trainyard.contracts.events.ModelEvaluated.Interval> first =
+        EvaluationService.interval(scored, "roc_auc", metrics);
+    assertThat(EvaluationService.interval(scored, "roc_auc", metrics)).isEqualTo(first);
+    var interval = first.get("roc_auc");
     assertThat(interval.low()).isLessThan(metrics.get("roc_auc"));
     assertThat(interval.high()).isGreaterThan(metrics.get("roc_auc"));
     assertThat(interval.level()).isEqualTo(0.95);
     assertThat(interval.method()).isEqualTo("percentile-bootstrap");
     assertThat(interval.resamples()).isEqualTo(1000);
     // A primary metric evaluation does not compute has no interval.
-    assertThat(EvaluationService.interval(scored, "ndcg_at_k")).isEmpty();
+    assertThat(EvaluationService.interval(scored, "ndcg_at_k", metrics)).isEmpty();
   }
 }
