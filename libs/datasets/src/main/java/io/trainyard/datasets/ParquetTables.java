@@ -184,38 +184,108 @@ public final class ParquetTables {
   public static void writePredictions(
       Path out, long[] rowIds, String[] actual, String[] predicted, double[] score)
       throws IOException {
+    if (score == null) {
+      throw new IllegalArgumentException("rowIds, actual, predicted and score must not be null");
+    }
+    writePredictions(out, rowIds, actual, predicted, java.util.Map.of("score", score));
+  }
+
+  /**
+   * Writes a classifier's per-row predictions: {@code row_id} BIGINT, {@code actual} VARCHAR,
+   * {@code predicted} VARCHAR, then one DOUBLE column per entry of {@code scores} (in its iteration
+   * order, named by its key: {@code score} for a binary model, {@code score_<class>} per class for
+   * a multiclass one). Written next to {@code out} and moved into place.
+   *
+   * @throws IllegalArgumentException when an array is null or the lengths differ
+   * @throws IOException when the file cannot be written
+   */
+  public static void writePredictions(
+      Path out,
+      long[] rowIds,
+      String[] actual,
+      String[] predicted,
+      java.util.Map<String, double[]> scores)
+      throws IOException {
+    write(out, rowIds, actual, predicted, scores);
+  }
+
+  /**
+   * Writes a regression model's per-row predictions: {@code row_id} BIGINT, {@code actual} DOUBLE,
+   * {@code predicted} DOUBLE. Written next to {@code out} and moved into place.
+   *
+   * @throws IllegalArgumentException when an array is null or the lengths differ
+   * @throws IOException when the file cannot be written
+   */
+  public static void writeRegressionPredictions(
+      Path out, long[] rowIds, double[] actual, double[] predicted) throws IOException {
+    write(out, rowIds, actual, predicted, java.util.Map.of());
+  }
+
+  private static void write(
+      Path out,
+      long[] rowIds,
+      Object actual,
+      Object predicted,
+      java.util.Map<String, double[]> scores)
+      throws IOException {
     Objects.requireNonNull(out, "out");
-    if (rowIds == null || actual == null || predicted == null || score == null) {
+    if (rowIds == null || actual == null || predicted == null || scores == null) {
       throw new IllegalArgumentException("rowIds, actual, predicted and score must not be null");
     }
     int n = rowIds.length;
-    if (actual.length != n || predicted.length != n || score.length != n) {
+    int actualLength = java.lang.reflect.Array.getLength(actual);
+    int predictedLength = java.lang.reflect.Array.getLength(predicted);
+    for (double[] column : scores.values()) {
+      if (column == null || column.length != n) {
+        throw new IllegalArgumentException(
+            "rowIds, actual, predicted and score must have the same length, but have "
+                + n
+                + " rows and a score column of "
+                + (column == null ? "null" : column.length));
+      }
+    }
+    if (actualLength != n || predictedLength != n) {
       throw new IllegalArgumentException(
           "rowIds, actual, predicted and score must have the same length, but have "
               + n
               + ", "
-              + actual.length
-              + ", "
-              + predicted.length
+              + actualLength
               + " and "
-              + score.length);
+              + predictedLength);
     }
+    boolean numeric = actual instanceof double[];
+    String type = numeric ? "DOUBLE" : "VARCHAR";
+    StringBuilder ddl =
+        new StringBuilder("CREATE TABLE predictions (row_id BIGINT, actual ")
+            .append(type)
+            .append(", predicted ")
+            .append(type);
+    for (String name : scores.keySet()) {
+      ddl.append(", ").append(DuckDb.ident(name)).append(" DOUBLE");
+    }
+    ddl.append(")");
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve("." + out.getFileName() + ".tmp");
+    double[][] columns = scores.values().toArray(new double[0][]);
     try (Connection c = DuckDb.open()) {
-      DuckDb.execute(
-          c,
-          "CREATE TABLE predictions (row_id BIGINT, actual VARCHAR, predicted VARCHAR,"
-              + " score DOUBLE)");
+      DuckDb.execute(c, ddl.toString());
       try (DuckDBAppender appender =
           c.unwrap(DuckDBConnection.class)
               .createAppender(DuckDBConnection.DEFAULT_SCHEMA, "predictions")) {
         for (int i = 0; i < n; i++) {
           appender.beginRow().append(rowIds[i]);
-          appendText(appender, actual[i]);
-          appendText(appender, predicted[i]);
-          appender.append(score[i]).endRow();
+          if (numeric) {
+            appender.append(((double[]) actual)[i]);
+            appender.append(((double[]) predicted)[i]);
+          } else {
+            appendText(appender, ((String[]) actual)[i]);
+            appendText(appender, ((String[]) predicted)[i]);
+          }
+          for (double[] column : columns) {
+            appender.append(column[i]);
+          }
+          appender.endRow();
         }
       }
       Files.deleteIfExists(tmp);

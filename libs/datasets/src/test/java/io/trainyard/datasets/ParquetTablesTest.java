@@ -203,6 +203,51 @@ class ParquetTablesTest {
   }
 
   @Test
+  void multiclassAndRegressionPredictionsHaveTheirOwnColumns() throws Exception {
+    Path multi = dir.resolve("multi.parquet");
+    java.util.Map<String, double[]> scores = new java.util.LinkedHashMap<>();
+    scores.put("score_cat", new double[] {0.7, 0.1});
+    scores.put("score_dog food", new double[] {0.3, 0.9});
+    ParquetTables.writePredictions(
+        multi,
+        new long[] {1, 2},
+        new String[] {"cat", "dog food"},
+        new String[] {"cat", "dog food"},
+        scores);
+    Path regression = dir.resolve("regression.parquet");
+    ParquetTables.writeRegressionPredictions(
+        regression, new long[] {5}, new double[] {2.5}, new double[] {2.25});
+    List<String> described = new ArrayList<>();
+    String row;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      for (Path p : List.of(multi, regression)) {
+        try (ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + lit(p) + ")")) {
+          while (rs.next()) {
+            described.add(rs.getString(1) + " " + rs.getString(2));
+          }
+        }
+      }
+      try (ResultSet rs =
+          s.executeQuery("SELECT actual - predicted FROM read_parquet(" + lit(regression) + ")")) {
+        rs.next();
+        row = Double.toString(rs.getDouble(1));
+      }
+    }
+    assertThat(described)
+        .containsExactly(
+            "row_id BIGINT",
+            "actual VARCHAR",
+            "predicted VARCHAR",
+            "score_cat DOUBLE",
+            "score_dog food DOUBLE",
+            "row_id BIGINT",
+            "actual DOUBLE",
+            "predicted DOUBLE");
+    assertThat(row).isEqualTo("0.25");
+  }
+
+  @Test
   void writePredictionsChecksLengths() {
     assertThatThrownBy(
             () ->
@@ -214,7 +259,7 @@ class ParquetTablesTest {
                     new double[] {0.1, 0.2}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("same length")
-        .hasMessageContaining("2, 2, 1 and 2");
+        .hasMessageContaining("2, 2 and 1");
   }
 
   @Test

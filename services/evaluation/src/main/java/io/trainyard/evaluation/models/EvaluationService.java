@@ -31,9 +31,8 @@ import io.trainyard.objectstore.Prefix;
 import io.trainyard.objectstore.StagedWrite;
 import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.specs.PipelineCatalog;
-import io.trainyard.stats.BinaryMetrics;
 import io.trainyard.stats.Bootstrap;
-import io.trainyard.stats.ClassificationMetrics;
+import io.trainyard.stats.Quantiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
@@ -89,14 +88,12 @@ public class EvaluationService {
                     new PoisonEventException(
                         "no spec of pipeline '" + trained.pipeline() + "' is known to evaluation"))
             .spec();
-    if (spec.task() != Task.BINARY_CLASSIFICATION) {
-      throw new PoisonEventException(
-          "task " + spec.task().wire() + " is not evaluated yet; binary-classification is");
-    }
-    Scored scored = score(trained);
+    Evaluated evaluated = score(trained);
+    Scored scored = evaluated.scored();
     Map<String, Double> metrics = new LinkedHashMap<>();
     Map<String, String> undefined = new LinkedHashMap<>();
-    metrics(scored, metrics, undefined);
+    scored.metrics(metrics, undefined);
+    metrics.putAll(evaluated.operational());
 
     String primary = spec.evaluation().primaryMetric();
     Map<String, ModelEvaluated.Interval> intervals = interval(scored, primary, metrics);
@@ -177,43 +174,16 @@ public class EvaluationService {
     }
   }
 
-  /** The test split with the model's scores and predictions. */
-  record Scored(
-      long[] rowIds, String[] actual, String[] predicted, double[] scores, String positive) {
+  /** The scored test split and the operational figures measured while scoring it. */
+  record Evaluated(Scored scored, Map<String, Double> operational) {}
 
-    int[] yTrue() {
-      int[] y = new int[actual.length];
-      for (int i = 0; i < y.length; i++) {
-        y[i] = actual[i].equals(positive) ? 1 : 0;
-      }
-      return y;
-    }
+  /** How many test rows are scored one at a time to measure the latency per row. */
+  static final int LATENCY_ROWS = 200;
 
-    /** The rows at these indices (with repeats), as a bootstrap resample draws them. */
-    Scored sample(int[] rows) {
-      long[] ids = new long[rows.length];
-      String[] a = new String[rows.length];
-      String[] p = new String[rows.length];
-      double[] s = new double[rows.length];
-      for (int i = 0; i < rows.length; i++) {
-        ids[i] = rowIds[rows[i]];
-        a[i] = actual[rows[i]];
-        p[i] = predicted[rows[i]];
-        s[i] = scores[rows[i]];
-      }
-      return new Scored(ids, a, p, s, positive);
-    }
+  /** Single-row calls made before the measured ones, so that JIT and libtorch are warm. */
+  static final int LATENCY_WARMUP = 20;
 
-    int[] yPred() {
-      int[] y = new int[predicted.length];
-      for (int i = 0; i < y.length; i++) {
-        y[i] = predicted[i].equals(positive) ? 1 : 0;
-      }
-      return y;
-    }
-  }
-
-  private Scored score(ModelTrained trained) {
+  private Evaluated score(ModelTrained trained) {
     Manifest model = manifest(Layout.model(trained.pipeline(), trained.modelVersion()), "model");
     Manifest dataset =
         manifest(Layout.dataset(trained.pipeline(), trained.datasetVersion()), "dataset");
@@ -242,10 +212,14 @@ public class EvaluationService {
         if (table.labels().length == 0) {
           throw new PoisonEventException("the test split of " + dataset.prefix() + " is empty");
         }
-        double[] scores = bundle.scores(table.x(), table.text());
-        String[] predicted = bundle.predict(scores, THRESHOLD);
-        return new Scored(
-            table.rowIds(), table.labels(), predicted, scores, bundle.config().positiveLabel());
+        Scored scored = scored(bundle, table);
+        Map<String, Double> operational = new LinkedHashMap<>();
+        long bytes = model.objects().stream().mapToLong(Manifest.Entry::size).sum();
+        operational.put("model_size_bytes", (double) bytes);
+        double[] latency = latencyPerRow(bundle, table);
+        operational.put("latency_p50_ms", Quantiles.percentile(latency, 50));
+        operational.put("latency_p95_ms", Quantiles.percentile(latency, 95));
+        return new Evaluated(scored, operational);
       }
     } catch (IOException | ObjectStoreException e) {
       throw new TransientEventException("cannot read the model or the test split: " + e, e);
@@ -258,39 +232,79 @@ public class EvaluationService {
     return all;
   }
 
-  static void metrics(Scored scored, Map<String, Double> metrics, Map<String, String> undefined) {
-    int[] yTrue = scored.yTrue();
-    int[] yPred = scored.yPred();
-    metrics.put("accuracy", BinaryMetrics.accuracy(yTrue, yPred));
-    try {
-      metrics.put("roc_auc", BinaryMetrics.rocAuc(yTrue, scored.scores()));
-    } catch (IllegalArgumentException e) {
-      undefined.put("roc_auc", e.getMessage());
+  /** Scores the test split with the bundle, as its task does. */
+  static Scored scored(ModelBundle bundle, NumericTable table) {
+    return switch (bundle.task()) {
+      case BINARY_CLASSIFICATION -> {
+        for (int i = 0; i < table.rows(); i++) {
+          if (!bundle.classes().contains(table.labels()[i])) {
+            throw new PoisonEventException(
+                "the binary model knows the labels "
+                    + bundle.classes()
+                    + " but row_id "
+                    + table.rowIds()[i]
+                    + " of the test split is labelled '"
+                    + table.labels()[i]
+                    + "'");
+          }
+        }
+        double[] scores = bundle.scores(table.x(), table.text());
+        yield Scored.binary(
+            table.rowIds(),
+            table.labels(),
+            bundle.predict(scores, THRESHOLD),
+            scores,
+            bundle.classes());
+      }
+      case MULTICLASS_CLASSIFICATION -> {
+        double[][] p = bundle.probabilities(table.x(), table.text());
+        yield Scored.multiclass(
+            table.rowIds(), table.labels(), bundle.predictClasses(p), p, bundle.classes());
+      }
+      case REGRESSION -> {
+        double[] targets = new double[table.rows()];
+        for (int i = 0; i < targets.length; i++) {
+          try {
+            targets[i] = Double.parseDouble(table.labels()[i]);
+          } catch (NumberFormatException e) {
+            throw new PoisonEventException(
+                "regression needs a numeric target, but row_id "
+                    + table.rowIds()[i]
+                    + " of the test split has '"
+                    + table.labels()[i]
+                    + "'");
+          }
+        }
+        yield Scored.regression(
+            table.rowIds(), table.labels(), targets, bundle.predictions(table.x(), table.text()));
+      }
+    };
+  }
+
+  /**
+   * The milliseconds of each of up to {@value #LATENCY_ROWS} single-row scoring calls through
+   * libs/models (preprocessing and forward pass), after {@value #LATENCY_WARMUP} unmeasured ones. A
+   * figure of this machine and its load, for gates with generous bounds and for the model card.
+   */
+  static double[] latencyPerRow(ModelBundle bundle, NumericTable table) {
+    int n = Math.min(LATENCY_ROWS, table.rows());
+    double[] millis = new double[n];
+    for (int i = -Math.min(LATENCY_WARMUP, n); i < n; i++) {
+      int row = Math.max(i, 0);
+      double[][] x = {table.x()[row]};
+      String[][] text = {table.text()[row]};
+      long start = System.nanoTime();
+      switch (bundle.task()) {
+        case BINARY_CLASSIFICATION -> bundle.scores(x, text);
+        case MULTICLASS_CLASSIFICATION -> bundle.probabilities(x, text);
+        case REGRESSION -> bundle.predictions(x, text);
+      }
+      long elapsed = System.nanoTime() - start;
+      if (i >= 0) {
+        millis[i] = elapsed / 1e6;
+      }
     }
-    metrics.put("f1", BinaryMetrics.f1(yTrue, yPred));
-    metrics.put("precision", BinaryMetrics.precision(yTrue, yPred));
-    metrics.put("recall", BinaryMetrics.recall(yTrue, yPred));
-    metrics.put("log_loss", BinaryMetrics.logLoss(yTrue, scored.scores()));
-    metrics.put("balanced_accuracy", ClassificationMetrics.balancedAccuracy(yTrue, yPred));
-    for (ClassificationMetrics.Average average : ClassificationMetrics.Average.values()) {
-      String suffix = "_" + average.name().toLowerCase(java.util.Locale.ROOT);
-      metrics.put("precision" + suffix, ClassificationMetrics.precision(yTrue, yPred, average));
-      metrics.put("recall" + suffix, ClassificationMetrics.recall(yTrue, yPred, average));
-      metrics.put("f1" + suffix, ClassificationMetrics.f1(yTrue, yPred, average));
-    }
-    metrics.put("brier_score", BinaryMetrics.brierScore(yTrue, scored.scores()));
-    double[][] rows = new double[yTrue.length][];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = new double[] {1 - scored.scores()[i], scored.scores()[i]};
-    }
-    metrics.put("ece", ClassificationMetrics.ece(yTrue, rows, ClassificationMetrics.ECE_BINS));
-    try {
-      metrics.put("average_precision", BinaryMetrics.averagePrecision(yTrue, scored.scores()));
-      metrics.put("best_f1_threshold", BinaryMetrics.bestF1Threshold(yTrue, scored.scores()));
-    } catch (IllegalArgumentException e) {
-      undefined.put("average_precision", e.getMessage());
-      undefined.put("best_f1_threshold", e.getMessage());
-    }
+    return millis;
   }
 
   /** The seed of the bootstrap: the same predictions give the same interval. */
@@ -312,14 +326,14 @@ public class EvaluationService {
     try {
       Bootstrap.Interval interval =
           Bootstrap.interval(
-              scored.rowIds().length,
+              scored.rows(),
               Bootstrap.RESAMPLES,
               LEVEL,
               BOOTSTRAP_SEED,
               sample -> {
                 Map<String, Double> values = new LinkedHashMap<>();
                 Map<String, String> undefined = new LinkedHashMap<>();
-                metrics(scored.sample(sample), values, undefined);
+                scored.sample(sample).metrics(values, undefined);
                 if (!values.containsKey(primary)) {
                   throw new IllegalArgumentException(undefined.get(primary));
                 }
@@ -349,12 +363,16 @@ public class EvaluationService {
     try (WorkDir work = WorkDir.create("trainyard-eval-");
         StagedWrite staged = store.stage(prefix)) {
       Path predictions = work.resolve(PREDICTIONS);
-      ParquetTables.writePredictions(
-          predictions, scored.rowIds(), scored.actual(), scored.predicted(), scored.scores());
+      writePredictions(predictions, scored);
       staged.put(PREDICTIONS, predictions, "application/vnd.apache.parquet");
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("metrics", metrics);
       report.put("intervals", intervals);
+      if (scored.confusionMatrix() != null) {
+        report.put(
+            "confusionMatrix",
+            Map.of("labels", scored.classes(), "counts", scored.confusionMatrix()));
+      }
       report.put("gates", gates);
       report.put("passed", passed);
       staged.put(METRICS, Json.writeBytes(report), "application/json");
@@ -364,8 +382,13 @@ public class EvaluationService {
       metadata.put("version", trained.modelVersion());
       metadata.put("runId", trained.runId());
       metadata.put("datasetVersion", trained.datasetVersion());
-      metadata.put("positiveLabel", scored.positive());
-      metadata.put("threshold", THRESHOLD);
+      metadata.put("task", scored.task().wire());
+      if (scored.task() == Task.BINARY_CLASSIFICATION) {
+        metadata.put("positiveLabel", scored.classes().get(1));
+        metadata.put("threshold", THRESHOLD);
+      } else if (scored.task() == Task.MULTICLASS_CLASSIFICATION) {
+        metadata.put("classes", scored.classes());
+      }
       metadata.put("rows", scored.rowIds().length);
       return staged.commit(metadata);
     } catch (ManifestConflictException e) {
@@ -376,6 +399,34 @@ public class EvaluationService {
       throw new PoisonEventException(prefix + " holds another evaluation: " + e.getMessage());
     } catch (IOException | ObjectStoreException e) {
       throw new TransientEventException("cannot write " + prefix + ": " + e, e);
+    }
+  }
+
+  /**
+   * The predictions file: {@code row_id, actual, predicted} and {@code score} (binary), one {@code
+   * score_<class>} per class (multiclass), or numeric {@code actual} and {@code predicted}
+   * (regression).
+   */
+  static void writePredictions(Path file, Scored scored) throws IOException {
+    switch (scored.task()) {
+      case BINARY_CLASSIFICATION ->
+          ParquetTables.writePredictions(
+              file, scored.rowIds(), scored.actual(), scored.predicted(), scored.scores());
+      case MULTICLASS_CLASSIFICATION -> {
+        Map<String, double[]> columns = new LinkedHashMap<>();
+        for (int c = 0; c < scored.classes().size(); c++) {
+          double[] column = new double[scored.rows()];
+          for (int i = 0; i < column.length; i++) {
+            column[i] = scored.probabilities()[i][c];
+          }
+          columns.put("score_" + scored.classes().get(c), column);
+        }
+        ParquetTables.writePredictions(
+            file, scored.rowIds(), scored.actual(), scored.predicted(), columns);
+      }
+      case REGRESSION ->
+          ParquetTables.writeRegressionPredictions(
+              file, scored.rowIds(), scored.targets(), scored.estimates());
     }
   }
 
