@@ -1,6 +1,7 @@
 package io.trainyard.contracts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.trainyard.contracts.events.AliasRequested;
 import io.trainyard.contracts.events.DatasetIngestRequested;
 import io.trainyard.contracts.events.DatasetIngested;
 import io.trainyard.contracts.events.DriftDetected;
@@ -124,6 +125,11 @@ public final class Catalogue {
         List.of("console", "drift-monitor"));
     add(Topic.MODELS_TRAINED, ModelTrained.class, List.of("training"), List.of("evaluation"));
     add(Topic.MODELS_EVALUATED, ModelEvaluated.class, List.of("evaluation"), List.of("console"));
+    add(
+        Topic.MODELS_ALIAS_REQUESTED,
+        AliasRequested.class,
+        List.of("console"),
+        List.of("evaluation"));
     add(
         Topic.MODELS_PROMOTED,
         ModelPromoted.class,

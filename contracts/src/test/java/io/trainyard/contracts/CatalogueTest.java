@@ -32,6 +32,7 @@ class CatalogueTest {
           Topic.TRAINING_ENDED,
           Topic.MODELS_TRAINED,
           Topic.MODELS_EVALUATED,
+          Topic.MODELS_ALIAS_REQUESTED,
           Topic.MODELS_PROMOTED,
           Topic.INFERENCE_OBSERVED,
           Topic.INFERENCE_LABELED,

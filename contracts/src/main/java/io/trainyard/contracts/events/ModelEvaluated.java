@@ -20,6 +20,9 @@ import java.util.Map;
  * @param manifestUri optional: the evaluation's manifest
  * @param intervals optional: confidence intervals by metric name (the primary metric's, by the
  *     percentile bootstrap of the test split)
+ * @param perClass optional: for classifiers, {@code precision}, {@code recall}, {@code f1} and
+ *     {@code support} of each class that is true or predicted in the test split (scikit-learn's
+ *     {@code average=None}), by class label
  */
 public record ModelEvaluated(
     String pipeline,
@@ -33,10 +36,12 @@ public record ModelEvaluated(
     Integer championVersion,
     String predictionsUri,
     String manifestUri,
-    Map<String, Interval> intervals)
+    Map<String, Interval> intervals,
+    Map<String, Map<String, Double>> perClass)
     implements PipelineEvent {
 
   public ModelEvaluated {
+    perClass = perClass == null ? null : Copies.map(perClass);
     intervals = intervals == null ? null : Copies.map(intervals);
     Copies.required(pipeline, "pipeline");
     Copies.required(runId, "runId");

@@ -1,5 +1,6 @@
 package io.trainyard.console;
 
+import io.trainyard.console.commands.AliasCommands;
 import io.trainyard.console.commands.RunCommands;
 import io.trainyard.console.pipelines.PipelineService;
 import io.trainyard.console.pipelines.PipelineView;
@@ -43,13 +44,19 @@ public class ConsoleApi {
 
   private final PipelineService pipelines;
   private final RunCommands runCommands;
+  private final AliasCommands aliasCommands;
   private final ApiProxy proxy;
   private final ServiceSelf self;
 
   public ConsoleApi(
-      PipelineService pipelines, RunCommands runCommands, ApiProxy proxy, ServiceSelf self) {
+      PipelineService pipelines,
+      RunCommands runCommands,
+      AliasCommands aliasCommands,
+      ApiProxy proxy,
+      ServiceSelf self) {
     this.pipelines = pipelines;
     this.runCommands = runCommands;
+    this.aliasCommands = aliasCommands;
     this.proxy = proxy;
     this.self = self;
   }
@@ -98,6 +105,36 @@ public class ConsoleApi {
       }
     }
     RunCommands.Accepted accepted = runCommands.cancel(id, request, principal(security));
+    return Response.accepted(accepted).header("Location", accepted.status()).build();
+  }
+
+  /**
+   * Move a model alias (e.g. a rollback): publishes {@code trainyard.models.alias-requested} and
+   * answers 202 with the command id; evaluation moves the alias if it evaluated the version, and
+   * the move shows in {@code GET /api/v1/pipelines/{name}/aliases/{alias}/history}.
+   */
+  @POST
+  @Path("pipelines/{name}/aliases/{alias}")
+  @RolesAllowed(Roles.OPS)
+  @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response moveAlias(
+      @PathParam("name") String name,
+      @PathParam("alias") String alias,
+      @Context SecurityContext security,
+      String body) {
+    AliasCommands.AliasRequest request = null;
+    if (body != null && !body.isBlank()) {
+      try {
+        request =
+            io.trainyard.contracts.Json.convert(
+                io.trainyard.contracts.Json.readTree(body), AliasCommands.AliasRequest.class);
+      } catch (RuntimeException e) {
+        throw ProblemException.badRequest(
+            "The body is JSON like {\"version\": 3, \"reason\": \"rollback after incident\"}");
+      }
+    }
+    AliasCommands.Accepted accepted = aliasCommands.move(name, alias, request, principal(security));
     return Response.accepted(accepted).header("Location", accepted.status()).build();
   }
 

@@ -22,6 +22,8 @@ class RouteTableTest {
     "GET, /api/v1/runs/run-1, training",
     "GET, /api/v1/pipelines/card-fraud/models, evaluation",
     "GET, /api/v1/pipelines/card-fraud/models/champion, evaluation",
+    "GET, /api/v1/pipelines/card-fraud/aliases/champion, evaluation",
+    "GET, /api/v1/pipelines/card-fraud/aliases/champion/history, evaluation",
     "GET, /api/v1/pipelines/card-fraud/drift, drift-monitor",
     "GET, /api/v1/services/ingestion, ingestion",
     "GET, /api/v1/services/drift-monitor, drift-monitor",
@@ -37,6 +39,7 @@ class RouteTableTest {
     "GET, /api/v1/pipelines",
     "POST, /api/v1/pipelines/card-fraud/runs",
     "POST, /api/v1/runs/run-1/cancel",
+    "POST, /api/v1/pipelines/card-fraud/aliases/champion",
     // unknown
     "GET, /api/v1/services/nope",
     "DELETE, /api/v1/services/ingestion",

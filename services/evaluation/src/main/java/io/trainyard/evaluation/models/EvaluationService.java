@@ -137,7 +137,8 @@ public class EvaluationService {
             row.championVersion,
             predictionsUri,
             manifestUri,
-            intervals),
+            intervals,
+            scored.perClass()),
         trained.pipeline(),
         trained.modelVersion());
 
@@ -158,6 +159,15 @@ public class EvaluationService {
       alias.reason = decision.reason();
       alias.updatedAt = Instant.now();
       alias.persist();
+      ModelAliasHistory.append(
+          alias.pipeline,
+          alias.alias,
+          alias.version,
+          previous,
+          alias.reason,
+          null,
+          alias.updatedAt,
+          event.id());
       outbox.publish(
           Topic.MODELS_PROMOTED,
           new ModelPromoted(
@@ -368,6 +378,9 @@ public class EvaluationService {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("metrics", metrics);
       report.put("intervals", intervals);
+      if (scored.perClass() != null) {
+        report.put("perClass", scored.perClass());
+      }
       if (scored.confusionMatrix() != null) {
         report.put(
             "confusionMatrix",

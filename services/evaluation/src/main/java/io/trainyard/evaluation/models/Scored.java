@@ -195,7 +195,6 @@ record Scored(
       undefined.put("average_precision", e.getMessage());
       undefined.put("best_f1_threshold", e.getMessage());
     }
-    perClass(yTrue, yPred, metrics);
   }
 
   private void multiclassMetrics(Map<String, Double> metrics, Map<String, String> undefined) {
@@ -218,7 +217,6 @@ record Scored(
     metrics.put("brier_score", ClassificationMetrics.brierScore(yTrue, probabilities));
     metrics.put(
         "ece", ClassificationMetrics.ece(yTrue, probabilities, ClassificationMetrics.ECE_BINS));
-    perClass(yTrue, yPred, metrics);
   }
 
   private static void averaged(int[] yTrue, int[] yPred, Map<String, Double> metrics) {
@@ -232,21 +230,28 @@ record Scored(
   }
 
   /**
-   * {@code precision[c]}, {@code recall[c]}, {@code f1[c]} and {@code support[c]} for each class
-   * {@code c} that is true or predicted in these rows (scikit-learn's {@code average=None}).
+   * {@code precision}, {@code recall}, {@code f1} and {@code support} of each class that is true or
+   * predicted in these rows (scikit-learn's {@code average=None}), by class label; null for
+   * regression.
    */
-  private void perClass(int[] yTrue, int[] yPred, Map<String, Double> metrics) {
-    ClassificationMetrics.PerClass per = ClassificationMetrics.perClass(yTrue, yPred);
+  Map<String, Map<String, Double>> perClass() {
+    if (task == Task.REGRESSION) {
+      return null;
+    }
+    ClassificationMetrics.PerClass per = ClassificationMetrics.perClass(yTrue(), yPred());
     double[] precision = per.precision();
     double[] recall = per.recall();
     double[] f1 = per.f1();
+    Map<String, Map<String, Double>> all = new java.util.LinkedHashMap<>();
     for (int i = 0; i < per.labels().length; i++) {
-      String c = classes.get(per.labels()[i]);
-      metrics.put("precision[" + c + "]", precision[i]);
-      metrics.put("recall[" + c + "]", recall[i]);
-      metrics.put("f1[" + c + "]", f1[i]);
-      metrics.put("support[" + c + "]", (double) per.support()[i]);
+      Map<String, Double> figures = new java.util.LinkedHashMap<>();
+      figures.put("precision", precision[i]);
+      figures.put("recall", recall[i]);
+      figures.put("f1", f1[i]);
+      figures.put("support", (double) per.support()[i]);
+      all.put(classes.get(per.labels()[i]), figures);
     }
+    return all;
   }
 
   private void regressionMetrics(Map<String, Double> metrics) {

@@ -325,46 +325,165 @@ class EvaluationFlowTest {
   }
 
   /**
-   * Multiclass and regression models are trained but not evaluated yet: their models.trained is
-   * refused with its reason on the dead-letter topic, and no evaluation is recorded.
+   * A multiclass and a regression model are evaluated on their test split: the stored predictions
+   * reproduce the reported metrics, classifiers report per-class figures, and the latency and size
+   * figures are there for gates.
    */
   @ParameterizedTest
   @ValueSource(strings = {"multiclass-classification", "regression"})
-  void aModelOfATaskNotEvaluatedYetIsDeadLetteredWithTheReason(String task) {
+  void multiclassAndRegressionModelsAreEvaluated(String task) throws Exception {
+    boolean regression = task.equals("regression");
     String pipeline =
         TestEvents.applySpec(
             "{\"name\": \""
                 + UniqueNames.of("task")
                 + "\", \"task\": \""
                 + task
-                + "\", \"target\": \"y\"}");
+                + "\", \"target\": \"y\", \"evaluation\": {\"gates\": ["
+                + (regression
+                    ? "{\"metric\": \"r2\", \"min\": 0.8}"
+                    : "{\"metric\": \"accuracy\", \"min\": 0.8}")
+                + ", {\"metric\": \"latency_p95_ms\", \"max\": 5000}"
+                + ", {\"metric\": \"model_size_bytes\", \"max\": 10000000}]}}");
     await().atMost(Duration.ofSeconds(60)).until(() -> catalog.find(pipeline).isPresent());
+
+    // y = 3 x1 - 2 x2 (+ noise), or its class by thirds of x1.
+    java.util.Random random = new java.util.Random(9);
+    StringBuilder csv = new StringBuilder("x1,x2,y\n");
+    for (int i = 0; i < 1500; i++) {
+      double x1 = random.nextDouble() * 2 - 1;
+      double x2 = random.nextDouble() * 2 - 1;
+      String y =
+          regression
+              ? String.valueOf(3 * x1 - 2 * x2 + 0.1 * random.nextGaussian())
+              : x1 < -0.33 ? "a" : x1 < 0.33 ? "b" : "c";
+      csv.append(x1).append(',').append(x2).append(',').append(y).append('\n');
+    }
+    Path dir = Files.createTempDirectory("evaluation-task-");
+    Files.writeString(dir.resolve("input.csv"), csv);
+    IngestResult result =
+        CsvSplitter.split(
+            dir.resolve("input.csv"),
+            new SplitConfig(
+                "y", List.of(), new SplitRatios(0.7, 0.15, 0.15), !regression, 42, true),
+            dir.resolve("splits"));
+    DatasetVersions.write(store, pipeline, 1, hash("data-" + task), result);
+    List<String> features = List.of("x1", "x2");
+    NumericTable train = ParquetTables.read(dir.resolve("splits/train.parquet"), features, "y");
+    NumericTable val = ParquetTables.read(dir.resolve("splits/validation.parquet"), features, "y");
+    List<String> classes = List.of("a", "b", "c");
+    PipelineSpec.Training training =
+        PipelineSpecs.parse(
+                "{\"name\":\"x\",\"task\":\""
+                    + task
+                    + "\",\"target\":\"y\",\"training\":{\"epochs\":30,\"batchSize\":32,"
+                    + "\"learningRate\":0.01}}")
+            .withDefaults()
+            .training();
+    Path out = Files.createTempDirectory("model-");
+    new MlpTrainer(training)
+        .train(
+            new TrainingData(
+                features, train.x(), targets(train, regression), val.x(), targets(val, regression)),
+            regression
+                ? io.trainyard.models.training.Target.regression()
+                : io.trainyard.models.training.Target.multiclass(classes),
+            out,
+            epoch -> {},
+            () -> false,
+            io.trainyard.models.training.CheckpointStore.NONE);
+    Manifest manifest;
+    String runId = UUID.randomUUID().toString();
+    try (StagedWrite staged = store.stage(Layout.model(pipeline, 1))) {
+      for (String file : ModelBundle.files(out)) {
+        staged.put(file, out.resolve(file), "application/octet-stream");
+      }
+      manifest = staged.commit(Map.of("kind", "model", "runId", runId, "version", 1));
+    }
     publishTrained(
         new ModelTrained(
-            UUID.randomUUID().toString(),
+            runId,
             pipeline,
             1,
             1,
-            "s3://trainyard/models/" + pipeline + "/v1/manifest.json",
+            store.manifestUri(manifest.location()),
             Map.of(),
             Map.of("val_loss", 0.5),
-            new ModelTrained.Lineage(hash("x"), null, null, Trigger.DATA, null, null),
+            new ModelTrained.Lineage(hash("data-" + task), null, null, Trigger.DATA, 42L, 30),
             io.trainyard.contracts.spec.Task.fromWire(task),
-            task.equals("regression") ? null : List.of("a", "b", "c")),
+            regression ? null : classes),
         UUID.randomUUID().toString());
-    var dead =
+
+    var evaluated =
         EventLog.awaitAtLeast(
-            TestTopics.dlqOf(Topic.MODELS_TRAINED), r -> pipeline.equals(r.key()), 1);
-    assertThat(dead).hasSize(1);
-    assertThat(EventLog.header(dead.get(0), "trainyard_dlq_reason"))
-        .isEqualTo("poison: task " + task + " is not evaluated yet; binary-classification is");
-    assertThat(
-            EventLog.matching(TestTopics.of(Topic.MODELS_EVALUATED), r -> pipeline.equals(r.key())))
-        .isEmpty();
-    get("/api/v1/pipelines/" + pipeline + "/models")
+            TestTopics.of(Topic.MODELS_EVALUATED), r -> pipeline.equals(r.key()), 1);
+    JsonNode event = Json.readTree(evaluated.get(0).value());
+    assertThat(event.get("passed").asBoolean()).as(event.toString()).isTrue();
+    assertThat(event.at("/metrics/latency_p50_ms").asDouble()).isPositive();
+    assertThat(event.at("/metrics/latency_p95_ms").asDouble())
+        .isGreaterThanOrEqualTo(event.at("/metrics/latency_p50_ms").asDouble());
+    long size = manifest.objects().stream().mapToLong(Manifest.Entry::size).sum();
+    assertThat(event.at("/metrics/model_size_bytes").asDouble()).isEqualTo((double) size);
+    String primary = regression ? "rmse" : "accuracy";
+    double value = event.at("/metrics/" + primary).asDouble();
+    assertThat(event.at("/intervals/" + primary + "/low").asDouble()).isLessThanOrEqualTo(value);
+    assertThat(event.at("/intervals/" + primary + "/high").asDouble())
+        .isGreaterThanOrEqualTo(value);
+
+    Response predictions = get("/api/v1/pipelines/" + pipeline + "/models/1/predictions");
+    predictions.then().statusCode(200);
+    Path file = Files.createTempFile("predictions-", ".parquet");
+    Files.write(file, predictions.asByteArray());
+    try (var connection = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        var statement = connection.createStatement()) {
+      String from = " from read_parquet('" + file + "')";
+      if (regression) {
+        try (var rows =
+            statement.executeQuery(
+                "select sqrt(avg((actual - predicted) * (actual - predicted))), count(*)" + from)) {
+          rows.next();
+          assertThat(value).isCloseTo(rows.getDouble(1), org.assertj.core.data.Offset.offset(1e-9));
+        }
+        assertThat(event.at("/metrics/r2").asDouble()).isGreaterThan(0.8);
+        assertThat(event.has("perClass")).isFalse();
+      } else {
+        // The predicted class is the most probable one, and accuracy follows from the file.
+        try (var rows =
+            statement.executeQuery(
+                "select avg(case when actual = predicted then 1.0 else 0.0 end),"
+                    + " sum(case when predicted = (case when score_a >= score_b and score_a >="
+                    + " score_c then 'a' when score_b >= score_c then 'b' else 'c' end) then 0"
+                    + " else 1 end), min(abs(score_a + score_b + score_c - 1) < 1e-9)::int"
+                    + from)) {
+          rows.next();
+          assertThat(value)
+              .isCloseTo(rows.getDouble(1), org.assertj.core.data.Offset.offset(1e-12));
+          assertThat(rows.getLong(2)).isZero();
+          assertThat(rows.getInt(3)).isEqualTo(1);
+        }
+        assertThat(value).isGreaterThan(0.8);
+        for (String c : classes) {
+          assertThat(event.at("/perClass/" + c + "/recall").asDouble()).isBetween(0.0, 1.0);
+          assertThat(event.at("/perClass/" + c + "/support").asDouble()).isPositive();
+        }
+        assertThat(event.at("/metrics/roc_auc").asDouble()).isGreaterThan(0.9);
+      }
+    }
+    get("/api/v1/pipelines/" + pipeline + "/models/champion")
         .then()
         .statusCode(200)
-        .body("size()", org.hamcrest.Matchers.equalTo(0));
+        .body("version", org.hamcrest.Matchers.equalTo(1));
+  }
+
+  private static double[] targets(NumericTable table, boolean regression) {
+    double[] y = new double[table.rows()];
+    for (int i = 0; i < y.length; i++) {
+      y[i] =
+          regression
+              ? Double.parseDouble(table.labels()[i])
+              : List.of("a", "b", "c").indexOf(table.labels()[i]);
+    }
+    return y;
   }
 
   @Test

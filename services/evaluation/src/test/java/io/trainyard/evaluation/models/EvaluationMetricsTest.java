@@ -40,9 +40,9 @@ class EvaluationMetricsTest {
     assertThat(metrics.get("best_f1_threshold")).isEqualTo(0.6);
     assertThat(metrics).containsKeys("roc_auc", "log_loss", "ece", "precision", "recall", "f1");
     // Per class (average=None): recall of "n" is 4/6, of "y" 3/4.
-    assertThat(metrics.get("recall[n]")).isCloseTo(4.0 / 6, within(1e-9));
-    assertThat(metrics.get("recall[y]")).isCloseTo(0.75, within(1e-9));
-    assertThat(metrics.get("support[y]")).isEqualTo(4.0);
+    assertThat(scored.perClass().get("n").get("recall")).isCloseTo(4.0 / 6, within(1e-9));
+    assertThat(scored.perClass().get("y").get("recall")).isCloseTo(0.75, within(1e-9));
+    assertThat(scored.perClass().get("y").get("support")).isEqualTo(4.0);
     assertThat(scored.confusionMatrix()).isDeepEqualTo(new long[][] {{4, 2}, {1, 3}});
   }
 
@@ -68,8 +68,8 @@ class EvaluationMetricsTest {
     assertThat(metrics.get("precision_weighted")).isCloseTo(0.825, within(1e-9));
     assertThat(metrics.get("roc_auc")).isCloseTo(0.9454365079365079, within(1e-9));
     assertThat(metrics.get("log_loss")).isCloseTo(0.6786458424025957, within(1e-9));
-    assertThat(metrics.get("recall[b]")).isCloseTo(2.0 / 3, within(1e-9));
-    assertThat(metrics.get("recall[c]")).isCloseTo(0.75, within(1e-9));
+    assertThat(scored.perClass().get("b").get("recall")).isCloseTo(2.0 / 3, within(1e-9));
+    assertThat(scored.perClass().get("c").get("recall")).isCloseTo(0.75, within(1e-9));
     assertThat(metrics).containsKeys("average_precision", "brier_score", "ece", "f1_micro");
     assertThat(metrics).doesNotContainKeys("precision", "best_f1_threshold");
     assertThat(scored.confusionMatrix())
@@ -92,7 +92,7 @@ class EvaluationMetricsTest {
     Map<String, String> undefined = new LinkedHashMap<>();
     scored.metrics(metrics, undefined);
     assertThat(metrics.get("accuracy")).isCloseTo(2.0 / 3, within(1e-9));
-    assertThat(metrics.get("recall[z]")).isEqualTo(0.0);
+    assertThat(scored.perClass().get("z").get("recall")).isEqualTo(0.0);
   }
 
   @Test
@@ -109,6 +109,7 @@ class EvaluationMetricsTest {
     assertThat(metrics.get("mape")).isCloseTo(0.2761904761904762, within(1e-9));
     assertThat(metrics.get("median_absolute_error")).isCloseTo(0.5, within(1e-9));
     assertThat(scored.confusionMatrix()).isNull();
+    assertThat(scored.perClass()).isNull();
     Map<String, io.trainyard.contracts.events.ModelEvaluated.Interval> rmse =
         EvaluationService.interval(scored, "rmse", metrics);
     assertThat(rmse.get("rmse").low()).isLessThanOrEqualTo(metrics.get("rmse"));
