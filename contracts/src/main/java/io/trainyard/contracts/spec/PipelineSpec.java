@@ -820,18 +820,27 @@ public record PipelineSpec(
   }
 
   /**
-   * A gate on one metric: at least one of {@code min}, {@code max}, {@code notWorseThanChampionBy}.
-   * Unset bounds stay {@code null} (they are not defaulted: unset means "no such bound").
+   * A gate on one metric: at least one of {@code min}, {@code max}, {@code notWorseThanChampionBy},
+   * {@code change}. Unset bounds stay {@code null} (they are not defaulted: unset means "no such
+   * bound").
    *
    * @param metric the metric
    * @param min the metric must be at least this
    * @param max the metric must be at most this
    * @param notWorseThanChampionBy the metric may be worse than the champion's by at most this much,
    *     in the metric's direction; passes when there is no champion
+   * @param change the change against the champion the metric must make; passes when there is no
+   *     champion
    */
-  public record Gate(String metric, Double min, Double max, Double notWorseThanChampionBy) {
+  public record Gate(
+      String metric, Double min, Double max, Double notWorseThanChampionBy, Change change) {
     public Gate {
       Objects.requireNonNull(metric, "metric is required");
+    }
+
+    /** A gate without a change threshold. */
+    public Gate(String metric, Double min, Double max, Double notWorseThanChampionBy) {
+      this(metric, min, max, notWorseThanChampionBy, null);
     }
 
     @JsonIgnore
@@ -847,6 +856,29 @@ public record PipelineSpec(
     @JsonIgnore
     public Optional<Double> notWorseThanChampionByIfSet() {
       return Optional.ofNullable(notWorseThanChampionBy);
+    }
+  }
+
+  /**
+   * A change threshold against the champion (TensorFlow Model Analysis's {@code
+   * GenericChangeThreshold}): the candidate's improvement over the champion, in {@code direction},
+   * must be at least {@code absolute} (in the metric's units) or {@code relative} (a fraction of
+   * the champion's value). A negative threshold tolerates that much regression; {@code {absolute:
+   * 0.01}} demands an improvement of 0.01. Exactly one of {@code absolute} and {@code relative}.
+   *
+   * @param absolute the least improvement, in the metric's units
+   * @param relative the least improvement as a fraction of {@code |champion|}
+   * @param direction {@code higher-is-better} or {@code lower-is-better}; default the metric's own
+   *     ({@link Metrics#lowerIsBetter})
+   */
+  public record Change(Double absolute, Double relative, String direction) {
+
+    public static final String HIGHER = "higher-is-better";
+    public static final String LOWER = "lower-is-better";
+
+    /** Whether lower values are better for {@code metric} under this change's direction. */
+    public boolean lowerIsBetter(String metric) {
+      return direction == null ? Metrics.lowerIsBetter(metric) : LOWER.equals(direction);
     }
   }
 

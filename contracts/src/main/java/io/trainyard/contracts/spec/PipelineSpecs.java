@@ -178,11 +178,19 @@ public final class PipelineSpecs {
       if (evaluation.gates() != null) {
         for (int i = 0; i < evaluation.gates().size(); i++) {
           PipelineSpec.Gate gate = evaluation.gates().get(i);
-          if (gate.min() == null && gate.max() == null && gate.notWorseThanChampionBy() == null) {
+          if (gate.min() == null
+              && gate.max() == null
+              && gate.notWorseThanChampionBy() == null
+              && gate.change() == null) {
             reasons.add(
                 "$.evaluation.gates["
                     + i
-                    + "]: needs at least one of min, max, notWorseThanChampionBy");
+                    + "]: needs at least one of min, max, notWorseThanChampionBy, change");
+          }
+          if (gate.change() != null
+              && (gate.change().absolute() == null) == (gate.change().relative() == null)) {
+            reasons.add(
+                "$.evaluation.gates[" + i + "].change: needs exactly one of absolute, relative");
           }
           if (gate.min() != null && gate.max() != null && gate.min() > gate.max()) {
             reasons.add(

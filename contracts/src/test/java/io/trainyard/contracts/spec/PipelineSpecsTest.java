@@ -204,6 +204,37 @@ class PipelineSpecsTest {
   }
 
   @Test
+  void aGateMayDemandAChangeAgainstTheChampion() {
+    PipelineSpec spec =
+        PipelineSpecs.parse(
+            MINIMAL
+                + "\nevaluation: {gates: [{metric: rmse, change: {relative: 0.02}},"
+                + " {metric: roc_auc, change: {absolute: -0.01, direction: higher-is-better}}]}\n");
+    assertThat(spec.evaluation().gates())
+        .containsExactly(
+            new PipelineSpec.Gate(
+                "rmse", null, null, null, new PipelineSpec.Change(null, 0.02, null)),
+            new PipelineSpec.Gate(
+                "roc_auc",
+                null,
+                null,
+                null,
+                new PipelineSpec.Change(-0.01, null, PipelineSpec.Change.HIGHER)));
+    assertThat(
+            reasons(
+                MINIMAL
+                    + "\nevaluation: {gates: [{metric: rmse, change: {absolute: 1, relative:"
+                    + " 1}}]}\n"))
+        .contains("$.evaluation.gates[0].change: needs exactly one of absolute, relative");
+    assertThat(
+            reasons(
+                MINIMAL
+                    + "\nevaluation: {gates: [{metric: rmse, change: {absolute: 1, direction:"
+                    + " up}}]}\n"))
+        .anyMatch(r -> r.startsWith("$.evaluation.gates[0].change.direction"));
+  }
+
+  @Test
   void everySchemaProblemIsReportedAtOnce() {
     String spec =
         """
@@ -215,7 +246,7 @@ class PipelineSpecsTest {
         """;
     assertThat(reasons(spec))
         .containsExactlyInAnyOrder(
-            "$.evaluation.gates[0]: needs at least one of min, max, notWorseThanChampionBy",
+            "$.evaluation.gates[0]: needs at least one of min, max, notWorseThanChampionBy, change",
             "$.monitoring.driftShare: must be <= 1",
             "$.monitoring.retrain.cooldown: 'P1W' does not match the pattern"
                 + " ^P(?!$)([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+(\\.[0-9]+)?S)?)?$",

@@ -2,6 +2,7 @@ package io.trainyard.evaluation.gating;
 
 import io.trainyard.contracts.events.ModelEvaluated.GateResult;
 import io.trainyard.contracts.spec.Metrics;
+import io.trainyard.contracts.spec.PipelineSpec.Change;
 import io.trainyard.contracts.spec.PipelineSpec.Gate;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.Optional;
  * Applies a spec's gates to a candidate's metrics. Each gate checks one metric against its bounds:
  * {@code min} (at least), {@code max} (at most) and {@code notWorseThanChampionBy} (worse than the
  * champion's value by at most this much, in the metric's direction; passes when there is no
- * champion). A metric that was not computed fails its gate, with the reason.
+ * champion) and {@code change} (an absolute or relative improvement over the champion, TFMA's
+ * change threshold; passes when there is no champion). A metric that was not computed fails its
+ * gate, with the reason.
  */
 public final class Gates {
 
@@ -50,7 +53,7 @@ public final class Gates {
     String metric = gate.metric();
     Double value = metrics.get(metric);
     Double championValue =
-        champion.isPresent() && gate.notWorseThanChampionBy() != null
+        champion.isPresent() && (gate.notWorseThanChampionBy() != null || gate.change() != null)
             ? champion.get().metrics().get(metric)
             : null;
     if (value == null) {
@@ -102,9 +105,82 @@ public final class Gates {
         (ok ? passes : failures).add(text);
       }
     }
+    if (gate.change() != null) {
+      change(gate.change(), metric, value, champion, championValue, passes, failures);
+    }
     boolean passed = failures.isEmpty();
     return result(
         gate, passed, String.join("; ", passed ? passes : failures), value, championValue);
+  }
+
+  /**
+   * A change threshold: the improvement over the champion in the change's direction ({@code value -
+   * champion}, or {@code champion - value} when lower is better) must be at least {@code absolute},
+   * or at least {@code relative × |champion|}.
+   */
+  static void change(
+      Change change,
+      String metric,
+      double value,
+      Optional<Champion> champion,
+      Double championValue,
+      List<String> passes,
+      List<String> failures) {
+    if (champion.isEmpty()) {
+      passes.add("no champion to compare with");
+      return;
+    }
+    if (championValue == null) {
+      passes.add("champion v" + champion.get().version() + " has no " + metric);
+      return;
+    }
+    boolean lower = change.lowerIsBetter(metric);
+    double improvement = lower ? championValue - value : value - championValue;
+    String direction = lower ? " (lower is better)" : " (higher is better)";
+    if (change.absolute() != null) {
+      boolean ok = improvement >= change.absolute();
+      (ok ? passes : failures)
+          .add(
+              metric
+                  + " "
+                  + fmt(value)
+                  + " improves by "
+                  + fmt(improvement)
+                  + " on champion v"
+                  + champion.get().version()
+                  + "'s "
+                  + fmt(championValue)
+                  + direction
+                  + (ok ? ", at least " : ", less than ")
+                  + "the absolute change "
+                  + fmt(change.absolute()));
+      return;
+    }
+    if (championValue == 0) {
+      failures.add(
+          metric
+              + ": a relative change from champion v"
+              + champion.get().version()
+              + "'s 0 is undefined");
+      return;
+    }
+    double relative = improvement / Math.abs(championValue);
+    boolean ok = relative >= change.relative();
+    (ok ? passes : failures)
+        .add(
+            metric
+                + " "
+                + fmt(value)
+                + " improves by "
+                + fmt(relative)
+                + " (relative) on champion v"
+                + champion.get().version()
+                + "'s "
+                + fmt(championValue)
+                + direction
+                + (ok ? ", at least " : ", less than ")
+                + "the relative change "
+                + fmt(change.relative()));
   }
 
   private static GateResult result(

@@ -3,6 +3,7 @@ package io.trainyard.evaluation.gating;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trainyard.contracts.events.ModelEvaluated.GateResult;
+import io.trainyard.contracts.spec.PipelineSpec.Change;
 import io.trainyard.contracts.spec.PipelineSpec.Gate;
 import java.util.List;
 import java.util.Map;
@@ -104,5 +105,79 @@ class GatesTest {
     Promotion.Decision lowerLoss = Promotion.decide(true, "log_loss", METRICS, champion);
     assertThat(lowerLoss.promote()).isTrue();
     assertThat(lowerLoss.reason()).isEqualTo("log_loss 0.3000 < champion v1's 0.3500");
+  }
+
+  @Test
+  void changeThresholdsDemandAnImprovementInTheirDirection() {
+    var champion =
+        Optional.of(new Gates.Champion(2, Map.of("roc_auc", 0.80, "log_loss", 0.40, "r2", 0.0)));
+    // roc_auc 0.83 against 0.80: +0.03, i.e. +3.75 % relative.
+    GateResult absolute =
+        Gates.apply(
+            new Gate("roc_auc", null, null, null, new Change(0.02, null, null)),
+            METRICS,
+            Map.of(),
+            champion);
+    assertThat(absolute.passed()).isTrue();
+    assertThat(absolute.championValue()).isEqualTo(0.80);
+    assertThat(absolute.reason())
+        .isEqualTo(
+            "roc_auc 0.8300 improves by 0.0300 on champion v2's 0.8000 (higher is better), at"
+                + " least the absolute change 0.0200");
+    GateResult tooLittle =
+        Gates.apply(
+            new Gate("roc_auc", null, null, null, new Change(null, 0.05, null)),
+            METRICS,
+            Map.of(),
+            champion);
+    assertThat(tooLittle.passed()).isFalse();
+    assertThat(tooLittle.reason())
+        .isEqualTo(
+            "roc_auc 0.8300 improves by 0.0375 (relative) on champion v2's 0.8000 (higher is"
+                + " better), less than the relative change 0.0500");
+    // log_loss 0.30 against 0.40: lower is better by default, an improvement of 0.10 (25 %).
+    assertThat(
+            Gates.apply(
+                    new Gate("log_loss", null, null, null, new Change(null, 0.25, null)),
+                    METRICS,
+                    Map.of(),
+                    champion)
+                .passed())
+        .isTrue();
+    // The same change read as higher-is-better is a regression of 0.10.
+    assertThat(
+            Gates.apply(
+                    new Gate("log_loss", null, null, null, new Change(-0.05, null, Change.HIGHER)),
+                    METRICS,
+                    Map.of(),
+                    champion)
+                .passed())
+        .isFalse();
+    // A negative threshold tolerates that much regression.
+    assertThat(
+            Gates.apply(
+                    new Gate("roc_auc", null, null, null, new Change(-0.05, null, Change.LOWER)),
+                    METRICS,
+                    Map.of(),
+                    champion)
+                .passed())
+        .isTrue();
+    // No champion: passes; a relative change from 0 is undefined and fails.
+    assertThat(
+            Gates.apply(
+                    new Gate("roc_auc", null, null, null, new Change(0.5, null, null)),
+                    METRICS,
+                    Map.of(),
+                    Optional.empty())
+                .reason())
+        .isEqualTo("no champion to compare with");
+    GateResult fromZero =
+        Gates.apply(
+            new Gate("r2", null, null, null, new Change(null, 0.1, null)),
+            Map.of("r2", 0.5),
+            Map.of(),
+            champion);
+    assertThat(fromZero.passed()).isFalse();
+    assertThat(fromZero.reason()).contains("relative change from champion v2's 0 is undefined");
   }
 }
