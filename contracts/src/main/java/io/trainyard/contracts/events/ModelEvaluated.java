@@ -23,6 +23,10 @@ import java.util.Map;
  * @param perClass optional: for classifiers, {@code precision}, {@code recall}, {@code f1} and
  *     {@code support} of each class that is true or predicted in the test split (scikit-learn's
  *     {@code average=None}), by class label
+ * @param fairness optional: for binary classifiers, the fairness figures across the judged slices
+ *     of each slice column
+ * @param challengeSets optional: the metrics on the latest version of each challenge set of the
+ *     pipeline
  */
 public record ModelEvaluated(
     String pipeline,
@@ -37,10 +41,14 @@ public record ModelEvaluated(
     String predictionsUri,
     String manifestUri,
     Map<String, Interval> intervals,
-    Map<String, Map<String, Double>> perClass)
+    Map<String, Map<String, Double>> perClass,
+    List<Fairness> fairness,
+    List<ChallengeSetMetrics> challengeSets)
     implements PipelineEvent {
 
   public ModelEvaluated {
+    challengeSets = challengeSets == null ? null : Copies.list(challengeSets);
+    fairness = fairness == null ? null : Copies.list(fairness);
     perClass = perClass == null ? null : Copies.map(perClass);
     intervals = intervals == null ? null : Copies.map(intervals);
     Copies.required(pipeline, "pipeline");
@@ -83,6 +91,47 @@ public record ModelEvaluated(
   }
 
   /**
+   * Fairness across the groups (judged slices) of one slice column, for a binary classifier, as
+   * Fairlearn defines them: selection rate {@code P(ŷ = positive | group)}, true positive rate
+   * {@code P(ŷ = positive | y = positive, group)}.
+   *
+   * @param feature the slice column
+   * @param groups the groups compared
+   * @param demographicParityDifference the largest minus the smallest selection rate
+   * @param equalOpportunityDifference the largest minus the smallest true positive rate, over the
+   *     groups with positives; null when fewer than two have
+   * @param disparateImpactRatio the smallest selection rate over the largest; null when no group is
+   *     ever selected
+   */
+  public record Fairness(
+      String feature,
+      List<String> groups,
+      double demographicParityDifference,
+      Double equalOpportunityDifference,
+      Double disparateImpactRatio) {
+    public Fairness {
+      Copies.required(feature, "feature");
+      groups = Copies.list(Copies.required(groups, "groups"));
+    }
+  }
+
+  /**
+   * Metrics on a challenge set.
+   *
+   * @param name the challenge set
+   * @param datasetVersion its latest dataset version, the one scored
+   * @param rows its rows
+   * @param metrics the task's metrics on them
+   */
+  public record ChallengeSetMetrics(
+      String name, int datasetVersion, long rows, Map<String, Double> metrics) {
+    public ChallengeSetMetrics {
+      Copies.required(name, "name");
+      metrics = Copies.map(Copies.required(metrics, "metrics"));
+    }
+  }
+
+  /**
    * The result of one gate, with its reason.
    *
    * @param metric the gated metric
@@ -93,6 +142,9 @@ public record ModelEvaluated(
    * @param max the gate's max, if any
    * @param notWorseThanChampionBy the gate's tolerance against the champion, if any
    * @param championValue the champion's value, for champion gates when there is a champion
+   * @param slice the gate's slice ({@code column} or {@code column=value}); null for the whole test
+   *     split
+   * @param challengeSet the gate's challenge set; null for the test split
    */
   public record GateResult(
       String metric,
@@ -102,10 +154,59 @@ public record ModelEvaluated(
       Double min,
       Double max,
       Double notWorseThanChampionBy,
-      Double championValue) {
+      Double championValue,
+      String slice,
+      String challengeSet) {
     public GateResult {
       Copies.required(metric, "metric");
       Copies.required(reason, "reason");
+    }
+
+    /** A result on the test split or one of its slices. */
+    public GateResult(
+        String metric,
+        boolean passed,
+        String reason,
+        Double value,
+        Double min,
+        Double max,
+        Double notWorseThanChampionBy,
+        Double championValue,
+        String slice) {
+      this(
+          metric,
+          passed,
+          reason,
+          value,
+          min,
+          max,
+          notWorseThanChampionBy,
+          championValue,
+          slice,
+          null);
+    }
+
+    /** A result on the whole test split. */
+    public GateResult(
+        String metric,
+        boolean passed,
+        String reason,
+        Double value,
+        Double min,
+        Double max,
+        Double notWorseThanChampionBy,
+        Double championValue) {
+      this(
+          metric,
+          passed,
+          reason,
+          value,
+          min,
+          max,
+          notWorseThanChampionBy,
+          championValue,
+          null,
+          null);
     }
   }
 }

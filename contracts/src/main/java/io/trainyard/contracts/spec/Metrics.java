@@ -17,7 +17,9 @@ public final class Metrics {
           "median_absolute_error",
           "latency_p50_ms",
           "latency_p95_ms",
-          "model_size_bytes");
+          "model_size_bytes",
+          "demographic_parity_difference",
+          "equal_opportunity_difference");
 
   private Metrics() {}
 

@@ -801,13 +801,23 @@ public record PipelineSpec(
    * @param primaryMetric the ranking metric; default roc_auc / accuracy / rmse by task
    * @param gates every gate must pass; default: the primary metric not worse than the champion's
    * @param slices columns whose values slice the evaluation; default none
+   * @param minSliceSize slices with fewer test rows are reported but not judged; default 30
    */
-  public record Evaluation(String primaryMetric, List<Gate> gates, List<String> slices) {
-    static final Evaluation EMPTY = new Evaluation(null, null, null);
+  public record Evaluation(
+      String primaryMetric, List<Gate> gates, List<String> slices, Integer minSliceSize) {
+    static final Evaluation EMPTY = new Evaluation(null, null, null, null);
+
+    /** The slices' smallest judged size when the spec does not set one. */
+    public static final int DEFAULT_MIN_SLICE_SIZE = 30;
 
     public Evaluation {
       gates = copy(gates);
       slices = copy(slices);
+    }
+
+    /** An evaluation with the default smallest judged slice. */
+    public Evaluation(String primaryMetric, List<Gate> gates, List<String> slices) {
+      this(primaryMetric, gates, slices, null);
     }
 
     Evaluation withDefaults(Task task) {
@@ -815,7 +825,8 @@ public record PipelineSpec(
       return new Evaluation(
           primary,
           gates == null ? Defaults.gates(primary) : gates,
-          slices == null ? List.of() : slices);
+          slices == null ? List.of() : slices,
+          minSliceSize == null ? DEFAULT_MIN_SLICE_SIZE : minSliceSize);
     }
   }
 
@@ -831,16 +842,44 @@ public record PipelineSpec(
    *     in the metric's direction; passes when there is no champion
    * @param change the change against the champion the metric must make; passes when there is no
    *     champion
+   * @param slice where the gate applies: absent, the whole test split; {@code column=value}, that
+   *     slice; {@code column}, every judged slice of the column (each must pass), or, for a
+   *     fairness metric, the column's fairness figure
+   * @param challengeSet the challenge set whose latest version the gate judges, instead of the test
+   *     split
    */
   public record Gate(
-      String metric, Double min, Double max, Double notWorseThanChampionBy, Change change) {
+      String metric,
+      Double min,
+      Double max,
+      Double notWorseThanChampionBy,
+      Change change,
+      String slice,
+      String challengeSet) {
     public Gate {
       Objects.requireNonNull(metric, "metric is required");
     }
 
-    /** A gate without a change threshold. */
+    /** A gate on the test split or one of its slices. */
+    public Gate(
+        String metric,
+        Double min,
+        Double max,
+        Double notWorseThanChampionBy,
+        Change change,
+        String slice) {
+      this(metric, min, max, notWorseThanChampionBy, change, slice, null);
+    }
+
+    /** A gate on the whole test split without a change threshold. */
     public Gate(String metric, Double min, Double max, Double notWorseThanChampionBy) {
-      this(metric, min, max, notWorseThanChampionBy, null);
+      this(metric, min, max, notWorseThanChampionBy, null, null, null);
+    }
+
+    /** A gate on the whole test split. */
+    public Gate(
+        String metric, Double min, Double max, Double notWorseThanChampionBy, Change change) {
+      this(metric, min, max, notWorseThanChampionBy, change, null, null);
     }
 
     @JsonIgnore

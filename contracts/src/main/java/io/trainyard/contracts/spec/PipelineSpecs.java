@@ -187,6 +187,13 @@ public final class PipelineSpecs {
                     + i
                     + "]: needs at least one of min, max, notWorseThanChampionBy, change");
           }
+          if (gate.slice() != null && gate.challengeSet() != null) {
+            reasons.add(
+                "$.evaluation.gates["
+                    + i
+                    + "]: slice and challengeSet cannot be combined (a gate judges a slice of the"
+                    + " test split, or a challenge set)");
+          }
           if (gate.change() != null
               && (gate.change().absolute() == null) == (gate.change().relative() == null)) {
             reasons.add(

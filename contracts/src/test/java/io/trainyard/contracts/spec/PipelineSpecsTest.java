@@ -232,6 +232,27 @@ class PipelineSpecsTest {
                     + "\nevaluation: {gates: [{metric: rmse, change: {absolute: 1, direction:"
                     + " up}}]}\n"))
         .anyMatch(r -> r.startsWith("$.evaluation.gates[0].change.direction"));
+    assertThat(
+            PipelineSpecs.parse(
+                    MINIMAL
+                        + "\nevaluation: {gates: [{metric: f1, slice: country, min: 0.5},"
+                        + " {metric: f1, challengeSet: hard-cases, min: 0.5}]}\n")
+                .evaluation()
+                .gates())
+        .extracting(PipelineSpec.Gate::slice, PipelineSpec.Gate::challengeSet)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("country", null),
+            org.assertj.core.groups.Tuple.tuple(null, "hard-cases"));
+    assertThat(
+            reasons(
+                MINIMAL
+                    + "\nevaluation: {gates: [{metric: f1, slice: country, challengeSet: hard-cases,"
+                    + " min: 0.5}]}\n"))
+        .containsExactly(
+            "$.evaluation.gates[0]: slice and challengeSet cannot be combined (a gate judges a"
+                + " slice of the test split, or a challenge set)");
+    assertThat(PipelineSpecs.parse(MINIMAL).withDefaults().evaluation().minSliceSize())
+        .isEqualTo(30);
   }
 
   @Test
@@ -362,7 +383,10 @@ class PipelineSpecsTest {
     assertThat(spec.evaluation())
         .isEqualTo(
             new PipelineSpec.Evaluation(
-                "roc_auc", List.of(new PipelineSpec.Gate("roc_auc", null, null, 0.0)), List.of()));
+                "roc_auc",
+                List.of(new PipelineSpec.Gate("roc_auc", null, null, 0.0)),
+                List.of(),
+                30));
     assertThat(spec.monitoring())
         .isEqualTo(
             new PipelineSpec.Monitoring(

@@ -68,13 +68,7 @@ public final class ParquetTables {
     requireFile(parquet);
     try (Connection c = DuckDb.open()) {
       String source = "read_parquet(" + DuckDb.literal(parquet) + ")";
-      Map<String, String> types = new LinkedHashMap<>();
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + source)) {
-        while (rs.next()) {
-          types.put(rs.getString("column_name"), rs.getString("column_type"));
-        }
-      }
+      Map<String, String> types = columnTypes(c, source);
       requireColumn(parquet, types, CsvSplitter.ROW_ID, "the row id");
       requireColumn(parquet, types, target, "the target");
       for (String f : features) {
@@ -384,6 +378,72 @@ public final class ParquetTables {
     } catch (SQLException e) {
       throw new IOException("cannot read " + parquet + ": " + DuckDb.shortMessage(e), e);
     }
+  }
+
+  /**
+   * One column of a split, in {@code row_id} order (the order of {@link #read}'s rows).
+   *
+   * @param numeric whether the column's type is numeric
+   * @param text each row's value as text; {@code null} where missing
+   * @param numbers each row's value as a number ({@code NaN} where missing); all {@code NaN} for a
+   *     non-numeric column
+   */
+  public record Column(boolean numeric, String[] text, double[] numbers) {}
+
+  /**
+   * Reads one column of a split, in {@code row_id} order.
+   *
+   * @throws InvalidSplitException when the file has no such column
+   * @throws IOException when the file cannot be read
+   */
+  public static Column readColumn(Path parquet, String column) throws IOException {
+    Objects.requireNonNull(parquet, "parquet");
+    Objects.requireNonNull(column, "column");
+    requireFile(parquet);
+    try (Connection c = DuckDb.open()) {
+      String source = "read_parquet(" + DuckDb.literal(parquet) + ")";
+      Map<String, String> types = columnTypes(c, source);
+      requireColumn(parquet, types, CsvSplitter.ROW_ID, "the row id");
+      requireColumn(parquet, types, column, "a slice");
+      boolean numeric = DuckDb.isNumeric(types.get(column));
+      String col = DuckDb.ident(column);
+      List<String> text = new java.util.ArrayList<>();
+      List<Double> numbers = new java.util.ArrayList<>();
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT CAST(row_id AS BIGINT), CAST("
+                      + col
+                      + " AS VARCHAR), "
+                      + (numeric ? "CAST(" + col + " AS DOUBLE)" : "NULL::DOUBLE")
+                      + " FROM "
+                      + source
+                      + " ORDER BY 1")) {
+        while (rs.next()) {
+          text.add(rs.getString(2));
+          double value = rs.getDouble(3);
+          numbers.add(rs.wasNull() ? Double.NaN : value);
+        }
+      }
+      return new Column(
+          numeric,
+          text.toArray(new String[0]),
+          numbers.stream().mapToDouble(Double::doubleValue).toArray());
+    } catch (SQLException e) {
+      throw new IOException("cannot read " + parquet + ": " + DuckDb.shortMessage(e), e);
+    }
+  }
+
+  /** Each column's DuckDB type, in file order. */
+  private static Map<String, String> columnTypes(Connection c, String source) throws SQLException {
+    Map<String, String> types = new LinkedHashMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + source)) {
+      while (rs.next()) {
+        types.put(rs.getString("column_name"), rs.getString("column_type"));
+      }
+    }
+    return types;
   }
 
   private static void appendText(DuckDBAppender appender, String value) throws SQLException {

@@ -248,6 +248,24 @@ class ParquetTablesTest {
   }
 
   @Test
+  void oneColumnIsReadInRowIdOrder() throws Exception {
+    Path file =
+        parquet(
+            "slice.parquet",
+            "SELECT * FROM (VALUES (3::BIGINT, 'DE', 1.5::DOUBLE), (1, NULL, NULL), (2, 'FR', 2.0))"
+                + " AS t(row_id, country, amount)");
+    ParquetTables.Column country = ParquetTables.readColumn(file, "country");
+    assertThat(country.numeric()).isFalse();
+    assertThat(country.text()).containsExactly(null, "FR", "DE");
+    ParquetTables.Column amount = ParquetTables.readColumn(file, "amount");
+    assertThat(amount.numeric()).isTrue();
+    assertThat(amount.numbers()).containsExactly(Double.NaN, 2.0, 1.5);
+    assertThatThrownBy(() -> ParquetTables.readColumn(file, "region"))
+        .isInstanceOf(InvalidSplitException.class)
+        .hasMessageContaining("column 'region' (a slice) is not in");
+  }
+
+  @Test
   void writePredictionsChecksLengths() {
     assertThatThrownBy(
             () ->

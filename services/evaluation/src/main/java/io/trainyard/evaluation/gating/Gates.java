@@ -1,5 +1,6 @@
 package io.trainyard.evaluation.gating;
 
+import io.trainyard.contracts.events.ModelEvaluated.ChallengeSetMetrics;
 import io.trainyard.contracts.events.ModelEvaluated.GateResult;
 import io.trainyard.contracts.spec.Metrics;
 import io.trainyard.contracts.spec.PipelineSpec.Change;
@@ -22,8 +23,31 @@ public final class Gates {
 
   private Gates() {}
 
-  /** The champion compared with: its version and metrics. */
-  public record Champion(int version, Map<String, Double> metrics) {}
+  /**
+   * The champion compared with: its version, metrics, slices, and its metrics on the challenge sets
+   * the gates name (scored on the candidate's challenge-set versions), by name.
+   */
+  public record Champion(
+      int version,
+      Map<String, Double> metrics,
+      Sliced slices,
+      Map<String, Map<String, Double>> challengeSets) {
+
+    public Champion {
+      slices = slices == null ? Sliced.NONE : slices;
+      challengeSets = challengeSets == null ? Map.of() : challengeSets;
+    }
+
+    /** A champion without challenge-set figures. */
+    public Champion(int version, Map<String, Double> metrics, Sliced slices) {
+      this(version, metrics, slices, Map.of());
+    }
+
+    /** A champion without slices. */
+    public Champion(int version, Map<String, Double> metrics) {
+      this(version, metrics, Sliced.NONE, Map.of());
+    }
+  }
 
   /**
    * One result per gate, in order.
@@ -38,11 +62,215 @@ public final class Gates {
       Map<String, Double> metrics,
       Map<String, String> undefined,
       Optional<Champion> champion) {
+    return apply(gates, metrics, undefined, Sliced.NONE, champion);
+  }
+
+  /**
+   * One result per gate, in order; gates with a {@code slice} are applied to the slices.
+   *
+   * @param sliced the candidate's slices
+   */
+  public static List<GateResult> apply(
+      List<Gate> gates,
+      Map<String, Double> metrics,
+      Map<String, String> undefined,
+      Sliced sliced,
+      Optional<Champion> champion) {
+    return apply(gates, metrics, undefined, sliced, Map.of(), champion);
+  }
+
+  /**
+   * One result per gate, in order; gates with a {@code slice} are applied to the slices, gates with
+   * a {@code challengeSet} to that challenge set's metrics.
+   *
+   * @param challengeSets the candidate's metrics on each challenge set, by name
+   */
+  public static List<GateResult> apply(
+      List<Gate> gates,
+      Map<String, Double> metrics,
+      Map<String, String> undefined,
+      Sliced sliced,
+      Map<String, ChallengeSetMetrics> challengeSets,
+      Optional<Champion> champion) {
     List<GateResult> results = new ArrayList<>();
     for (Gate gate : gates) {
-      results.add(apply(gate, metrics, undefined, champion));
+      if (gate.challengeSet() != null) {
+        results.add(applyChallengeSet(gate, challengeSets, champion));
+      } else if (gate.slice() != null) {
+        results.add(applySliced(gate, sliced, champion));
+      } else {
+        results.add(apply(gate, metrics, undefined, champion));
+      }
     }
     return results;
+  }
+
+  /**
+   * A gate on a challenge set: its metrics on the set's latest version, compared with the
+   * champion's on the same version. A challenge set the pipeline does not have fails.
+   */
+  static GateResult applyChallengeSet(
+      Gate gate, Map<String, ChallengeSetMetrics> challengeSets, Optional<Champion> champion) {
+    String name = gate.challengeSet();
+    ChallengeSetMetrics set = challengeSets.get(name);
+    Gate whole =
+        new Gate(
+            gate.metric(), gate.min(), gate.max(), gate.notWorseThanChampionBy(), gate.change());
+    if (set == null) {
+      return result(
+          gate,
+          false,
+          "the pipeline has no challenge set '"
+              + name
+              + "'"
+              + (challengeSets.isEmpty() ? "" : "; it has " + challengeSets.keySet()),
+          null,
+          null);
+    }
+    GateResult r =
+        apply(
+            whole,
+            set.metrics(),
+            Map.of(gate.metric(), gate.metric() + " is undefined on challenge set '" + name + "'"),
+            champion.map(
+                c -> new Champion(c.version(), c.challengeSets().getOrDefault(name, Map.of()))));
+    return relabel(gate, r, "challenge set " + name + " (dataset v" + set.datasetVersion() + "): ");
+  }
+
+  /**
+   * A gate on a slice: {@code column=value} judges that slice (one below {@code minSliceSize}
+   * passes, not judged); {@code column} judges every judged slice of the column, each must pass,
+   * or, for a fairness metric, the column's fairness figure. A column that is not sliced fails.
+   */
+  static GateResult applySliced(Gate gate, Sliced sliced, Optional<Champion> champion) {
+    String slice = gate.slice();
+    int eq = slice.indexOf('=');
+    String feature = eq < 0 ? slice : slice.substring(0, eq);
+    String value = eq < 0 ? null : slice.substring(eq + 1);
+    Gate whole =
+        new Gate(
+            gate.metric(), gate.min(), gate.max(), gate.notWorseThanChampionBy(), gate.change());
+    if (sliced.missing().containsKey(feature)) {
+      return result(gate, false, sliced.missing().get(feature), null, null);
+    }
+    if (!sliced.columns().contains(feature)) {
+      return result(
+          gate,
+          false,
+          "slice column '" + feature + "' is not one of evaluation.slices " + sliced.columns(),
+          null,
+          null);
+    }
+    if (value == null && Sliced.FAIRNESS_METRICS.contains(gate.metric())) {
+      Map<String, Double> figures = sliced.fairnessOf(feature);
+      String why =
+          figures.isEmpty()
+              ? "fairness across '"
+                  + feature
+                  + "' needs a binary classifier and two or more judged slices (of at least "
+                  + sliced.minSliceSize()
+                  + " rows)"
+              : gate.metric()
+                  + " across '"
+                  + feature
+                  + "' is undefined (fewer than two slices"
+                  + " with positives, or none selected)";
+      GateResult r =
+          apply(
+              whole,
+              figures,
+              Map.of(gate.metric(), why),
+              champion.map(c -> new Champion(c.version(), c.slices().fairnessOf(feature))));
+      return relabel(gate, r, "across '" + feature + "': ");
+    }
+    if (value != null) {
+      var found = sliced.slice(feature, value);
+      if (found.isEmpty()) {
+        return result(gate, false, "no test rows have " + slice, null, null);
+      }
+      if (found.get().rows() < sliced.minSliceSize()) {
+        return result(gate, true, notJudged(found.get(), sliced), null, null);
+      }
+      return relabel(gate, onSlice(whole, found.get(), champion), "slice " + slice + ": ");
+    }
+    List<String> failures = new ArrayList<>();
+    int judged = 0;
+    int small = 0;
+    for (var s : sliced.of(feature)) {
+      if (s.rows() < sliced.minSliceSize()) {
+        small++;
+        continue;
+      }
+      judged++;
+      GateResult r = onSlice(whole, s, champion);
+      if (!r.passed()) {
+        failures.add("slice " + feature + "=" + s.value() + ": " + r.reason());
+      }
+    }
+    String reason =
+        failures.isEmpty()
+            ? "every judged slice of '"
+                + feature
+                + "' passes ("
+                + judged
+                + " judged, "
+                + small
+                + " below minSliceSize "
+                + sliced.minSliceSize()
+                + ")"
+            : String.join("; ", failures);
+    return result(gate, failures.isEmpty(), reason, null, null);
+  }
+
+  private static GateResult onSlice(
+      Gate whole,
+      io.trainyard.contracts.events.ModelEvaluated.SliceMetrics slice,
+      Optional<Champion> champion) {
+    Optional<Champion> championSlice =
+        champion.map(
+            c ->
+                new Champion(
+                    c.version(),
+                    c.slices()
+                        .slice(slice.feature(), slice.value())
+                        .filter(s -> s.rows() >= c.slices().minSliceSize())
+                        .map(io.trainyard.contracts.events.ModelEvaluated.SliceMetrics::metrics)
+                        .orElse(Map.of())));
+    return apply(
+        whole,
+        slice.metrics(),
+        Map.of(
+            whole.metric(),
+            whole.metric() + " is undefined on slice " + slice.feature() + "=" + slice.value()),
+        championSlice);
+  }
+
+  private static String notJudged(
+      io.trainyard.contracts.events.ModelEvaluated.SliceMetrics slice, Sliced sliced) {
+    return "slice "
+        + slice.feature()
+        + "="
+        + slice.value()
+        + " has "
+        + slice.rows()
+        + " rows, below minSliceSize "
+        + sliced.minSliceSize()
+        + ": not judged";
+  }
+
+  /** {@code r} for {@code gate}'s slice or challenge set, its reason prefixed. */
+  private static GateResult relabel(Gate gate, GateResult r, String prefix) {
+    return new GateResult(
+        r.metric(),
+        r.passed(),
+        prefix + r.reason(),
+        r.value(),
+        r.min(),
+        r.max(),
+        r.notWorseThanChampionBy(),
+        r.championValue(),
+        gate.slice(),
+        gate.challengeSet());
   }
 
   static GateResult apply(
@@ -193,7 +421,9 @@ public final class Gates {
         gate.min(),
         gate.max(),
         gate.notWorseThanChampionBy(),
-        championValue);
+        championValue,
+        gate.slice(),
+        gate.challengeSet());
   }
 
   /** A metric value as text: 4 significant decimals, enough to read a gate's reason. */

@@ -17,6 +17,7 @@ import io.trainyard.datasets.NumericTable;
 import io.trainyard.datasets.ParquetTables;
 import io.trainyard.evaluation.gating.Gates;
 import io.trainyard.evaluation.gating.Promotion;
+import io.trainyard.evaluation.gating.Sliced;
 import io.trainyard.eventing.IncomingEvent;
 import io.trainyard.eventing.PoisonEventException;
 import io.trainyard.eventing.TransientEventException;
@@ -88,12 +89,18 @@ public class EvaluationService {
                     new PoisonEventException(
                         "no spec of pipeline '" + trained.pipeline() + "' is known to evaluation"))
             .spec();
-    Evaluated evaluated = score(trained);
+    Evaluated evaluated = score(trained, spec.evaluation().slices());
     Scored scored = evaluated.scored();
     Map<String, Double> metrics = new LinkedHashMap<>();
     Map<String, String> undefined = new LinkedHashMap<>();
     scored.metrics(metrics, undefined);
     metrics.putAll(evaluated.operational());
+    Sliced sliced =
+        Slices.slice(
+            scored,
+            evaluated.sliceColumns(),
+            evaluated.missingSlices(),
+            spec.evaluation().minSliceSize());
 
     String primary = spec.evaluation().primaryMetric();
     Map<String, ModelEvaluated.Interval> intervals = interval(scored, primary, metrics);
@@ -101,11 +108,34 @@ public class EvaluationService {
     Optional<Gates.Champion> champion =
         championAlias
             .flatMap(a -> ModelEvaluation.of(trained.pipeline(), a.version))
-            .map(e -> new Gates.Champion(e.version, readMetrics(e.metricsJson)));
-    List<GateResult> gates = Gates.apply(spec.evaluation().gates(), metrics, undefined, champion);
+            .map(
+                e ->
+                    new Gates.Champion(
+                        e.version,
+                        readMetrics(e.metricsJson),
+                        readSliced(e.slicesJson),
+                        championOnChallengeSets(
+                            trained.pipeline(), e.version, spec.evaluation().gates(), evaluated)));
+    List<GateResult> gates =
+        Gates.apply(
+            spec.evaluation().gates(),
+            metrics,
+            undefined,
+            sliced,
+            evaluated.challengeSets(),
+            champion);
     boolean passed = gates.stream().allMatch(GateResult::passed);
 
-    Manifest evaluation = write(trained, scored, metrics, intervals, gates, passed);
+    Manifest evaluation =
+        write(
+            trained,
+            scored,
+            metrics,
+            intervals,
+            sliced,
+            evaluated.challengeSets().values(),
+            gates,
+            passed);
     String predictionsUri = store.uri(entry(evaluation, PREDICTIONS).objectKey());
     String manifestUri = store.manifestUri(evaluation.location());
 
@@ -117,6 +147,8 @@ public class EvaluationService {
     row.primaryMetric = primary;
     row.metricsJson = Json.write(metrics);
     row.gatesJson = Json.write(gates);
+    row.slicesJson = Json.write(sliced);
+    row.challengeSetsJson = Json.write(List.copyOf(evaluated.challengeSets().values()));
     row.passed = passed;
     row.championVersion = champion.map(Gates.Champion::version).orElse(null);
     row.predictionsUri = predictionsUri;
@@ -131,14 +163,18 @@ public class EvaluationService {
             trained.runId(),
             trained.datasetVersion(),
             metrics,
-            List.of(),
+            sliced.slices(),
             gates,
             passed,
             row.championVersion,
             predictionsUri,
             manifestUri,
             intervals,
-            scored.perClass()),
+            scored.perClass(),
+            sliced.fairness().isEmpty() ? null : sliced.fairness(),
+            evaluated.challengeSets().isEmpty()
+                ? null
+                : List.copyOf(evaluated.challengeSets().values())),
         trained.pipeline(),
         trained.modelVersion());
 
@@ -184,8 +220,17 @@ public class EvaluationService {
     }
   }
 
-  /** The scored test split and the operational figures measured while scoring it. */
-  record Evaluated(Scored scored, Map<String, Double> operational) {}
+  /**
+   * The scored test split, the operational figures measured while scoring it, the slice columns'
+   * values (in the split's row order) and the slice columns the split lacks, with the reason.
+   */
+  record Evaluated(
+      Scored scored,
+      Map<String, Double> operational,
+      Map<String, ParquetTables.Column> sliceColumns,
+      Map<String, String> missingSlices,
+      Map<String, Manifest> challengeSetVersions,
+      Map<String, ModelEvaluated.ChallengeSetMetrics> challengeSets) {}
 
   /** How many test rows are scored one at a time to measure the latency per row. */
   static final int LATENCY_ROWS = 200;
@@ -193,7 +238,7 @@ public class EvaluationService {
   /** Single-row calls made before the measured ones, so that JIT and libtorch are warm. */
   static final int LATENCY_WARMUP = 20;
 
-  private Evaluated score(ModelTrained trained) {
+  private Evaluated score(ModelTrained trained, List<String> slices) {
     Manifest model = manifest(Layout.model(trained.pipeline(), trained.modelVersion()), "model");
     Manifest dataset =
         manifest(Layout.dataset(trained.pipeline(), trained.datasetVersion()), "dataset");
@@ -229,7 +274,26 @@ public class EvaluationService {
         double[] latency = latencyPerRow(bundle, table);
         operational.put("latency_p50_ms", Quantiles.percentile(latency, 50));
         operational.put("latency_p95_ms", Quantiles.percentile(latency, 95));
-        return new Evaluated(scored, operational);
+        Map<String, ParquetTables.Column> columns = new LinkedHashMap<>();
+        Map<String, String> missing = new LinkedHashMap<>();
+        Path test = work.resolve(DatasetVersions.fileName(DatasetIngested.TEST));
+        for (String slice : slices) {
+          try {
+            columns.put(slice, ParquetTables.readColumn(test, slice));
+          } catch (io.trainyard.datasets.InvalidSplitException e) {
+            missing.put(
+                slice,
+                "slice column '" + slice + "' is not in the test split of " + dataset.prefix());
+          }
+        }
+        Map<String, Manifest> sets = challengeSetVersions(trained.pipeline());
+        return new Evaluated(
+            scored,
+            operational,
+            columns,
+            missing,
+            sets,
+            onChallengeSets(bundle, sets, work.resolve("challenge-sets")));
       }
     } catch (IOException | ObjectStoreException e) {
       throw new TransientEventException("cannot read the model or the test split: " + e, e);
@@ -240,6 +304,105 @@ public class EvaluationService {
     List<String> all = new java.util.ArrayList<>(table.features());
     all.addAll(table.categorical());
     return all;
+  }
+
+  /**
+   * The latest committed version of each challenge set of the pipeline, by name: dataset versions
+   * whose manifest names a {@code challengeSet}.
+   */
+  private Map<String, Manifest> challengeSetVersions(String pipeline) {
+    Map<String, Manifest> latest = new java.util.TreeMap<>();
+    for (Manifest version : store.listCommitted(Layout.datasets(pipeline))) {
+      String name = version.metadata().path("challengeSet").asText(null);
+      if (name != null) {
+        latest.put(name, version); // natural order: a later version replaces an earlier one
+      }
+    }
+    return latest;
+  }
+
+  /** The dataset version of a committed {@code datasets/{pipeline}/v{n}/} prefix. */
+  static int versionOf(Manifest manifest) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("/v(\\d+)/?$").matcher(manifest.location().value());
+    if (!m.find()) {
+      throw new IllegalStateException(manifest.location() + " is not a dataset version");
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  /**
+   * The bundle's metrics on the test split of each challenge-set version. A set that does not fit
+   * the model (other inputs, or labels a binary model does not know) gets no metrics, and gates on
+   * it fail as undefined; the reason is logged.
+   */
+  private Map<String, ModelEvaluated.ChallengeSetMetrics> onChallengeSets(
+      ModelBundle bundle, Map<String, Manifest> sets, Path dir) throws IOException {
+    Map<String, ModelEvaluated.ChallengeSetMetrics> all = new LinkedHashMap<>();
+    for (Map.Entry<String, Manifest> set : sets.entrySet()) {
+      Path sub = Files.createDirectories(dir.resolve(set.getKey()));
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      long rows = 0;
+      try {
+        NumericTable table =
+            DatasetVersions.readSplit(store, set.getValue(), DatasetIngested.TEST, sub);
+        rows = table.rows();
+        if (!table.features().equals(bundle.preprocessing().features())
+            || !table.categorical().equals(bundle.preprocessing().categoricalFeatures())) {
+          throw new PoisonEventException(
+              "the model takes "
+                  + bundle.preprocessing().inputs()
+                  + " but it has "
+                  + inputs(table));
+        }
+        if (rows > 0) {
+          scored(bundle, table).metrics(metrics, new LinkedHashMap<>());
+        }
+      } catch (PoisonEventException
+          | IllegalArgumentException
+          | io.trainyard.datasets.InvalidSplitException e) {
+        LOG.warnf("challenge set %s is not scored: %s", set.getKey(), e.getMessage());
+      }
+      all.put(
+          set.getKey(),
+          new ModelEvaluated.ChallengeSetMetrics(
+              set.getKey(), versionOf(set.getValue()), rows, metrics));
+    }
+    return all;
+  }
+
+  /**
+   * The champion's metrics on the challenge sets that champion gates name, scored on the same
+   * versions as the candidate; none when no such gate exists.
+   */
+  private Map<String, Map<String, Double>> championOnChallengeSets(
+      String pipeline, int championVersion, List<PipelineSpec.Gate> gates, Evaluated evaluated) {
+    Map<String, Manifest> needed = new java.util.TreeMap<>();
+    for (PipelineSpec.Gate gate : gates) {
+      if (gate.challengeSet() != null
+          && (gate.notWorseThanChampionBy() != null || gate.change() != null)
+          && evaluated.challengeSetVersions().containsKey(gate.challengeSet())) {
+        needed.put(gate.challengeSet(), evaluated.challengeSetVersions().get(gate.challengeSet()));
+      }
+    }
+    if (needed.isEmpty()) {
+      return Map.of();
+    }
+    Manifest model = manifest(Layout.model(pipeline, championVersion), "champion model");
+    try (WorkDir work = WorkDir.create("trainyard-eval-champion-")) {
+      Path modelDir = Files.createDirectories(work.resolve("model"));
+      for (Manifest.Entry entry : model.objects()) {
+        store.download(model, entry.name(), modelDir);
+      }
+      try (ModelBundle bundle = ModelBundle.load(modelDir)) {
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        onChallengeSets(bundle, needed, work.resolve("challenge-sets"))
+            .forEach((name, set) -> metrics.put(name, set.metrics()));
+        return metrics;
+      }
+    } catch (IOException | ObjectStoreException e) {
+      throw new TransientEventException("cannot score champion v" + championVersion + ": " + e, e);
+    }
   }
 
   /** Scores the test split with the bundle, as its task does. */
@@ -367,6 +530,8 @@ public class EvaluationService {
       Scored scored,
       Map<String, Double> metrics,
       Map<String, ModelEvaluated.Interval> intervals,
+      Sliced sliced,
+      java.util.Collection<ModelEvaluated.ChallengeSetMetrics> challengeSets,
       List<GateResult> gates,
       boolean passed) {
     Prefix prefix = Layout.evaluation(trained.pipeline(), trained.modelVersion());
@@ -386,6 +551,13 @@ public class EvaluationService {
             "confusionMatrix",
             Map.of("labels", scored.classes(), "counts", scored.confusionMatrix()));
       }
+      report.put("slices", sliced.slices());
+      report.put("fairness", sliced.fairness());
+      if (!sliced.missing().isEmpty()) {
+        report.put("missingSlices", sliced.missing());
+      }
+      report.put("minSliceSize", sliced.minSliceSize());
+      report.put("challengeSets", List.copyOf(challengeSets));
       report.put("gates", gates);
       report.put("passed", passed);
       staged.put(METRICS, Json.writeBytes(report), "application/json");
@@ -462,6 +634,20 @@ public class EvaluationService {
 
   static Map<String, Double> readMetrics(String json) {
     return Json.mapper().convertValue(Json.readTree(json), new TypeReference<>() {});
+  }
+
+  /** The slices stored with an evaluation; none for one stored before slices were kept. */
+  static Sliced readSliced(String json) {
+    return json == null
+        ? Sliced.NONE
+        : Json.mapper().convertValue(Json.readTree(json), Sliced.class);
+  }
+
+  /** The challenge-set metrics stored with an evaluation; none before V3. */
+  static List<ModelEvaluated.ChallengeSetMetrics> readChallengeSets(String json) {
+    return json == null
+        ? List.of()
+        : Json.mapper().convertValue(Json.readTree(json), new TypeReference<>() {});
   }
 
   static List<GateResult> readGates(String json) {

@@ -37,6 +37,14 @@ public class ModelEvaluation extends PanacheEntityBase {
   @Column(name = "primary_metric", nullable = false)
   public String primaryMetric;
 
+  /** The slices and fairness ({@code Sliced} as JSON); null for evaluations before V3. */
+  @Column(name = "slices_json")
+  public String slicesJson;
+
+  /** The metrics on each challenge set, as JSON; null for evaluations before V3. */
+  @Column(name = "challenge_sets_json")
+  public String challengeSetsJson;
+
   @Column(name = "metrics_json", nullable = false)
   public String metricsJson;
 

@@ -23,6 +23,9 @@ import java.util.Map;
  * @param predictionsUri where the predictions are in the object store
  * @param manifestUri the evaluation's manifest
  * @param evaluatedAt when it was evaluated
+ * @param slices each slice's column, value, size and metrics (no metrics below minSliceSize)
+ * @param fairness the fairness figures across each slice column's judged slices
+ * @param challengeSets the metrics on the latest version of each challenge set
  */
 public record ModelView(
     String pipeline,
@@ -32,6 +35,9 @@ public record ModelView(
     String primaryMetric,
     Map<String, Double> metrics,
     List<GateResult> gates,
+    List<io.trainyard.contracts.events.ModelEvaluated.SliceMetrics> slices,
+    List<io.trainyard.contracts.events.ModelEvaluated.Fairness> fairness,
+    List<io.trainyard.contracts.events.ModelEvaluated.ChallengeSetMetrics> challengeSets,
     boolean passed,
     List<String> aliases,
     Integer comparedWith,
@@ -49,6 +55,9 @@ public record ModelView(
         row.primaryMetric,
         EvaluationService.readMetrics(row.metricsJson),
         EvaluationService.readGates(row.gatesJson),
+        EvaluationService.readSliced(row.slicesJson).slices(),
+        EvaluationService.readSliced(row.slicesJson).fairness(),
+        EvaluationService.readChallengeSets(row.challengeSetsJson),
         row.passed,
         aliases,
         row.championVersion,

@@ -180,4 +180,39 @@ class GatesTest {
     assertThat(fromZero.passed()).isFalse();
     assertThat(fromZero.reason()).contains("relative change from champion v2's 0 is undefined");
   }
+
+  @Test
+  void challengeSetGatesJudgeTheSetAndNameAMissingOne() {
+    var sets =
+        Map.of(
+            "hard-cases",
+            new io.trainyard.contracts.events.ModelEvaluated.ChallengeSetMetrics(
+                "hard-cases", 7, 40, Map.of("accuracy", 0.7)));
+    var champion =
+        Optional.of(
+            new Gates.Champion(
+                3, Map.of(), Sliced.NONE, Map.of("hard-cases", Map.of("accuracy", 0.75))));
+    List<GateResult> results =
+        Gates.apply(
+            List.of(
+                new Gate("accuracy", 0.6, null, null, null, null, "hard-cases"),
+                new Gate("accuracy", null, null, 0.01, null, null, "hard-cases"),
+                new Gate("accuracy", 0.6, null, null, null, null, "rare")),
+            Map.of("accuracy", 0.9),
+            Map.of(),
+            Sliced.NONE,
+            sets,
+            champion);
+    assertThat(results).extracting(GateResult::passed).containsExactly(true, false, false);
+    assertThat(results.get(0).reason())
+        .isEqualTo("challenge set hard-cases (dataset v7): accuracy 0.7000 >= min 0.6000");
+    assertThat(results.get(0).challengeSet()).isEqualTo("hard-cases");
+    assertThat(results.get(1).championValue()).isEqualTo(0.75);
+    assertThat(results.get(1).reason())
+        .isEqualTo(
+            "challenge set hard-cases (dataset v7): accuracy 0.7000 is worse than 0.0100 of"
+                + " champion v3's 0.7500");
+    assertThat(results.get(2).reason())
+        .isEqualTo("the pipeline has no challenge set 'rare'; it has [hard-cases]");
+  }
 }

@@ -274,6 +274,136 @@ class EvaluationFlowTest {
         .hasSize(1);
   }
 
+  /**
+   * Slices: metrics per value of a 0/1 column and per quartile of a numeric one, fairness across
+   * the 0/1 column's slices, slice gates, and a slice column the dataset lacks failing its gate
+   * with a reason that names it.
+   */
+  @Test
+  void slicesAndFairnessAreReportedAndGated() throws Exception {
+    String pipeline =
+        applySpec(
+            "evalslices",
+            "{\"slices\": [\"online_order\", \"amount\", \"region\"], \"minSliceSize\": 20,"
+                + " \"gates\": [{\"metric\": \"accuracy\", \"slice\": \"online_order\","
+                + " \"min\": 0.5}, {\"metric\": \"demographic_parity_difference\", \"slice\":"
+                + " \"online_order\", \"max\": 1.0}, {\"metric\": \"accuracy\", \"slice\":"
+                + " \"region\", \"min\": 0.5}]}");
+    Path splits = writeDataset(pipeline);
+    writeModel(pipeline, 1, splits, false);
+    var evaluated =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.MODELS_EVALUATED), r -> pipeline.equals(r.key()), 1);
+    JsonNode event = Json.readTree(evaluated.get(0).value());
+    long testRows = ParquetTables.rowCount(splits.resolve("test.parquet"));
+    long online = 0;
+    long amount = 0;
+    int quartiles = 0;
+    for (JsonNode slice : event.get("slices")) {
+      if (slice.get("feature").asText().equals("online_order")) {
+        online += slice.get("rows").asLong();
+        assertThat(slice.get("value").asText()).isIn("0.0", "1.0", "0", "1");
+        assertThat(slice.at("/metrics/accuracy").asDouble()).isBetween(0.0, 1.0);
+      } else {
+        assertThat(slice.get("feature").asText()).isEqualTo("amount");
+        amount += slice.get("rows").asLong();
+        quartiles++;
+      }
+    }
+    assertThat(online).isEqualTo(testRows);
+    assertThat(amount).isEqualTo(testRows);
+    assertThat(quartiles).isEqualTo(4);
+    JsonNode fairness = event.at("/fairness/0");
+    assertThat(fairness.get("feature").asText()).isEqualTo("online_order");
+    assertThat(fairness.get("groups")).hasSize(2);
+    assertThat(fairness.get("demographicParityDifference").asDouble()).isBetween(0.0, 1.0);
+
+    assertThat(event.at("/gates/0/passed").asBoolean()).as(event.toString()).isTrue();
+    assertThat(event.at("/gates/0/slice").asText()).isEqualTo("online_order");
+    assertThat(event.at("/gates/1/passed").asBoolean()).isTrue();
+    assertThat(event.at("/gates/2/passed").asBoolean()).isFalse();
+    assertThat(event.at("/gates/2/reason").asText())
+        .startsWith(
+            "slice column 'region' is not in the test split of datasets/" + pipeline + "/v1");
+    assertThat(event.get("passed").asBoolean()).isFalse();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/api/v1/pipelines/" + pipeline + "/models/1").statusCode() == 200);
+    JsonNode view = Json.readTree(get("/api/v1/pipelines/" + pipeline + "/models/1").asByteArray());
+    assertThat(view.get("slices")).hasSize(event.get("slices").size());
+    assertThat(view.at("/fairness/0/feature").asText()).isEqualTo("online_order");
+  }
+
+  /**
+   * A challenge set (here the dataset's own test split, written again as a challenge-set version,
+   * so its metrics must equal the test split's) is scored for every model and gated; a champion
+   * gate on it scores the champion on the same version.
+   */
+  @Test
+  void challengeSetsAreScoredAndGatedAgainstTheChampion() throws Exception {
+    String pipeline =
+        applySpec(
+            "evalchallenge",
+            "{\"gates\": [{\"metric\": \"accuracy\", \"challengeSet\": \"hard-cases\","
+                + " \"min\": 0.5}, {\"metric\": \"roc_auc\", \"challengeSet\": \"hard-cases\","
+                + " \"notWorseThanChampionBy\": 0.0}]}");
+    Path dir = Files.createTempDirectory("evaluation-challenge-");
+    Files.writeString(dir.resolve("input.csv"), CardFraud.csv(2000, 5));
+    IngestResult result = CsvSplitter.split(dir.resolve("input.csv"), SPLIT, dir.resolve("splits"));
+    DatasetVersions.write(store, pipeline, 1, hash("data"), result);
+    DatasetVersions.write(
+        store,
+        pipeline,
+        2,
+        hash("challenge"),
+        result,
+        io.trainyard.datasets.Profiler.profile(result.splits()),
+        null,
+        Map.of("challengeSet", "hard-cases"));
+    Path splits = dir.resolve("splits");
+    writeModel(pipeline, 1, splits, false);
+    var first =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.MODELS_EVALUATED), r -> pipeline.equals(r.key()), 1);
+    JsonNode event = Json.readTree(first.get(0).value());
+    assertThat(event.get("passed").asBoolean()).as(event.toString()).isTrue();
+    JsonNode set = event.at("/challengeSets/0");
+    assertThat(set.get("name").asText()).isEqualTo("hard-cases");
+    assertThat(set.get("datasetVersion").asInt()).isEqualTo(2);
+    assertThat(set.get("rows").asLong())
+        .isEqualTo(ParquetTables.rowCount(splits.resolve("test.parquet")));
+    for (String metric : List.of("accuracy", "roc_auc", "f1", "log_loss")) {
+      assertThat(set.at("/metrics/" + metric).asDouble())
+          .as(metric)
+          .isEqualTo(event.at("/metrics/" + metric).asDouble());
+    }
+    assertThat(event.at("/gates/0/challengeSet").asText()).isEqualTo("hard-cases");
+    assertThat(event.at("/gates/0/reason").asText())
+        .startsWith("challenge set hard-cases (dataset v2): accuracy ");
+    assertThat(event.at("/gates/1/reason").asText())
+        .isEqualTo("challenge set hard-cases (dataset v2): no champion to compare with");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/api/v1/pipelines/" + pipeline + "/models/champion").statusCode() == 200);
+
+    // A model that learned nothing is worse than the champion on the challenge set.
+    writeModel(pipeline, 2, splits, true);
+    var both =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.MODELS_EVALUATED), r -> pipeline.equals(r.key()), 2);
+    JsonNode second = Json.readTree(both.get(1).value());
+    assertThat(second.get("passed").asBoolean()).isFalse();
+    assertThat(second.at("/gates/1/passed").asBoolean()).isFalse();
+    assertThat(second.at("/gates/1/championValue").asDouble())
+        .isEqualTo(set.at("/metrics/roc_auc").asDouble());
+    assertThat(second.at("/gates/1/reason").asText())
+        .startsWith("challenge set hard-cases (dataset v2): roc_auc ")
+        .contains("is worse than 0.0000 of champion v1's");
+    JsonNode view = Json.readTree(get("/api/v1/pipelines/" + pipeline + "/models/2").asByteArray());
+    assertThat(view.at("/challengeSets/0/name").asText()).isEqualTo("hard-cases");
+  }
+
   @Test
   void aRedeliveredModelIsEvaluatedOnce() throws Exception {
     String pipeline = applySpec("evaltwice", "{\"gates\":[{\"metric\":\"accuracy\",\"min\":0.5}]}");
