@@ -62,6 +62,9 @@ public class EvaluationService {
 
   static final String PREDICTIONS = "predictions.parquet";
   static final String METRICS = "metrics.json";
+  static final String CARD_MARKDOWN = "model-card.md";
+  static final String CARD_HTML = "model-card.html";
+  static final String MARKDOWN = "text/markdown";
 
   private final PipelineCatalog catalog;
   private final ObjectStore store;
@@ -126,6 +129,17 @@ public class EvaluationService {
             champion);
     boolean passed = gates.stream().allMatch(GateResult::passed);
 
+    ModelCard.Facts card =
+        new ModelCard.Facts(
+            spec,
+            trained,
+            metrics,
+            intervals,
+            sliced,
+            List.copyOf(evaluated.challengeSets().values()),
+            gates,
+            passed,
+            scored.rows());
     Manifest evaluation =
         write(
             trained,
@@ -135,7 +149,8 @@ public class EvaluationService {
             sliced,
             evaluated.challengeSets().values(),
             gates,
-            passed);
+            passed,
+            card);
     String predictionsUri = store.uri(entry(evaluation, PREDICTIONS).objectKey());
     String manifestUri = store.manifestUri(evaluation.location());
 
@@ -533,7 +548,8 @@ public class EvaluationService {
       Sliced sliced,
       java.util.Collection<ModelEvaluated.ChallengeSetMetrics> challengeSets,
       List<GateResult> gates,
-      boolean passed) {
+      boolean passed,
+      ModelCard.Facts card) {
     Prefix prefix = Layout.evaluation(trained.pipeline(), trained.modelVersion());
     try (WorkDir work = WorkDir.create("trainyard-eval-");
         StagedWrite staged = store.stage(prefix)) {
@@ -561,6 +577,16 @@ public class EvaluationService {
       report.put("gates", gates);
       report.put("passed", passed);
       staged.put(METRICS, Json.writeBytes(report), "application/json");
+      List<ModelCard.Section> sections = ModelCard.sections(card);
+      String title = "Model card: " + trained.pipeline() + " v" + trained.modelVersion();
+      staged.put(
+          CARD_MARKDOWN,
+          ModelCard.markdown(title, sections).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          MARKDOWN);
+      staged.put(
+          CARD_HTML,
+          ModelCard.html(title, sections).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          "text/html");
       Map<String, Object> metadata = new LinkedHashMap<>();
       metadata.put("kind", "evaluation");
       metadata.put("pipeline", trained.pipeline());

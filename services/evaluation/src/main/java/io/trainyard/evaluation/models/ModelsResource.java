@@ -94,6 +94,41 @@ public class ModelsResource {
         .build();
   }
 
+  /** The model card of one version: Markdown, or HTML with {@code ?format=html}. */
+  @GET
+  @Path("{version: [0-9]+}/card")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces({"text/markdown", "text/html"})
+  public Response card(
+      @PathParam("name") String name,
+      @PathParam("version") int version,
+      @jakarta.ws.rs.QueryParam("format") @jakarta.ws.rs.DefaultValue("markdown") String format) {
+    boolean html = format.equals("html");
+    if (!html && !format.equals("markdown")) {
+      throw ProblemException.badRequest("format must be markdown or html, not '" + format + "'");
+    }
+    Manifest evaluation =
+        store
+            .manifest(io.trainyard.objectstore.Layout.evaluation(name, version))
+            .orElseThrow(
+                () ->
+                    ProblemException.notFound(
+                        "Model version " + version + " of '" + name + "' is not evaluated"));
+    String file = html ? EvaluationService.CARD_HTML : EvaluationService.CARD_MARKDOWN;
+    if (evaluation.object(file).isEmpty()) {
+      throw ProblemException.notFound(
+          "Model version " + version + " of '" + name + "' was evaluated before model cards");
+    }
+    StreamingOutput body =
+        out -> {
+          try (InputStream in = store.open(evaluation, file)) {
+            in.transferTo(out);
+          }
+        };
+    return Response.ok(body, (html ? "text/html" : EvaluationService.MARKDOWN) + "; charset=utf-8")
+        .build();
+  }
+
   private static ModelView view(String name, int version) {
     ModelEvaluation row =
         ModelEvaluation.of(name, version)

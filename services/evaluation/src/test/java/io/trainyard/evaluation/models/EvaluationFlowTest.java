@@ -333,6 +333,22 @@ class EvaluationFlowTest {
     JsonNode view = Json.readTree(get("/api/v1/pipelines/" + pipeline + "/models/1").asByteArray());
     assertThat(view.get("slices")).hasSize(event.get("slices").size());
     assertThat(view.at("/fairness/0/feature").asText()).isEqualTo("online_order");
+
+    // The model card, stored with the evaluation and served as Markdown and HTML.
+    Response card = get("/api/v1/pipelines/" + pipeline + "/models/1/card");
+    card.then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/markdown"));
+    assertThat(card.asString())
+        .startsWith("# Model card: " + pipeline + " v1")
+        .contains("## Slices and fairness")
+        .contains("Not sliced: slice column 'region'")
+        .contains("| accuracy [region] | no | slice column 'region'");
+    Response html = get("/api/v1/pipelines/" + pipeline + "/models/1/card?format=html");
+    html.then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/html"));
+    assertThat(html.asString()).contains("<h2>Gates</h2>");
+    get("/api/v1/pipelines/" + pipeline + "/models/1/card?format=pdf")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
   }
 
   /**
