@@ -93,17 +93,11 @@ public class ConsoleApi {
   @Produces(MediaType.APPLICATION_JSON)
   public Response cancel(
       @PathParam("id") String id, @Context SecurityContext security, String body) {
-    RunCommands.CancelRequest request = null;
-    if (body != null && !body.isBlank()) {
-      try {
-        request =
-            io.trainyard.contracts.Json.convert(
-                io.trainyard.contracts.Json.readTree(body), RunCommands.CancelRequest.class);
-      } catch (RuntimeException e) {
-        throw ProblemException.badRequest(
+    RunCommands.CancelRequest request =
+        body(
+            body,
+            RunCommands.CancelRequest.class,
             "The body is optional; when given it is JSON like {\"reason\": \"...\"}");
-      }
-    }
     RunCommands.Accepted accepted = runCommands.cancel(id, request, principal(security));
     return Response.accepted(accepted).header("Location", accepted.status()).build();
   }
@@ -123,19 +117,29 @@ public class ConsoleApi {
       @PathParam("alias") String alias,
       @Context SecurityContext security,
       String body) {
-    AliasCommands.AliasRequest request = null;
-    if (body != null && !body.isBlank()) {
-      try {
-        request =
-            io.trainyard.contracts.Json.convert(
-                io.trainyard.contracts.Json.readTree(body), AliasCommands.AliasRequest.class);
-      } catch (RuntimeException e) {
-        throw ProblemException.badRequest(
+    AliasCommands.AliasRequest request =
+        body(
+            body,
+            AliasCommands.AliasRequest.class,
             "The body is JSON like {\"version\": 3, \"reason\": \"rollback after incident\"}");
-      }
-    }
     AliasCommands.Accepted accepted = aliasCommands.move(name, alias, request, principal(security));
     return Response.accepted(accepted).header("Location", accepted.status()).build();
+  }
+
+  /**
+   * A command's JSON body as {@code type}; {@code null} when there is none.
+   *
+   * @throws ProblemException 400 with {@code hint} when it is not such JSON
+   */
+  private static <T> T body(String body, Class<T> type, String hint) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    try {
+      return io.trainyard.contracts.Json.convert(io.trainyard.contracts.Json.readTree(body), type);
+    } catch (RuntimeException e) {
+      throw ProblemException.badRequest(hint);
+    }
   }
 
   private static String principal(SecurityContext security) {

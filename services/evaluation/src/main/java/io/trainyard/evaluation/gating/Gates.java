@@ -365,26 +365,8 @@ public final class Gates {
     boolean lower = change.lowerIsBetter(metric);
     double improvement = lower ? championValue - value : value - championValue;
     String direction = lower ? " (lower is better)" : " (higher is better)";
-    if (change.absolute() != null) {
-      boolean ok = improvement >= change.absolute();
-      (ok ? passes : failures)
-          .add(
-              metric
-                  + " "
-                  + fmt(value)
-                  + " improves by "
-                  + fmt(improvement)
-                  + " on champion v"
-                  + champion.get().version()
-                  + "'s "
-                  + fmt(championValue)
-                  + direction
-                  + (ok ? ", at least " : ", less than ")
-                  + "the absolute change "
-                  + fmt(change.absolute()));
-      return;
-    }
-    if (championValue == 0) {
+    boolean relative = change.absolute() == null;
+    if (relative && championValue == 0) {
       failures.add(
           metric
               + ": a relative change from champion v"
@@ -392,23 +374,26 @@ public final class Gates {
               + "'s 0 is undefined");
       return;
     }
-    double relative = improvement / Math.abs(championValue);
-    boolean ok = relative >= change.relative();
+    double measured = relative ? improvement / Math.abs(championValue) : improvement;
+    double threshold = relative ? change.relative() : change.absolute();
+    boolean ok = measured >= threshold;
     (ok ? passes : failures)
         .add(
             metric
                 + " "
                 + fmt(value)
                 + " improves by "
-                + fmt(relative)
-                + " (relative) on champion v"
+                + fmt(measured)
+                + (relative ? " (relative)" : "")
+                + " on champion v"
                 + champion.get().version()
                 + "'s "
                 + fmt(championValue)
                 + direction
-                + (ok ? ", at least " : ", less than ")
-                + "the relative change "
-                + fmt(change.relative()));
+                + (ok ? ", at least the " : ", less than the ")
+                + (relative ? "relative" : "absolute")
+                + " change "
+                + fmt(threshold));
   }
 
   private static GateResult result(

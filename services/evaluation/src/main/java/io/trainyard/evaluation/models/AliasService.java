@@ -1,6 +1,7 @@
 package io.trainyard.evaluation.models;
 
 import io.trainyard.contracts.Topic;
+import io.trainyard.contracts.events.Alias;
 import io.trainyard.contracts.events.AliasRequested;
 import io.trainyard.contracts.events.ModelPromoted;
 import io.trainyard.eventing.IncomingEvent;
@@ -53,37 +54,14 @@ public class AliasService {
           request.pipeline(), alias, request.version(), request.reason());
       return;
     }
-    String reason = request.reason();
-    Instant now = Instant.now();
-    ModelAlias row = current.orElseGet(ModelAlias::new);
-    row.pipeline = request.pipeline();
-    row.alias = alias;
-    row.version = request.version();
-    row.reason = reason;
-    row.updatedAt = now;
-    row.persist();
-    ModelAliasHistory.append(
+    move(
         request.pipeline(),
-        alias,
+        request.alias(),
+        current,
         request.version(),
-        previous,
-        reason,
+        request.reason(),
         request.requestedBy(),
-        now,
-        event.id());
-    outbox.publish(
-        Topic.MODELS_PROMOTED,
-        new ModelPromoted(
-            request.pipeline(),
-            request.alias(),
-            request.version(),
-            previous,
-            reason,
-            evaluation.datasetVersion,
-            null),
-        request.pipeline(),
-        alias,
-        request.version(),
+        evaluation.datasetVersion,
         event.id());
     LOG.infof(
         "%s %s moved to v%d (was %s) by %s: %s",
@@ -92,7 +70,53 @@ public class AliasService {
         request.version(),
         previous == null ? "none" : "v" + previous,
         request.requestedBy(),
-        reason);
+        request.reason());
+  }
+
+  /**
+   * Points an alias at a version, in the current transaction: the alias row is written, the move
+   * appended to the history, and {@code trainyard.models.promoted} published with the previous
+   * holder and the reason. Ops' requests and evaluation's automatic promotions both move aliases
+   * here.
+   *
+   * @param current the alias row as it is, if any
+   * @param requestedBy who asked; {@code null} for an automatic promotion
+   * @param datasetVersion the dataset version the model was trained on
+   * @param causeEventId the id of the event that caused the move (part of the promoted event's id)
+   */
+  void move(
+      String pipeline,
+      Alias alias,
+      Optional<ModelAlias> current,
+      int version,
+      String reason,
+      String requestedBy,
+      int datasetVersion,
+      String causeEventId) {
+    Integer previous = current.map(a -> a.version).orElse(null);
+    ModelAlias row = current.orElseGet(ModelAlias::new);
+    row.pipeline = pipeline;
+    row.alias = alias.wire();
+    row.version = version;
+    row.reason = reason;
+    row.updatedAt = Instant.now();
+    row.persist();
+    ModelAliasHistory.append(
+        pipeline,
+        alias.wire(),
+        version,
+        previous,
+        reason,
+        requestedBy,
+        row.updatedAt,
+        causeEventId);
+    outbox.publish(
+        Topic.MODELS_PROMOTED,
+        new ModelPromoted(pipeline, alias, version, previous, reason, datasetVersion, null),
+        pipeline,
+        alias.wire(),
+        version,
+        causeEventId);
   }
 
   /** The dead-letter reason of a request for a version evaluation never evaluated. */

@@ -8,7 +8,6 @@ import io.trainyard.contracts.events.Alias;
 import io.trainyard.contracts.events.DatasetIngested;
 import io.trainyard.contracts.events.ModelEvaluated;
 import io.trainyard.contracts.events.ModelEvaluated.GateResult;
-import io.trainyard.contracts.events.ModelPromoted;
 import io.trainyard.contracts.events.ModelTrained;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.Task;
@@ -69,11 +68,14 @@ public class EvaluationService {
   private final PipelineCatalog catalog;
   private final ObjectStore store;
   private final Outbox outbox;
+  private final AliasService aliases;
 
-  public EvaluationService(PipelineCatalog catalog, ObjectStore store, Outbox outbox) {
+  public EvaluationService(
+      PipelineCatalog catalog, ObjectStore store, Outbox outbox, AliasService aliases) {
     this.catalog = catalog;
     this.store = store;
     this.outbox = outbox;
+    this.aliases = aliases;
   }
 
   /** Handles one {@code models.trained} event, in its transaction. */
@@ -129,6 +131,7 @@ public class EvaluationService {
             champion);
     boolean passed = gates.stream().allMatch(GateResult::passed);
 
+    Map<String, Map<String, Double>> perClass = scored.perClass();
     ModelCard.Facts card =
         new ModelCard.Facts(
             spec,
@@ -148,6 +151,7 @@ public class EvaluationService {
             intervals,
             sliced,
             evaluated.challengeSets().values(),
+            perClass,
             gates,
             passed,
             card);
@@ -185,7 +189,7 @@ public class EvaluationService {
             predictionsUri,
             manifestUri,
             intervals,
-            scored.perClass(),
+            perClass,
             sliced.fairness().isEmpty() ? null : sliced.fairness(),
             evaluated.challengeSets().isEmpty()
                 ? null
@@ -202,36 +206,15 @@ public class EvaluationService {
         passed ? "passed" : "failed",
         decision.promote() ? "promoted: " + decision.reason() : "kept out: " + decision.reason());
     if (decision.promote()) {
-      Integer previous = championAlias.map(a -> a.version).orElse(null);
-      ModelAlias alias = championAlias.orElseGet(ModelAlias::new);
-      alias.pipeline = trained.pipeline();
-      alias.alias = Alias.CHAMPION.wire();
-      alias.version = trained.modelVersion();
-      alias.reason = decision.reason();
-      alias.updatedAt = Instant.now();
-      alias.persist();
-      ModelAliasHistory.append(
-          alias.pipeline,
-          alias.alias,
-          alias.version,
-          previous,
-          alias.reason,
-          null,
-          alias.updatedAt,
-          event.id());
-      outbox.publish(
-          Topic.MODELS_PROMOTED,
-          new ModelPromoted(
-              trained.pipeline(),
-              Alias.CHAMPION,
-              trained.modelVersion(),
-              previous,
-              decision.reason(),
-              trained.datasetVersion(),
-              null),
+      aliases.move(
           trained.pipeline(),
-          Alias.CHAMPION.wire(),
-          trained.modelVersion());
+          Alias.CHAMPION,
+          championAlias,
+          trained.modelVersion(),
+          decision.reason(),
+          null,
+          trained.datasetVersion(),
+          event.id());
     }
   }
 
@@ -547,6 +530,7 @@ public class EvaluationService {
       Map<String, ModelEvaluated.Interval> intervals,
       Sliced sliced,
       java.util.Collection<ModelEvaluated.ChallengeSetMetrics> challengeSets,
+      Map<String, Map<String, Double>> perClass,
       List<GateResult> gates,
       boolean passed,
       ModelCard.Facts card) {
@@ -559,13 +543,12 @@ public class EvaluationService {
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("metrics", metrics);
       report.put("intervals", intervals);
-      if (scored.perClass() != null) {
-        report.put("perClass", scored.perClass());
+      if (perClass != null) {
+        report.put("perClass", perClass);
       }
-      if (scored.confusionMatrix() != null) {
-        report.put(
-            "confusionMatrix",
-            Map.of("labels", scored.classes(), "counts", scored.confusionMatrix()));
+      long[][] confusion = scored.confusionMatrix();
+      if (confusion != null) {
+        report.put("confusionMatrix", Map.of("labels", scored.classes(), "counts", confusion));
       }
       report.put("slices", sliced.slices());
       report.put("fairness", sliced.fairness());

@@ -1,6 +1,7 @@
 package io.trainyard.evaluation.models;
 
 import io.trainyard.contracts.events.ModelEvaluated.GateResult;
+import io.trainyard.evaluation.gating.Sliced;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ public record ModelView(
     Instant evaluatedAt) {
 
   static ModelView of(ModelEvaluation row, List<String> aliases) {
+    Sliced sliced = EvaluationService.readSliced(row.slicesJson);
     return new ModelView(
         row.pipeline,
         row.version,
@@ -55,8 +57,8 @@ public record ModelView(
         row.primaryMetric,
         EvaluationService.readMetrics(row.metricsJson),
         EvaluationService.readGates(row.gatesJson),
-        EvaluationService.readSliced(row.slicesJson).slices(),
-        EvaluationService.readSliced(row.slicesJson).fairness(),
+        sliced.slices(),
+        sliced.fairness(),
         EvaluationService.readChallengeSets(row.challengeSetsJson),
         row.passed,
         aliases,

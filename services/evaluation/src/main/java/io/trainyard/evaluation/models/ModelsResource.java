@@ -74,13 +74,7 @@ public class ModelsResource {
   @RolesAllowed(Roles.VIEWER)
   @Produces(PARQUET)
   public Response predictions(@PathParam("name") String name, @PathParam("version") int version) {
-    Manifest evaluation =
-        store
-            .manifest(io.trainyard.objectstore.Layout.evaluation(name, version))
-            .orElseThrow(
-                () ->
-                    ProblemException.notFound(
-                        "Model version " + version + " of '" + name + "' is not evaluated"));
+    Manifest evaluation = evaluation(name, version);
     StreamingOutput body =
         out -> {
           try (InputStream in = store.open(evaluation, EvaluationService.PREDICTIONS)) {
@@ -107,13 +101,7 @@ public class ModelsResource {
     if (!html && !format.equals("markdown")) {
       throw ProblemException.badRequest("format must be markdown or html, not '" + format + "'");
     }
-    Manifest evaluation =
-        store
-            .manifest(io.trainyard.objectstore.Layout.evaluation(name, version))
-            .orElseThrow(
-                () ->
-                    ProblemException.notFound(
-                        "Model version " + version + " of '" + name + "' is not evaluated"));
+    Manifest evaluation = evaluation(name, version);
     String file = html ? EvaluationService.CARD_HTML : EvaluationService.CARD_MARKDOWN;
     if (evaluation.object(file).isEmpty()) {
       throw ProblemException.notFound(
@@ -127,6 +115,16 @@ public class ModelsResource {
         };
     return Response.ok(body, (html ? "text/html" : EvaluationService.MARKDOWN) + "; charset=utf-8")
         .build();
+  }
+
+  /** The evaluation's manifest of a version; a 404 problem when it was not evaluated. */
+  private Manifest evaluation(String name, int version) {
+    return store
+        .manifest(io.trainyard.objectstore.Layout.evaluation(name, version))
+        .orElseThrow(
+            () ->
+                ProblemException.notFound(
+                    "Model version " + version + " of '" + name + "' is not evaluated"));
   }
 
   private static ModelView view(String name, int version) {
