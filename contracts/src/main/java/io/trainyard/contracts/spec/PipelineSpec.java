@@ -802,10 +802,16 @@ public record PipelineSpec(
    * @param gates every gate must pass; default: the primary metric not worse than the champion's
    * @param slices columns whose values slice the evaluation; default none
    * @param minSliceSize slices with fewer test rows are reported but not judged; default 30
+   * @param ranking the rows form queries: {@code ndcg_at_k} and {@code mrr} are reported; default
+   *     none
    */
   public record Evaluation(
-      String primaryMetric, List<Gate> gates, List<String> slices, Integer minSliceSize) {
-    static final Evaluation EMPTY = new Evaluation(null, null, null, null);
+      String primaryMetric,
+      List<Gate> gates,
+      List<String> slices,
+      Integer minSliceSize,
+      Ranking ranking) {
+    static final Evaluation EMPTY = new Evaluation(null, null, null, null, null);
 
     /** The slices' smallest judged size when the spec does not set one. */
     public static final int DEFAULT_MIN_SLICE_SIZE = 30;
@@ -817,7 +823,7 @@ public record PipelineSpec(
 
     /** An evaluation with the default smallest judged slice. */
     public Evaluation(String primaryMetric, List<Gate> gates, List<String> slices) {
-      this(primaryMetric, gates, slices, null);
+      this(primaryMetric, gates, slices, null, null);
     }
 
     Evaluation withDefaults(Task task) {
@@ -826,7 +832,27 @@ public record PipelineSpec(
           primary,
           gates == null ? Defaults.gates(primary) : gates,
           slices == null ? List.of() : slices,
-          minSliceSize == null ? DEFAULT_MIN_SLICE_SIZE : minSliceSize);
+          minSliceSize == null ? DEFAULT_MIN_SLICE_SIZE : minSliceSize,
+          ranking == null ? null : ranking.withDefaults());
+    }
+  }
+
+  /**
+   * Ranking evaluation: the test rows that share a value of {@code query} are one query's
+   * documents, ranked by the model's score (binary: P(positive); regression: the prediction) and
+   * judged by their true relevance (binary: 1 for the positive class, else 0; regression: the
+   * target, which must not be negative).
+   *
+   * @param query the column that identifies a row's query (required)
+   * @param k the ranks {@code ndcg_at_k} counts; default 10
+   */
+  public record Ranking(String query, Integer k) {
+
+    /** The ranks counted when the spec does not say. */
+    public static final int DEFAULT_K = 10;
+
+    Ranking withDefaults() {
+      return new Ranking(query, k == null ? DEFAULT_K : k);
     }
   }
 

@@ -112,6 +112,8 @@ public final class PipelineSpecs {
    *   <li>the split ratios are all given and sum to 1 (within {@value #SPLIT_TOLERANCE});
    *   <li>{@code positiveClass} is only given for binary-classification;
    *   <li>{@code features.exclude} and {@code evaluation.slices} do not contain the target;
+   *   <li>{@code evaluation.ranking} is for binary-classification or regression, and its query
+   *       column is not the target;
    *   <li>a gate's {@code min} is not greater than its {@code max}.
    * </ul>
    *
@@ -174,6 +176,17 @@ public final class PipelineSpecs {
     if (evaluation != null) {
       if (evaluation.slices() != null && evaluation.slices().contains(spec.target())) {
         reasons.add("$.evaluation.slices: must not contain the target '" + spec.target() + "'");
+      }
+      if (evaluation.ranking() != null) {
+        if (spec.task() == Task.MULTICLASS_CLASSIFICATION) {
+          reasons.add(
+              "$.evaluation.ranking: needs binary-classification (relevance 1 for the positive"
+                  + " class) or regression (relevance the target), not "
+                  + spec.task().wire());
+        }
+        if (spec.target().equals(evaluation.ranking().query())) {
+          reasons.add("$.evaluation.ranking.query: must not be the target '" + spec.target() + "'");
+        }
       }
       if (evaluation.gates() != null) {
         for (int i = 0; i < evaluation.gates().size(); i++) {

@@ -293,6 +293,23 @@ class PipelineSpecsTest {
         .containsExactly("$.evaluation.gates[0]: min 0.9 is greater than max 0.8");
     assertThat(reasons(MINIMAL + "evaluation: {slices: [is_fraud]}\n"))
         .containsExactly("$.evaluation.slices: must not contain the target 'is_fraud'");
+    assertThat(reasons(MINIMAL + "evaluation: {ranking: {query: is_fraud}}\n"))
+        .containsExactly("$.evaluation.ranking.query: must not be the target 'is_fraud'");
+    assertThat(
+            reasons(
+                MINIMAL.replace("binary-classification", "multiclass-classification")
+                    + "evaluation: {ranking: {query: session}}\n"))
+        .containsExactly(
+            "$.evaluation.ranking: needs binary-classification (relevance 1 for the positive"
+                + " class) or regression (relevance the target), not multiclass-classification");
+    assertThat(reasons(MINIMAL + "evaluation: {ranking: {k: 5}}\n"))
+        .containsExactly("$.evaluation.ranking.query: is required");
+    assertThat(
+            PipelineSpecs.parse(MINIMAL + "evaluation: {ranking: {query: session}}\n")
+                .withDefaults()
+                .evaluation()
+                .ranking())
+        .isEqualTo(new PipelineSpec.Ranking("session", 10));
   }
 
   @Test
@@ -386,7 +403,8 @@ class PipelineSpecsTest {
                 "roc_auc",
                 List.of(new PipelineSpec.Gate("roc_auc", null, null, 0.0)),
                 List.of(),
-                30));
+                30,
+                null));
     assertThat(spec.monitoring())
         .isEqualTo(
             new PipelineSpec.Monitoring(
@@ -532,10 +550,28 @@ class PipelineSpecsTest {
             "training.model.text.maxTokens",
             "training.model.text.dimension",
             "training.model.backbone",
-            "training.model.backbone.uri");
+            "training.model.backbone.uri",
+            // ranking only
+            "evaluation.ranking",
+            "evaluation.ranking.query",
+            "evaluation.ranking.k");
     List<String> unset = new ArrayList<>();
     collectUnset(schema, schema, "", defaulted, unset);
     assertThat(unset).containsExactlyInAnyOrderElementsOf(mayStayUnset);
+
+    // The ranking default is applied to a spec that ranks.
+    JsonNode ranks =
+        Json.toTree(
+            PipelineSpecs.parse(MINIMAL + "evaluation: {ranking: {query: session}}\n")
+                .withDefaults());
+    List<String> ranking = new ArrayList<>();
+    collectDefaults(
+        schema,
+        schema.at("/properties/evaluation/properties/ranking"),
+        "evaluation.ranking",
+        ranking,
+        ranks);
+    assertThat(ranking).containsExactly("evaluation.ranking.k");
 
     // Defaults that depend on the task are described, not given as 'default'.
     for (String path :
@@ -563,8 +599,9 @@ class PipelineSpecsTest {
             && (child.startsWith("training.model.trees.")
                 || child.startsWith("training.model.image.")
                 || child.startsWith("training.model.text.")
-                || child.startsWith("training.search."))) {
-          continue; // an xgboost, cnn or search setting: checked on a spec that has one
+                || child.startsWith("training.search.")
+                || child.startsWith("evaluation.ranking."))) {
+          continue; // an xgboost, cnn, search or ranking setting: checked on a spec that has one
         }
         assertThat(JsonAssertions.sameJson(node.get("default"), actual))
             .as("default of %s: schema says %s, code gives %s", child, node.get("default"), actual)

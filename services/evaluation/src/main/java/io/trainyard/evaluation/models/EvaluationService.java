@@ -11,6 +11,7 @@ import io.trainyard.contracts.events.ModelEvaluated.GateResult;
 import io.trainyard.contracts.events.ModelTrained;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.contracts.spec.Task;
+import io.trainyard.datasets.DatasetProfile;
 import io.trainyard.datasets.DatasetVersions;
 import io.trainyard.datasets.NumericTable;
 import io.trainyard.datasets.ParquetTables;
@@ -94,11 +95,23 @@ public class EvaluationService {
                     new PoisonEventException(
                         "no spec of pipeline '" + trained.pipeline() + "' is known to evaluation"))
             .spec();
-    Evaluated evaluated = score(trained, spec.evaluation().slices());
+    Evaluated evaluated = score(trained, spec.evaluation());
     Scored scored = evaluated.scored();
     Map<String, Double> metrics = new LinkedHashMap<>();
     Map<String, String> undefined = new LinkedHashMap<>();
     scored.metrics(metrics, undefined);
+    PipelineSpec.Ranking ranking = spec.evaluation().ranking();
+    Ranked ranked =
+        ranking == null
+            ? null
+            : Ranked.metrics(
+                scored,
+                ranking.query(),
+                ranking.k(),
+                evaluated.query(),
+                evaluated.queryMissing(),
+                metrics,
+                undefined);
     metrics.putAll(evaluated.operational());
     Sliced sliced =
         Slices.slice(
@@ -142,7 +155,11 @@ public class EvaluationService {
             List.copyOf(evaluated.challengeSets().values()),
             gates,
             passed,
-            scored.rows());
+            scored.rows(),
+            evaluated.dataset().metadata(),
+            evaluated.profile(),
+            ranked,
+            undefined);
     Manifest evaluation =
         write(
             trained,
@@ -152,6 +169,7 @@ public class EvaluationService {
             sliced,
             evaluated.challengeSets().values(),
             perClass,
+            ranked,
             gates,
             passed,
             card);
@@ -220,7 +238,9 @@ public class EvaluationService {
 
   /**
    * The scored test split, the operational figures measured while scoring it, the slice columns'
-   * values (in the split's row order) and the slice columns the split lacks, with the reason.
+   * values (in the split's row order) and the slice columns the split lacks, with the reason; the
+   * ranking query column's values (null when there is no ranking, or the split lacks it, and then
+   * why); the dataset version and its profile (null when it has none).
    */
   record Evaluated(
       Scored scored,
@@ -228,7 +248,11 @@ public class EvaluationService {
       Map<String, ParquetTables.Column> sliceColumns,
       Map<String, String> missingSlices,
       Map<String, Manifest> challengeSetVersions,
-      Map<String, ModelEvaluated.ChallengeSetMetrics> challengeSets) {}
+      Map<String, ModelEvaluated.ChallengeSetMetrics> challengeSets,
+      ParquetTables.Column query,
+      String queryMissing,
+      Manifest dataset,
+      DatasetProfile profile) {}
 
   /** How many test rows are scored one at a time to measure the latency per row. */
   static final int LATENCY_ROWS = 200;
@@ -236,7 +260,7 @@ public class EvaluationService {
   /** Single-row calls made before the measured ones, so that JIT and libtorch are warm. */
   static final int LATENCY_WARMUP = 20;
 
-  private Evaluated score(ModelTrained trained, List<String> slices) {
+  private Evaluated score(ModelTrained trained, PipelineSpec.Evaluation spec) {
     Manifest model = manifest(Layout.model(trained.pipeline(), trained.modelVersion()), "model");
     Manifest dataset =
         manifest(Layout.dataset(trained.pipeline(), trained.datasetVersion()), "dataset");
@@ -275,13 +299,26 @@ public class EvaluationService {
         Map<String, ParquetTables.Column> columns = new LinkedHashMap<>();
         Map<String, String> missing = new LinkedHashMap<>();
         Path test = work.resolve(DatasetVersions.fileName(DatasetIngested.TEST));
-        for (String slice : slices) {
+        for (String slice : spec.slices()) {
           try {
             columns.put(slice, ParquetTables.readColumn(test, slice));
           } catch (io.trainyard.datasets.InvalidSplitException e) {
             missing.put(
                 slice,
                 "slice column '" + slice + "' is not in the test split of " + dataset.prefix());
+          }
+        }
+        ParquetTables.Column query = null;
+        String queryMissing = null;
+        if (spec.ranking() != null) {
+          try {
+            query = ParquetTables.readColumn(test, spec.ranking().query());
+          } catch (io.trainyard.datasets.InvalidSplitException e) {
+            queryMissing =
+                "query column '"
+                    + spec.ranking().query()
+                    + "' is not in the test split of "
+                    + dataset.prefix();
           }
         }
         Map<String, Manifest> sets = challengeSetVersions(trained.pipeline());
@@ -291,11 +328,23 @@ public class EvaluationService {
             columns,
             missing,
             sets,
-            onChallengeSets(bundle, sets, work.resolve("challenge-sets")));
+            onChallengeSets(bundle, sets, work.resolve("challenge-sets")),
+            query,
+            queryMissing,
+            dataset,
+            profile(dataset));
       }
     } catch (IOException | ObjectStoreException e) {
       throw new TransientEventException("cannot read the model or the test split: " + e, e);
     }
+  }
+
+  /** The dataset version's profile; null for a version without one. */
+  private DatasetProfile profile(Manifest dataset) throws IOException {
+    if (dataset.objects().stream().noneMatch(e -> e.name().equals(DatasetProfile.FILE_NAME))) {
+      return null;
+    }
+    return DatasetProfile.fromJson(store.readAllBytes(dataset, DatasetProfile.FILE_NAME));
   }
 
   private static List<String> inputs(NumericTable table) {
@@ -531,6 +580,7 @@ public class EvaluationService {
       Sliced sliced,
       java.util.Collection<ModelEvaluated.ChallengeSetMetrics> challengeSets,
       Map<String, Map<String, Double>> perClass,
+      Ranked ranked,
       List<GateResult> gates,
       boolean passed,
       ModelCard.Facts card) {
@@ -549,6 +599,9 @@ public class EvaluationService {
       long[][] confusion = scored.confusionMatrix();
       if (confusion != null) {
         report.put("confusionMatrix", Map.of("labels", scored.classes(), "counts", confusion));
+      }
+      if (ranked != null) {
+        report.put("ranking", ranked);
       }
       report.put("slices", sliced.slices());
       report.put("fairness", sliced.fairness());

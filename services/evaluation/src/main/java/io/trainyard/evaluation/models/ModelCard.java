@@ -1,14 +1,17 @@
 package io.trainyard.evaluation.models;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.trainyard.contracts.Json;
 import io.trainyard.contracts.events.ModelEvaluated;
 import io.trainyard.contracts.events.ModelEvaluated.GateResult;
 import io.trainyard.contracts.events.ModelTrained;
 import io.trainyard.contracts.spec.PipelineSpec;
+import io.trainyard.datasets.DatasetProfile;
 import io.trainyard.evaluation.gating.Gates;
 import io.trainyard.evaluation.gating.Sliced;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,7 +36,14 @@ final class ModelCard {
       List<ModelEvaluated.ChallengeSetMetrics> challengeSets,
       List<GateResult> gates,
       boolean passed,
-      long testRows) {}
+      long testRows,
+      JsonNode datasetMetadata,
+      DatasetProfile profile,
+      Ranked ranked,
+      Map<String, String> undefined) {}
+
+  /** The most profile rows the card lists; the profile itself has every column. */
+  static final int PROFILE_COLUMNS = 30;
 
   static List<Section> sections(Facts f) {
     List<Section> sections = new ArrayList<>();
@@ -60,7 +70,11 @@ final class ModelCard {
     if (t.lineage().trigger() != null) {
       data.add("Training was triggered by: " + t.lineage().trigger().wire() + ".");
     }
-    sections.add(new Section("Data", data, List.of()));
+    data.addAll(provenance(f.datasetMetadata()));
+    if (f.profile() != null) {
+      data.add("The version's profile (all " + f.profile().rows() + " rows), by column:");
+    }
+    sections.add(new Section("Data", data, profile(f.profile(), f.spec().target())));
     List<List<String>> training = new ArrayList<>();
     training.add(List.of("setting", "value"));
     training.add(List.of("run", t.runId()));
@@ -100,14 +114,29 @@ final class ModelCard {
                           ? ""
                           : "[" + Gates.fmt(i.low()) + ", " + Gates.fmt(i.high()) + "]"));
             });
-    sections.add(
-        new Section(
-            "Metrics",
-            List.of(
-                "On the test split, with scikit-learn's definitions; intervals by the percentile"
-                    + " bootstrap. latency_p50_ms, latency_p95_ms are single-row scoring times on"
-                    + " the evaluation machine; model_size_bytes is the stored bundle."),
-            metrics));
+    List<String> aboutMetrics = new ArrayList<>();
+    aboutMetrics.add(
+        "On the test split, with scikit-learn's definitions; intervals by the percentile"
+            + " bootstrap. latency_p50_ms, latency_p95_ms are single-row scoring times on"
+            + " the evaluation machine; model_size_bytes is the stored bundle.");
+    Ranked r = f.ranked();
+    if (r != null) {
+      aboutMetrics.add(
+          "Ranking: the test rows form "
+              + r.queries()
+              + " queries by `"
+              + r.query()
+              + "`; ndcg_at_k counts the top "
+              + r.k()
+              + " ranks of the "
+              + r.judged()
+              + " queries with at least 2 rows, mrr all of them"
+              + (r.rowsWithoutQuery() > 0
+                  ? "; " + r.rowsWithoutQuery() + " rows without a query value are left out."
+                  : "."));
+    }
+    f.undefined().forEach((name, why) -> aboutMetrics.add("Not computed: " + name + ": " + why));
+    sections.add(new Section("Metrics", aboutMetrics, metrics));
     List<List<String>> slices = new ArrayList<>();
     slices.add(List.of("slice", "rows", "metrics"));
     for (ModelEvaluated.SliceMetrics s : f.sliced().slices()) {
@@ -179,6 +208,109 @@ final class ModelCard {
     limitations.add("Human-review figures are not recorded for this version.");
     sections.add(new Section("Limitations", limitations, List.of()));
     return sections;
+  }
+
+  /**
+   * Where the dataset version came from, from its manifest metadata: the source, the version it
+   * derives from, its splits and the cleaning applied.
+   */
+  private static List<String> provenance(JsonNode metadata) {
+    List<String> lines = new ArrayList<>();
+    if (metadata == null) {
+      return lines;
+    }
+    JsonNode lineage = metadata.path("lineage");
+    if (lineage.hasNonNull("source")) {
+      StringBuilder line = new StringBuilder("Provenance: ").append(lineage.get("source").asText());
+      if (lineage.hasNonNull("contentType")) {
+        line.append(" (").append(lineage.get("contentType").asText()).append(")");
+      }
+      if (lineage.hasNonNull("uploadId")) {
+        line.append(", upload `").append(lineage.get("uploadId").asText()).append("`");
+      }
+      if (lineage.hasNonNull("parentVersion")) {
+        line.append(", derived from dataset version ").append(lineage.get("parentVersion").asInt());
+      }
+      if (lineage.hasNonNull("rawUri")) {
+        line.append("; the raw input is kept at ").append(lineage.get("rawUri").asText());
+      }
+      lines.add(line.append(".").toString());
+    }
+    if (metadata.hasNonNull("challengeSet")) {
+      lines.add("It is challenge set `" + metadata.get("challengeSet").asText() + "`.");
+    }
+    List<String> splits = new ArrayList<>();
+    metadata.path("splits").properties().forEach(e -> splits.add(e.getKey() + " " + e.getValue()));
+    if (!splits.isEmpty()) {
+      lines.add("Rows per split: " + String.join(", ", splits) + ".");
+    }
+    List<String> cleaning = new ArrayList<>();
+    for (JsonNode step : metadata.path("cleaning")) {
+      cleaning.add(
+          step.path("step").asText()
+              + (step.hasNonNull("column") ? " `" + step.get("column").asText() + "`" : "")
+              + (step.hasNonNull("strategy") ? " (" + step.get("strategy").asText() + ")" : "")
+              + " "
+              + step.path("count").asLong());
+    }
+    if (!cleaning.isEmpty()) {
+      lines.add("Cleaning applied (step, count): " + String.join("; ", cleaning) + ".");
+    }
+    return lines;
+  }
+
+  /**
+   * The profile summary: one row per column of the whole version (up to {@value #PROFILE_COLUMNS}):
+   * its kind, missing share, distinct values, and mean and range or the most frequent values.
+   */
+  private static List<List<String>> profile(DatasetProfile profile, String target) {
+    List<List<String>> rows = new ArrayList<>();
+    if (profile == null) {
+      return rows;
+    }
+    rows.add(List.of("column", "kind", "missing", "distinct", "summary"));
+    for (DatasetProfile.ColumnProfile c : profile.columns()) {
+      if (rows.size() > PROFILE_COLUMNS) {
+        rows.add(
+            List.of(
+                "…",
+                "",
+                "",
+                "",
+                (profile.columns().size() - PROFILE_COLUMNS) + " more columns in profile.json"));
+        break;
+      }
+      long rowsOfColumn = c.count() + c.missing();
+      String summary;
+      if (c.mean() != null) {
+        summary =
+            "mean "
+                + Gates.fmt(c.mean())
+                + ", range ["
+                + Gates.fmt(c.min())
+                + ", "
+                + Gates.fmt(c.max())
+                + "]";
+      } else if (c.top() != null && !c.top().isEmpty()) {
+        List<String> top = new ArrayList<>();
+        for (DatasetProfile.TopValue v : c.top().subList(0, Math.min(3, c.top().size()))) {
+          top.add(v.value() + " (" + v.count() + ")");
+        }
+        summary = "most frequent: " + String.join(", ", top);
+      } else {
+        summary = "";
+      }
+      rows.add(
+          List.of(
+              c.name() + (c.name().equals(target) ? " (target)" : ""),
+              c.kindOrInferred(),
+              rowsOfColumn == 0
+                  ? ""
+                  : String.format(Locale.ROOT, "%.1f %%", 100.0 * c.missing() / rowsOfColumn),
+              String.valueOf(c.distinct()),
+              summary));
+    }
+    return rows;
   }
 
   /** The first few metrics of a slice or set, for a table cell. */

@@ -279,16 +279,18 @@ class EvaluationFlowTest {
    * the 0/1 column's slices, slice gates, and a slice column the dataset lacks failing its gate
    * with a reason that names it.
    */
+  /** Slices, fairness and ranking (the rows form queries by {@code online_order}). */
   @Test
   void slicesAndFairnessAreReportedAndGated() throws Exception {
     String pipeline =
         applySpec(
             "evalslices",
             "{\"slices\": [\"online_order\", \"amount\", \"region\"], \"minSliceSize\": 20,"
+                + " \"ranking\": {\"query\": \"online_order\", \"k\": 5},"
                 + " \"gates\": [{\"metric\": \"accuracy\", \"slice\": \"online_order\","
                 + " \"min\": 0.5}, {\"metric\": \"demographic_parity_difference\", \"slice\":"
                 + " \"online_order\", \"max\": 1.0}, {\"metric\": \"accuracy\", \"slice\":"
-                + " \"region\", \"min\": 0.5}]}");
+                + " \"region\", \"min\": 0.5}, {\"metric\": \"mrr\", \"min\": 0.0}]}");
     Path splits = writeDataset(pipeline);
     writeModel(pipeline, 1, splits, false);
     var evaluated =
@@ -325,6 +327,10 @@ class EvaluationFlowTest {
     assertThat(event.at("/gates/2/reason").asText())
         .startsWith(
             "slice column 'region' is not in the test split of datasets/" + pipeline + "/v1");
+    assertThat(event.at("/gates/3/passed").asBoolean()).as(event.toString()).isTrue();
+    // Two queries (online_order 0 and 1), each with fraud and legitimate rows.
+    assertThat(event.at("/metrics/ndcg_at_k").asDouble()).isBetween(0.0, 1.0);
+    assertThat(event.at("/metrics/mrr").asDouble()).isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
     assertThat(event.get("passed").asBoolean()).isFalse();
 
     await()
@@ -341,7 +347,12 @@ class EvaluationFlowTest {
         .startsWith("# Model card: " + pipeline + " v1")
         .contains("## Slices and fairness")
         .contains("Not sliced: slice column 'region'")
-        .contains("| accuracy [region] | no | slice column 'region'");
+        .contains("| accuracy [region] | no | slice column 'region'")
+        .contains(
+            "Ranking: the test rows form 2 queries by `online_order`; ndcg_at_k counts the top 5"
+                + " ranks of the 2 queries with at least 2 rows, mrr all of them.")
+        .containsPattern("The version.s profile \\(all \\d+ rows\\), by column:")
+        .contains("| fraud (target) |");
     Response html = get("/api/v1/pipelines/" + pipeline + "/models/1/card?format=html");
     html.then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/html"));
     assertThat(html.asString()).contains("<h2>Gates</h2>");
