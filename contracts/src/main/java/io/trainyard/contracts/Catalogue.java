@@ -9,6 +9,7 @@ import io.trainyard.contracts.events.InferenceLabeled;
 import io.trainyard.contracts.events.InferenceObserved;
 import io.trainyard.contracts.events.ModelEvaluated;
 import io.trainyard.contracts.events.ModelPromoted;
+import io.trainyard.contracts.events.ModelReviewed;
 import io.trainyard.contracts.events.ModelTrained;
 import io.trainyard.contracts.events.TrainingCancelRequested;
 import io.trainyard.contracts.events.TrainingEnded;
@@ -135,6 +136,7 @@ public final class Catalogue {
         ModelPromoted.class,
         List.of("evaluation"),
         List.of("drift-monitor", "labeling", "console", "deployers"));
+    add(Topic.MODELS_REVIEWED, ModelReviewed.class, List.of("labeling"), List.of("evaluation"));
     add(
         Topic.INFERENCE_OBSERVED,
         InferenceObserved.class,

@@ -34,6 +34,7 @@ class CatalogueTest {
           Topic.MODELS_EVALUATED,
           Topic.MODELS_ALIAS_REQUESTED,
           Topic.MODELS_PROMOTED,
+          Topic.MODELS_REVIEWED,
           Topic.INFERENCE_OBSERVED,
           Topic.INFERENCE_LABELED,
           Topic.DRIFT_DETECTED);

@@ -64,6 +64,10 @@ public class EvaluationService {
   static final String METRICS = "metrics.json";
   static final String CARD_MARKDOWN = "model-card.md";
   static final String CARD_HTML = "model-card.html";
+
+  /** The card's sections as JSON, so that a review can rewrite the card. */
+  static final String CARD_SECTIONS = "model-card.json";
+
   static final String MARKDOWN = "text/markdown";
 
   private final PipelineCatalog catalog;
@@ -614,7 +618,8 @@ public class EvaluationService {
       report.put("passed", passed);
       staged.put(METRICS, Json.writeBytes(report), "application/json");
       List<ModelCard.Section> sections = ModelCard.sections(card);
-      String title = "Model card: " + trained.pipeline() + " v" + trained.modelVersion();
+      String title = ModelCard.title(trained.pipeline(), trained.modelVersion());
+      staged.put(CARD_SECTIONS, Json.writeBytes(sections), "application/json");
       staged.put(
           CARD_MARKDOWN,
           ModelCard.markdown(title, sections).getBytes(java.nio.charset.StandardCharsets.UTF_8),

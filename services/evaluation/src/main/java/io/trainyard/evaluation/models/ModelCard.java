@@ -45,6 +45,16 @@ final class ModelCard {
   /** The most profile rows the card lists; the profile itself has every column. */
   static final int PROFILE_COLUMNS = 30;
 
+  static final String LIMITATIONS = "Limitations";
+
+  static final String HUMAN_REVIEW = "Human review";
+
+  static final String NOT_REVIEWED = "Human-review figures are not recorded for this version.";
+
+  static String title(String pipeline, int version) {
+    return "Model card: " + pipeline + " v" + version;
+  }
+
   static List<Section> sections(Facts f) {
     List<Section> sections = new ArrayList<>();
     String description = f.spec().description();
@@ -205,8 +215,8 @@ final class ModelCard {
             + " the drift monitor) may be scored worse.");
     limitations.add(
         "Slices below minSliceSize and slice columns missing from the data are not judged.");
-    limitations.add("Human-review figures are not recorded for this version.");
-    sections.add(new Section("Limitations", limitations, List.of()));
+    limitations.add(NOT_REVIEWED);
+    sections.add(new Section(LIMITATIONS, limitations, List.of()));
     return sections;
   }
 
@@ -311,6 +321,77 @@ final class ModelCard {
               summary));
     }
     return rows;
+  }
+
+  /**
+   * The card's sections with a "Human review" section of these reviews (oldest first) before the
+   * limitations, replacing an earlier one, and without the limitation that no review is recorded.
+   */
+  static List<Section> withReviews(List<Section> sections, List<ReviewView> reviews) {
+    List<List<String>> table = new ArrayList<>();
+    table.add(
+        List.of(
+            "review",
+            "completed",
+            "sampled",
+            "reviewed",
+            "reviewers",
+            "right / wrong",
+            "accuracy (95 % Wilson interval)",
+            "mean rating"));
+    for (ReviewView r : reviews) {
+      table.add(
+          List.of(
+              r.reviewId(),
+              r.completedAt() == null ? "" : r.completedAt().toString(),
+              String.valueOf(r.sampled()),
+              String.valueOf(r.reviewed()),
+              String.valueOf(r.reviewers()),
+              r.right() == null ? "" : r.right() + " / " + r.wrong(),
+              r.accuracy() == null
+                  ? ""
+                  : Gates.fmt(r.accuracy())
+                      + " ["
+                      + Gates.fmt(r.accuracyInterval().low())
+                      + ", "
+                      + Gates.fmt(r.accuracyInterval().high())
+                      + "]",
+              r.rating() == null
+                  ? ""
+                  : Gates.fmt(r.rating().mean())
+                      + " on "
+                      + Gates.fmt(r.rating().min())
+                      + " to "
+                      + Gates.fmt(r.rating().max())
+                      + " ("
+                      + r.rating().count()
+                      + " ratings)"));
+    }
+    Section review =
+        new Section(
+            HUMAN_REVIEW,
+            List.of(
+                "People reviewed samples of this version's predictions (labeling's review projects,"
+                    + " trainyard.models.reviewed). Accuracy here is the share of judged"
+                    + " predictions the reviewers marked right, not a test-split metric."),
+            table);
+    List<Section> out = new ArrayList<>();
+    for (Section s : sections) {
+      if (s.heading().equals(HUMAN_REVIEW)) {
+        continue;
+      }
+      if (s.heading().equals(LIMITATIONS)) {
+        out.add(review);
+        out.add(
+            new Section(
+                LIMITATIONS,
+                s.paragraphs().stream().filter(p -> !p.equals(NOT_REVIEWED)).toList(),
+                s.table()));
+      } else {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   /** The first few metrics of a slice or set, for a table cell. */

@@ -27,6 +27,7 @@ import java.util.Map;
  * @param slices each slice's column, value, size and metrics (no metrics below minSliceSize)
  * @param fairness the fairness figures across each slice column's judged slices
  * @param challengeSets the metrics on the latest version of each challenge set
+ * @param reviews the human reviews of its predictions, oldest first
  */
 public record ModelView(
     String pipeline,
@@ -45,9 +46,10 @@ public record ModelView(
     String predictions,
     String predictionsUri,
     String manifestUri,
-    Instant evaluatedAt) {
+    Instant evaluatedAt,
+    List<ReviewView> reviews) {
 
-  static ModelView of(ModelEvaluation row, List<String> aliases) {
+  static ModelView of(ModelEvaluation row, List<String> aliases, List<ModelReview> reviews) {
     Sliced sliced = EvaluationService.readSliced(row.slicesJson);
     return new ModelView(
         row.pipeline,
@@ -66,6 +68,7 @@ public record ModelView(
         "/api/v1/pipelines/" + row.pipeline + "/models/" + row.version + "/predictions",
         row.predictionsUri,
         row.manifestUri,
-        row.evaluatedAt);
+        row.evaluatedAt,
+        reviews.stream().map(ModelReview::view).toList());
   }
 }

@@ -39,8 +39,14 @@ public class ModelsResource {
   @Transactional
   public List<ModelView> list(@PathParam("name") String name) {
     List<ModelAlias> aliases = ModelAlias.ofPipeline(name);
+    List<ModelReview> reviews = ModelReview.ofPipeline(name);
     return ModelEvaluation.ofPipeline(name).stream()
-        .map(row -> ModelView.of(row, aliasesOf(aliases, row.version)))
+        .map(
+            row ->
+                ModelView.of(
+                    row,
+                    aliasesOf(aliases, row.version),
+                    reviews.stream().filter(r -> r.version == row.version).toList()))
         .toList();
   }
 
@@ -88,11 +94,15 @@ public class ModelsResource {
         .build();
   }
 
-  /** The model card of one version: Markdown, or HTML with {@code ?format=html}. */
+  /**
+   * The model card of one version: Markdown, or HTML with {@code ?format=html}; once the version
+   * has human reviews, the card rewritten with them.
+   */
   @GET
   @Path("{version: [0-9]+}/card")
   @RolesAllowed(Roles.VIEWER)
   @Produces({"text/markdown", "text/html"})
+  @Transactional
   public Response card(
       @PathParam("name") String name,
       @PathParam("version") int version,
@@ -101,8 +111,15 @@ public class ModelsResource {
     if (!html && !format.equals("markdown")) {
       throw ProblemException.badRequest("format must be markdown or html, not '" + format + "'");
     }
-    Manifest evaluation = evaluation(name, version);
     String file = html ? EvaluationService.CARD_HTML : EvaluationService.CARD_MARKDOWN;
+    List<ModelReview> reviews = ModelReview.of(name, version);
+    ModelReview latest = reviews.isEmpty() ? null : reviews.get(reviews.size() - 1);
+    Manifest evaluation =
+        latest == null || latest.cardManifestUri == null
+            ? evaluation(name, version)
+            : store
+                .manifest(ReviewService.prefix(name, version, latest.reviewId))
+                .orElseGet(() -> evaluation(name, version));
     if (evaluation.object(file).isEmpty()) {
       throw ProblemException.notFound(
           "Model version " + version + " of '" + name + "' was evaluated before model cards");
@@ -134,7 +151,8 @@ public class ModelsResource {
                 () ->
                     ProblemException.notFound(
                         "Pipeline '" + name + "' has no evaluated model version " + version));
-    return ModelView.of(row, aliasesOf(ModelAlias.ofPipeline(name), version));
+    return ModelView.of(
+        row, aliasesOf(ModelAlias.ofPipeline(name), version), ModelReview.of(name, version));
   }
 
   private static List<String> aliasesOf(List<ModelAlias> aliases, int version) {

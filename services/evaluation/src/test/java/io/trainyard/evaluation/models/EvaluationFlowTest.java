@@ -11,6 +11,7 @@ import io.restassured.response.Response;
 import io.trainyard.contracts.Json;
 import io.trainyard.contracts.Sources;
 import io.trainyard.contracts.Topic;
+import io.trainyard.contracts.events.ModelReviewed;
 import io.trainyard.contracts.events.ModelTrained;
 import io.trainyard.contracts.events.Trigger;
 import io.trainyard.contracts.spec.PipelineSpec;
@@ -455,6 +456,103 @@ class EvaluationFlowTest {
             Duration.ZERO);
     assertThat(evaluated).hasSize(1);
     assertThat(EventLog.header(evaluated.get(0), "ce_causationid")).isEqualTo(eventId);
+  }
+
+  /**
+   * Human reviews (labeling's {@code models.reviewed}) are attached to the evaluated version once
+   * each, shown by the API and written into a rewritten model card; a review of a version never
+   * evaluated, or whose figures do not add up, is dead-lettered with the reason.
+   */
+  @Test
+  void humanReviewsAreAttachedToTheVersionAndItsCard() throws Exception {
+    String pipeline =
+        applySpec("evalreview", "{\"gates\":[{\"metric\":\"accuracy\",\"min\":0.5}]}");
+    Path splits = writeDataset(pipeline);
+    writeModel(pipeline, 1, splits, false);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> get("/api/v1/pipelines/" + pipeline + "/models/1").statusCode() == 200);
+    assertThat(get("/api/v1/pipelines/" + pipeline + "/models/1/card").asString())
+        .contains("Human-review figures are not recorded for this version.");
+
+    publishReviewed(new ModelReviewed(pipeline, 7, "r-ghost", 10, 10, 9, 1, null, 2, null));
+    publishReviewed(new ModelReviewed(pipeline, 1, "r-bad", 10, 12, null, null, null, 2, null));
+    ModelReviewed first =
+        new ModelReviewed(
+            pipeline,
+            1,
+            "r-1",
+            50,
+            48,
+            44,
+            4,
+            new ModelReviewed.Rating(1, 5, 4.2, 48),
+            3,
+            java.time.Instant.parse("2026-12-03T15:00:00Z"));
+    publishReviewed(first);
+    publishReviewed(first); // published again (another event id): attached once
+    publishReviewed(new ModelReviewed(pipeline, 1, "r-2", 20, 20, null, null, null, 1, null));
+
+    var dead =
+        EventLog.awaitAtLeast(
+            TestTopics.dlqOf(Topic.MODELS_REVIEWED), r -> pipeline.equals(r.key()), 2);
+    assertThat(dead.stream().map(r -> EventLog.header(r, "trainyard_dlq_reason")))
+        .anySatisfy(
+            reason ->
+                assertThat(reason)
+                    .contains(
+                        "model version 7 of pipeline '"
+                            + pipeline
+                            + "' is not evaluated: a review attaches to an evaluated version"))
+        .anySatisfy(
+            reason ->
+                assertThat(reason)
+                    .contains(
+                        "review 'r-bad' does not add up: reviewed 12 is more than sampled 10"));
+    // One partition per pipeline: once r-2 is attached, both deliveries of r-1 were handled.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Json.readTree(get("/api/v1/pipelines/" + pipeline + "/models/1").asByteArray())
+                        .get("reviews")
+                        .size()
+                    >= 2);
+    JsonNode view = Json.readTree(get("/api/v1/pipelines/" + pipeline + "/models/1").asByteArray());
+    assertThat(view.get("reviews")).hasSize(2);
+    JsonNode review = view.at("/reviews/0");
+    assertThat(review.get("reviewId").asText()).isEqualTo("r-1");
+    assertThat(review.get("accuracy").asDouble()).isEqualTo(44.0 / 48);
+    // the Wilson score interval of 44 of 48 (see ReviewsTest)
+    assertThat(review.at("/accuracyInterval/low").asDouble())
+        .isCloseTo(0.8044669820963272, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(review.at("/accuracyInterval/high").asDouble())
+        .isCloseTo(0.9671162431819081, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(review.at("/rating/mean").asDouble()).isEqualTo(4.2);
+    assertThat(view.at("/reviews/1/reviewId").asText()).isEqualTo("r-2");
+    assertThat(view.at("/reviews/1/accuracy").isNull()).isTrue();
+
+    String card = get("/api/v1/pipelines/" + pipeline + "/models/1/card").asString();
+    assertThat(card)
+        .contains("## Human review")
+        .contains(
+            "| r-1 | 2026-12-03T15:00:00Z | 50 | 48 | 3 | 44 / 4 | 0.9167 [0.8045, 0.9671] |"
+                + " 4.2000 on 1.0000 to 5.0000 (48 ratings) |")
+        .contains("| r-2 |  | 20 | 20 | 1 |  |  |  |")
+        .doesNotContain("Human-review figures are not recorded for this version.");
+    assertThat(card.indexOf("## Human review")).isLessThan(card.indexOf("## Limitations"));
+    assertThat(get("/api/v1/pipelines/" + pipeline + "/models/1/card?format=html").asString())
+        .contains("<h2>Human review</h2>");
+  }
+
+  static void publishReviewed(ModelReviewed review) {
+    TestEvents.publish(
+        TestTopics.of(Topic.MODELS_REVIEWED),
+        Topic.MODELS_REVIEWED,
+        UUID.randomUUID().toString(),
+        Sources.LABELING,
+        review.pipeline(),
+        review);
   }
 
   @Test
