@@ -23,6 +23,7 @@ import io.trainyard.eventing.PoisonEventException;
 import io.trainyard.eventing.TransientEventException;
 import io.trainyard.eventing.quarkus.Outbox;
 import io.trainyard.models.ModelBundle;
+import io.trainyard.objectstore.CorruptObjectException;
 import io.trainyard.objectstore.Layout;
 import io.trainyard.objectstore.Manifest;
 import io.trainyard.objectstore.ManifestConflictException;
@@ -69,6 +70,11 @@ public class EvaluationService {
   static final String CARD_SECTIONS = "model-card.json";
 
   static final String MARKDOWN = "text/markdown";
+
+  /** The folder of the evaluation's SVG plots. */
+  static final String PLOTS = "plots/";
+
+  static final String SVG = "image/svg+xml";
 
   private final PipelineCatalog catalog;
   private final ObjectStore store;
@@ -273,7 +279,7 @@ public class EvaluationService {
       for (Manifest.Entry entry : model.objects()) {
         store.download(model, entry.name(), modelDir);
       }
-      try (ModelBundle bundle = ModelBundle.load(modelDir)) {
+      try (ModelBundle bundle = load(modelDir, trained.modelVersion())) {
         NumericTable table;
         try {
           table = DatasetVersions.readSplit(store, dataset, DatasetIngested.TEST, work.path());
@@ -338,6 +344,9 @@ public class EvaluationService {
             dataset,
             profile(dataset));
       }
+    } catch (CorruptObjectException e) {
+      throw new PoisonEventException(
+          "model v" + trained.modelVersion() + " or its test split is corrupt: " + e.getMessage());
     } catch (IOException | ObjectStoreException e) {
       throw new TransientEventException("cannot read the model or the test split: " + e, e);
     }
@@ -349,6 +358,16 @@ public class EvaluationService {
       return null;
     }
     return DatasetProfile.fromJson(store.readAllBytes(dataset, DatasetProfile.FILE_NAME));
+  }
+
+  /** The model bundle in {@code dir}; a bundle that cannot be loaded is a poison event. */
+  private static ModelBundle load(Path dir, int version) {
+    try {
+      return ModelBundle.load(dir);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new PoisonEventException(
+          "model v" + version + " cannot be loaded (corrupt or incomplete): " + e.getMessage());
+    }
   }
 
   private static List<String> inputs(NumericTable table) {
@@ -620,6 +639,13 @@ public class EvaluationService {
       List<ModelCard.Section> sections = ModelCard.sections(card);
       String title = ModelCard.title(trained.pipeline(), trained.modelVersion());
       staged.put(CARD_SECTIONS, Json.writeBytes(sections), "application/json");
+      for (Map.Entry<String, String> plot :
+          Plots.of(scored, trained.pipeline() + " v" + trained.modelVersion()).entrySet()) {
+        staged.put(
+            PLOTS + plot.getKey(),
+            plot.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            SVG);
+      }
       staged.put(
           CARD_MARKDOWN,
           ModelCard.markdown(title, sections).getBytes(java.nio.charset.StandardCharsets.UTF_8),

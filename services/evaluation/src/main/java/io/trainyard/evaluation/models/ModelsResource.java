@@ -134,6 +134,63 @@ public class ModelsResource {
         .build();
   }
 
+  /**
+   * The plots of one version's evaluation (SVG): {@code [{name, link}]}, by name; empty for a
+   * version evaluated before plots.
+   */
+  @GET
+  @Path("{version: [0-9]+}/plots")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(MediaType.APPLICATION_JSON)
+  public List<PlotLink> plots(@PathParam("name") String name, @PathParam("version") int version) {
+    return evaluation(name, version).objects().stream()
+        .map(Manifest.Entry::name)
+        .filter(n -> n.startsWith(EvaluationService.PLOTS))
+        .map(n -> n.substring(EvaluationService.PLOTS.length()))
+        .map(
+            plot ->
+                new PlotLink(
+                    plot, "/api/v1/pipelines/" + name + "/models/" + version + "/plots/" + plot))
+        .toList();
+  }
+
+  /** A plot of an evaluation and where to get it. */
+  public record PlotLink(String name, String link) {}
+
+  /** One plot of one version's evaluation, as SVG ({@code roc.svg}, {@code residuals.svg}...). */
+  @GET
+  @Path("{version: [0-9]+}/plots/{plot}")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(EvaluationService.SVG)
+  public Response plot(
+      @PathParam("name") String name,
+      @PathParam("version") int version,
+      @PathParam("plot") String plot) {
+    Manifest evaluation = evaluation(name, version);
+    String file = EvaluationService.PLOTS + plot;
+    if (evaluation.object(file).isEmpty()) {
+      throw ProblemException.notFound(
+          "Model version "
+              + version
+              + " of '"
+              + name
+              + "' has no plot '"
+              + plot
+              + "'; its plots are listed at /api/v1/pipelines/"
+              + name
+              + "/models/"
+              + version
+              + "/plots");
+    }
+    StreamingOutput body =
+        out -> {
+          try (InputStream in = store.open(evaluation, file)) {
+            in.transferTo(out);
+          }
+        };
+    return Response.ok(body, EvaluationService.SVG + "; charset=utf-8").build();
+  }
+
   /** The evaluation's manifest of a version; a 404 problem when it was not evaluated. */
   private Manifest evaluation(String name, int version) {
     return store

@@ -354,6 +354,9 @@ class EvaluationFlowTest {
                 + " ranks of the 2 queries with at least 2 rows, mrr all of them.")
         .containsPattern("The version.s profile \\(all \\d+ rows\\), by column:")
         .contains("| fraud (target) |");
+    assertPlots(
+        pipeline,
+        List.of("roc.svg", "precision-recall.svg", "calibration.svg", "confusion-matrix.svg"));
     Response html = get("/api/v1/pipelines/" + pipeline + "/models/1/card?format=html");
     html.then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/html"));
     assertThat(html.asString()).contains("<h2>Gates</h2>");
@@ -555,6 +558,46 @@ class EvaluationFlowTest {
         review);
   }
 
+  /** A model version without a manifest, or whose artifact is not a model, is dead-lettered. */
+  @Test
+  void aMissingOrCorruptModelIsDeadLetteredWithTheReason() throws Exception {
+    String pipeline =
+        applySpec("evalbroken", "{\"gates\":[{\"metric\":\"accuracy\",\"min\":0.5}]}");
+    writeDataset(pipeline);
+    Manifest garbage;
+    try (StagedWrite staged = store.stage(Layout.model(pipeline, 2))) {
+      staged.put(
+          ModelBundle.CONFIG_FILE, // truncated JSON
+          "{\"not\": \"a model\"".getBytes(StandardCharsets.UTF_8),
+          "application/json");
+      staged.put("params.bin", new byte[] {1, 2, 3}, "application/octet-stream");
+      garbage = staged.commit(Map.of("kind", "model", "runId", "r-2", "version", 2));
+    }
+    for (int version : new int[] {1, 2}) {
+      publishTrained(
+          new ModelTrained(
+              "r-" + version,
+              pipeline,
+              version,
+              1,
+              store.manifestUri(Layout.model(pipeline, version)),
+              Map.of(),
+              Map.of(),
+              new ModelTrained.Lineage(hash("data"), null, null, Trigger.DATA, null, null)),
+          UUID.randomUUID().toString());
+    }
+    var dead =
+        EventLog.awaitAtLeast(
+            TestTopics.dlqOf(Topic.MODELS_TRAINED), r -> pipeline.equals(r.key()), 2);
+    assertThat(dead.stream().map(r -> EventLog.header(r, "trainyard_dlq_reason")))
+        .anySatisfy(
+            reason ->
+                assertThat(reason).contains("no model manifest at models/" + pipeline + "/v1/"))
+        .anySatisfy(reason -> assertThat(reason).contains("model v2 cannot be loaded"));
+    assertThat(garbage.objects()).hasSize(2);
+    get("/api/v1/pipelines/" + pipeline + "/models/2").then().statusCode(404);
+  }
+
   @Test
   void aModelOfAPipelineEvaluationDoesNotKnowIsDeadLetteredWithTheReason() {
     String pipeline = UniqueNames.of("ghost");
@@ -728,6 +771,30 @@ class EvaluationFlowTest {
         .then()
         .statusCode(200)
         .body("version", org.hamcrest.Matchers.equalTo(1));
+    assertPlots(
+        pipeline,
+        regression
+            ? List.of("residuals.svg", "predicted-vs-actual.svg")
+            : List.of(
+                "roc.svg", "precision-recall.svg", "calibration.svg", "confusion-matrix.svg"));
+  }
+
+  /** The evaluation's plots are listed and served as SVG documents; another name is a 404. */
+  static void assertPlots(String pipeline, List<String> expected) throws Exception {
+    String models = "/api/v1/pipelines/" + pipeline + "/models/1/plots";
+    JsonNode plots = Json.readTree(get(models).asByteArray());
+    assertThat(plots.findValuesAsText("name")).containsExactlyInAnyOrderElementsOf(expected);
+    for (JsonNode plot : plots) {
+      Response svg = get(plot.get("link").asText());
+      svg.then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("image/svg+xml"));
+      var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+      factory.setNamespaceAware(true);
+      var document =
+          factory.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(svg.asByteArray()));
+      assertThat(document.getDocumentElement().getLocalName()).isEqualTo("svg");
+      assertThat(svg.asString()).contains(pipeline + " v1");
+    }
+    get(models + "/nope.svg").then().statusCode(404).contentType("application/problem+json");
   }
 
   private static double[] targets(NumericTable table, boolean regression) {
