@@ -294,22 +294,36 @@ public record PipelineSpec(
    *
    * @param annotatorsPerItem annotators per item; default 2
    * @param minAgreement the minimum agreement for a labeled version to be published
+   * @param guidelines the labeling guidelines (Markdown), shown to annotators; default empty
+   * @param goldRate the share of an annotator's tasks that are gold tasks (labeled rows whose label
+   *     the annotator does not see), which score the annotator; default 0.1
    */
-  public record Labeling(Integer annotatorsPerItem, MinAgreement minAgreement) {
-    static final Labeling EMPTY = new Labeling(null, null);
+  public record Labeling(
+      Integer annotatorsPerItem, MinAgreement minAgreement, String guidelines, Double goldRate) {
+    static final Labeling EMPTY = new Labeling(null, null, null, null);
+
+    /** The share of gold tasks when the spec does not set one. */
+    public static final double DEFAULT_GOLD_RATE = 0.1;
+
+    /** A labeling section without guidelines and with the default gold rate. */
+    public Labeling(Integer annotatorsPerItem, MinAgreement minAgreement) {
+      this(annotatorsPerItem, minAgreement, null, null);
+    }
 
     Labeling withDefaults() {
       return new Labeling(
           annotatorsPerItem == null ? Defaults.ANNOTATORS_PER_ITEM : annotatorsPerItem,
-          (minAgreement == null ? MinAgreement.EMPTY : minAgreement).withDefaults());
+          (minAgreement == null ? MinAgreement.EMPTY : minAgreement).withDefaults(),
+          guidelines == null ? "" : guidelines,
+          goldRate == null ? DEFAULT_GOLD_RATE : goldRate);
     }
   }
 
   /**
    * The label-quality gate.
    *
-   * @param metric krippendorff_alpha, fleiss_kappa, cohen_kappa or percent_agreement; default
-   *     krippendorff_alpha
+   * @param metric krippendorff_alpha, fleiss_kappa, cohen_kappa, gwet_ac1 or percent_agreement;
+   *     default krippendorff_alpha
    * @param value the minimum; default 0.667
    */
   public record MinAgreement(String metric, Double value) {

@@ -377,7 +377,7 @@ class PipelineSpecsTest {
     assertThat(spec.labeling())
         .isEqualTo(
             new PipelineSpec.Labeling(
-                2, new PipelineSpec.MinAgreement("krippendorff_alpha", 0.667)));
+                2, new PipelineSpec.MinAgreement("krippendorff_alpha", 0.667), "", 0.1));
     assertThat(spec.training())
         .isEqualTo(
             new PipelineSpec.Training(

@@ -434,6 +434,64 @@ public final class ParquetTables {
     }
   }
 
+  /**
+   * The rows of a split as maps in {@code row_id} order: {@code row_id} (a long) and every other
+   * column, in file order, with JSON-friendly values: numbers as {@code Long} or {@code Double},
+   * booleans, text, and other types (dates, times) as their text; {@code null} where missing. For
+   * the splits a person reads row by row (labeling tasks), not for training-size tables.
+   *
+   * @param limit the most rows read
+   * @throws IOException when the file is missing or cannot be read
+   */
+  public static List<Map<String, Object>> readRows(Path parquet, long limit) throws IOException {
+    Objects.requireNonNull(parquet, "parquet");
+    requireFile(parquet);
+    try (Connection c = DuckDb.open();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT * FROM read_parquet("
+                    + DuckDb.literal(parquet)
+                    + ") ORDER BY "
+                    + CsvSplitter.ROW_ID
+                    + " LIMIT "
+                    + limit)) {
+      var meta = rs.getMetaData();
+      List<Map<String, Object>> rows = new java.util.ArrayList<>();
+      while (rs.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          Object value = rs.getObject(i);
+          row.put(meta.getColumnName(i), jsonValue(value));
+        }
+        rows.add(row);
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IOException("cannot read " + parquet + ": " + DuckDb.shortMessage(e), e);
+    }
+  }
+
+  private static Object jsonValue(Object value) {
+    if (value == null || value instanceof Boolean || value instanceof String) {
+      return value;
+    }
+    if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof java.math.BigInteger big) {
+      return big.longValue();
+    }
+    if (value instanceof Number number) {
+      double d = number.doubleValue();
+      return Double.isFinite(d) ? d : null;
+    }
+    return value.toString();
+  }
+
   /** Each column's DuckDB type, in file order. */
   private static Map<String, String> columnTypes(Connection c, String source) throws SQLException {
     Map<String, String> types = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -263,6 +264,31 @@ class ParquetTablesTest {
     assertThatThrownBy(() -> ParquetTables.readColumn(file, "region"))
         .isInstanceOf(InvalidSplitException.class)
         .hasMessageContaining("column 'region' (a slice) is not in");
+  }
+
+  @Test
+  void rowsAreReadAsJsonFriendlyMapsInRowIdOrder() throws Exception {
+    Path file =
+        parquet(
+            "rows.parquet",
+            "SELECT * FROM (VALUES (3::BIGINT, 'DE', 1.5::DOUBLE, true, 7::INTEGER,"
+                + " DATE '2026-01-02'), (1, NULL, 'NaN'::DOUBLE, NULL, NULL, NULL),"
+                + " (2, 'FR', 2.0, false, 8, DATE '2026-01-03'))"
+                + " AS t(row_id, country, amount, online, items, day)");
+    List<Map<String, Object>> rows = ParquetTables.readRows(file, 2);
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0))
+        .containsOnlyKeys("row_id", "country", "amount", "online", "items", "day");
+    assertThat(rows.get(0).get("row_id")).isEqualTo(1L);
+    assertThat(rows.get(0).get("amount")).isNull();
+    assertThat(rows.get(0).get("country")).isNull();
+    assertThat(rows.get(1))
+        .containsEntry("row_id", 2L)
+        .containsEntry("country", "FR")
+        .containsEntry("amount", 2.0)
+        .containsEntry("online", false)
+        .containsEntry("items", 8L)
+        .containsEntry("day", "2026-01-03");
   }
 
   @Test

@@ -1,0 +1,174 @@
+package io.trainyard.labeling.projects;
+
+import io.trainyard.platform.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Hands tasks to annotators and takes their answers. A task to label goes to {@code
+ * annotatorsPerItem} annotators (an answer or a recent hand-out counts; a skip does not), never
+ * twice to the same one; gold tasks go to every annotator, mixed in so that about {@code goldRate}
+ * of each annotator's answers are gold.
+ */
+@ApplicationScoped
+public class AnnotationService {
+
+  /** A task handed out and not answered within this long is handed to someone else. */
+  static final Duration ASSIGNMENT_TTL = Duration.ofHours(1);
+
+  private final EntityManager em;
+
+  public AnnotationService(EntityManager em) {
+    this.em = em;
+  }
+
+  /** The task to show the annotator next; empty when none is left for them. */
+  @Transactional
+  public Optional<LabelTask> next(String projectId, String annotator) {
+    LabelProject project = openProject(projectId);
+    member(project, annotator);
+    Optional<LabelTask> open = firstTask(OPEN_ASSIGNMENT, project, annotator, null);
+    if (open.isPresent()) {
+      return open;
+    }
+    Optional<LabelTask> task = Optional.empty();
+    if (goldDue(project, annotator)) {
+      task = firstTask(GOLD, project, annotator, null);
+    }
+    if (task.isEmpty()) {
+      task = firstTask(TO_LABEL, project, annotator, Instant.now().minus(ASSIGNMENT_TTL));
+    }
+    task.ifPresent(
+        t -> {
+          Assignment a = new Assignment();
+          a.taskId = t.id;
+          a.annotator = annotator;
+          a.assignedAt = Instant.now();
+          a.persist();
+        });
+    return task;
+  }
+
+  /** Whether the annotator's next task should be gold: fewer than goldRate of their answers are. */
+  private boolean goldDue(LabelProject project, String annotator) {
+    if (project.goldRate == 0) {
+      return false;
+    }
+    Object[] counts =
+        (Object[])
+            em.createNativeQuery(
+                    "select count(*), count(*) filter (where t.gold_label is not null)"
+                        + " from annotation a join label_task t on t.id = a.task_id"
+                        + " where t.project_id = ?1 and a.annotator = ?2")
+                .setParameter(1, project.id)
+                .setParameter(2, annotator)
+                .getSingleResult();
+    long answered = ((Number) counts[0]).longValue();
+    long gold = ((Number) counts[1]).longValue();
+    return gold < project.goldRate * (answered + 1);
+  }
+
+  private static final String OPEN_ASSIGNMENT =
+      "exists (select 1 from label_assignment s where s.task_id = t.id and s.annotator = :who)"
+          + " and not exists (select 1 from annotation a where a.task_id = t.id"
+          + " and a.annotator = :who)";
+
+  private static final String NOT_SEEN =
+      "not exists (select 1 from label_assignment s where s.task_id = t.id and s.annotator = :who)"
+          + " and not exists (select 1 from annotation a where a.task_id = t.id"
+          + " and a.annotator = :who)";
+
+  private static final String GOLD = "t.gold_label is not null and " + NOT_SEEN;
+
+  private static final String TO_LABEL =
+      "t.gold_label is null and "
+          + NOT_SEEN
+          + " and (select count(*) from annotation a where a.task_id = t.id and not a.skipped)"
+          + " + (select count(*) from label_assignment s where s.task_id = t.id"
+          + " and s.assigned_at > :since and not exists (select 1 from annotation a"
+          + " where a.task_id = s.task_id and a.annotator = s.annotator)) < :k";
+
+  private Optional<LabelTask> firstTask(
+      String condition, LabelProject project, String annotator, Instant since) {
+    var query =
+        em.createNativeQuery(
+                "select t.id from label_task t where t.project_id = :project and "
+                    + condition
+                    + " order by t.position limit 1")
+            .setParameter("project", project.id)
+            .setParameter("who", annotator);
+    if (condition.equals(TO_LABEL)) {
+      query.setParameter("since", since).setParameter("k", project.annotatorsPerItem);
+    }
+    @SuppressWarnings("unchecked")
+    List<Number> ids = query.getResultList();
+    return ids.isEmpty()
+        ? Optional.empty()
+        : Optional.of(LabelTask.<LabelTask>findById(ids.get(0).longValue()));
+  }
+
+  /**
+   * Records an answer: a label from the project's classes, or a skip.
+   *
+   * @throws ProblemException 404 for an unknown project or task, 403 for an annotator outside the
+   *     project, 409 for a closed project or a second answer, 400 for a label outside the schema
+   */
+  @Transactional
+  public Annotation annotate(
+      String projectId, long taskId, String annotator, String label, boolean skip) {
+    LabelProject project = openProject(projectId);
+    member(project, annotator);
+    LabelTask task =
+        LabelTask.find(projectId, taskId)
+            .orElseThrow(
+                () ->
+                    ProblemException.notFound("Project '" + projectId + "' has no task " + taskId));
+    if (skip == (label != null)) {
+      throw ProblemException.badRequest("Give a label, or skip: true (not both)");
+    }
+    if (label != null && !project.classes().contains(label)) {
+      throw ProblemException.badRequest(
+          "'" + label + "' is not a label of project '" + projectId + "': " + project.classes());
+    }
+    if (Annotation.exists(taskId, annotator)) {
+      throw ProblemException.conflict(
+          annotator + " has already answered task " + taskId + " of project '" + projectId + "'");
+    }
+    Instant now = Instant.now();
+    Annotation a = new Annotation();
+    a.taskId = taskId;
+    a.annotator = annotator;
+    a.label = label;
+    a.skipped = skip;
+    a.createdAt = now;
+    a.seconds =
+        Assignment.find(taskId, annotator)
+            .map(s -> Duration.between(s.assignedAt, now).toNanos() / 1e9)
+            .orElse(null);
+    a.persist();
+    return a;
+  }
+
+  private static LabelProject openProject(String projectId) {
+    LabelProject project =
+        LabelProject.find(projectId)
+            .orElseThrow(() -> ProblemException.notFound("No project '" + projectId + "'"));
+    if (!LabelProject.OPEN.equals(project.status)) {
+      throw ProblemException.conflict(
+          "Project '" + projectId + "' is " + project.status + ": it takes no more answers");
+    }
+    return project;
+  }
+
+  private static void member(LabelProject project, String annotator) {
+    if (ProjectAnnotator.find(project.id, annotator).isEmpty()) {
+      throw ProblemException.of(
+          403, annotator + " is not an annotator of project '" + project.id + "'");
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.trainyard.labeling.projects;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.trainyard.contracts.Json;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** A row of {@code label_project}: the labeling of one dataset version's unlabeled rows. */
+@Entity
+@Table(name = "label_project")
+public class LabelProject extends PanacheEntityBase {
+
+  /** Annotators may work on it. */
+  public static final String OPEN = "open";
+
+  @Id public String id;
+
+  @Column(nullable = false)
+  public String pipeline;
+
+  @Column(name = "dataset_version", nullable = false)
+  public int datasetVersion;
+
+  @Column(nullable = false)
+  public String target;
+
+  @Column(name = "classes_json", nullable = false)
+  public String classesJson;
+
+  @Column(nullable = false)
+  public String guidelines;
+
+  @Column(name = "annotators_per_item", nullable = false)
+  public int annotatorsPerItem;
+
+  @Column(name = "gold_rate", nullable = false)
+  public double goldRate;
+
+  @Column(nullable = false)
+  public String status;
+
+  @Column(name = "created_at", nullable = false)
+  public Instant createdAt;
+
+  @Column(name = "closed_at")
+  public Instant closedAt;
+
+  public String outcome;
+
+  /** The {@code datasets.ingested} event that created it, if one did. */
+  @Column(name = "event_id", unique = true)
+  public String eventId;
+
+  /** The label schema, in order. */
+  public List<String> classes() {
+    return List.of(Json.mapper().convertValue(Json.readTree(classesJson), String[].class));
+  }
+
+  /** The project id of a dataset version: {@code {pipeline}-v{version}}. */
+  static String idOf(String pipeline, int datasetVersion) {
+    return pipeline + "-v" + datasetVersion;
+  }
+
+  static Optional<LabelProject> find(String id) {
+    return findByIdOptional(id);
+  }
+
+  static List<LabelProject> ofPipeline(String pipeline) {
+    return list("pipeline = ?1 order by datasetVersion", pipeline);
+  }
+}

@@ -1,0 +1,373 @@
+package io.trainyard.labeling.projects;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.trainyard.contracts.Json;
+import io.trainyard.contracts.Sources;
+import io.trainyard.contracts.Topic;
+import io.trainyard.contracts.events.DatasetIngested;
+import io.trainyard.datasets.CsvSplitter;
+import io.trainyard.datasets.DatasetVersions;
+import io.trainyard.datasets.IngestResult;
+import io.trainyard.datasets.SplitConfig;
+import io.trainyard.datasets.SplitRatios;
+import io.trainyard.objectstore.Manifest;
+import io.trainyard.objectstore.ObjectStore;
+import io.trainyard.testing.TestEvents;
+import io.trainyard.testing.TestTokens;
+import io.trainyard.testing.TestTopics;
+import io.trainyard.testing.TrainyardStackResource;
+import io.trainyard.testing.UniqueNames;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Labeling over the real stack: a dataset version with unlabeled rows is written as ingestion
+ * writes it and announced on {@code datasets.ingested}; the project appears, annotators work
+ * through its tasks over the API, and bad answers are refused without changing anything.
+ */
+@QuarkusTest
+@QuarkusTestResource(TrainyardStackResource.class)
+class ProjectsFlowTest {
+
+  @Inject ObjectStore store;
+
+  /** The row ids of the last version written's unlabeled rows, ascending. */
+  List<Long> unlabeledRowIds;
+
+  static final Duration TTL = Duration.ofHours(1);
+
+  static String as(String who) {
+    return "Bearer " + TestTokens.token(who, TTL, "annotator");
+  }
+
+  static String ops() {
+    return TestTokens.bearer("ops");
+  }
+
+  /** Writes version 1 of {@code pipeline} (labeled and unlabeled rows) and announces it. */
+  int writeAndAnnounce(String pipeline, int labeled, int unlabeled) throws Exception {
+    return writeAndAnnounce(pipeline, labeled, unlabeled, x1 -> x1 > 0 ? "spam" : "ham");
+  }
+
+  /** As above, with labels by x1. */
+  int writeAndAnnounce(
+      String pipeline,
+      int labeled,
+      int unlabeled,
+      java.util.function.DoubleFunction<String> labelOf)
+      throws Exception {
+    java.util.Random random = new java.util.Random(5);
+    StringBuilder csv = new StringBuilder("x1,x2,y\n");
+    for (int i = 0; i < labeled + unlabeled; i++) {
+      double x1 = Math.round((random.nextDouble() * 2 - 1) * 1000) / 1000.0;
+      double x2 = Math.round(random.nextDouble() * 1000) / 1000.0;
+      String y = i < labeled ? labelOf.apply(x1) : "";
+      csv.append(x1).append(',').append(x2).append(',').append(y).append('\n');
+    }
+    Path dir = Files.createTempDirectory("labeling-test-");
+    Files.writeString(dir.resolve("input.csv"), csv);
+    IngestResult result =
+        CsvSplitter.split(
+            dir.resolve("input.csv"),
+            new SplitConfig("y", List.of(), new SplitRatios(0.7, 0.15, 0.15), true, 42, true),
+            dir.resolve("splits"));
+    Manifest manifest = DatasetVersions.write(store, pipeline, 1, "a".repeat(64), result);
+    unlabeledRowIds = new java.util.ArrayList<>();
+    for (var split : result.splits()) {
+      if (split.name().equals(DatasetIngested.UNLABELED)) {
+        for (Map<String, Object> row :
+            io.trainyard.datasets.ParquetTables.readRows(split.file(), 1000)) {
+          unlabeledRowIds.add((Long) row.get("row_id"));
+        }
+      }
+    }
+    Map<String, DatasetIngested.Split> splits = new LinkedHashMap<>();
+    result.splits().forEach(s -> splits.put(s.name(), new DatasetIngested.Split(s.rows())));
+    TestEvents.publish(
+        TestTopics.of(Topic.DATASETS_INGESTED),
+        Topic.DATASETS_INGESTED,
+        UUID.randomUUID().toString(),
+        Sources.INGESTION,
+        pipeline,
+        new DatasetIngested(
+            pipeline,
+            1,
+            "a".repeat(64),
+            store.manifestUri(manifest.location()),
+            splits,
+            result.schema().stream()
+                .map(c -> new DatasetIngested.Column(c.name(), c.type()))
+                .toList(),
+            null));
+    return (int)
+        splits.getOrDefault(DatasetIngested.UNLABELED, new DatasetIngested.Split(0)).rows();
+  }
+
+  static String applySpec(String prefix, String labeling) {
+    return TestEvents.applySpec(
+        "{\"name\": \""
+            + UniqueNames.of(prefix)
+            + "\", \"task\": \"binary-classification\", \"target\": \"y\","
+            + " \"positiveClass\": \"spam\", \"labeling\": "
+            + labeling
+            + "}");
+  }
+
+  /**
+   * Three annotators label 10 tasks as a fixture whose figures were computed by hand (the Python
+   * reference of libs/stats AgreementTest: scikit-learn 1.2.1, statsmodels 0.13.5); the project's
+   * agreement figures equal them, and the label-quality gate judges the spec's metric.
+   */
+  @Test
+  void threeAnnotatorsGiveTheHandComputedAgreement() throws Exception {
+    String pipeline =
+        TestEvents.applySpec(
+            "{\"name\": \""
+                + UniqueNames.of("labelthree")
+                + "\", \"task\": \"multiclass-classification\", \"target\": \"y\","
+                + " \"labeling\": {\"annotatorsPerItem\": 3, \"goldRate\": 0,"
+                + " \"minAgreement\": {\"metric\": \"krippendorff_alpha\", \"value\": 0.5}}}");
+    writeAndAnnounce(pipeline, 60, 10, x1 -> x1 < -0.33 ? "a" : x1 < 0.33 ? "b" : "c");
+    await().atMost(Duration.ofSeconds(60)).until(() -> project(pipeline) != null);
+    String id = project(pipeline).get("id").asText();
+    // items x annotators; 0, 1, 2 are the classes a, b, c
+    int[][] three = {
+      {0, 0, 0}, {0, 0, 1}, {1, 1, 1}, {2, 2, 2}, {1, 2, 1},
+      {0, 1, 2}, {0, 0, 0}, {0, 0, 0}, {1, 1, 0}, {2, 2, 1}
+    };
+    List<String> who = List.of("ann", "ben", "cat");
+    for (String w : who) {
+      addAnnotator(id, w, false);
+    }
+    // Item i is the unlabeled row with the i-th smallest row id.
+    for (int r = 0; r < who.size(); r++) {
+      int rater = r;
+      int answered =
+          workThrough(
+              id,
+              who.get(r),
+              task ->
+                  String.valueOf(
+                      "abc"
+                          .charAt(
+                              three[unlabeledRowIds.indexOf(task.get("rowId").asLong())][rater])));
+      assertThat(answered).isEqualTo(10);
+    }
+    JsonNode report =
+        Json.readTree(
+            given()
+                .header("Authorization", ops())
+                .get("/api/v1/labeling/projects/" + id + "/agreement")
+                .asByteArray());
+    var e = org.assertj.core.data.Offset.offset(1e-9);
+    assertThat(report.get("tasks").asInt()).isEqualTo(10);
+    assertThat(report.get("percentAgreement").asDouble()).isCloseTo(0.6333333333333332, e);
+    assertThat(report.get("krippendorffAlpha").asDouble()).isCloseTo(0.45189003436426123, e);
+    assertThat(report.get("fleissKappa").asDouble()).isCloseTo(0.4329896907216492, e);
+    assertThat(report.get("gwetAc1").asDouble()).isCloseTo(0.45812807881773376, e);
+    assertThat(report.at("/pairs/0/kappa").asDouble()).isCloseTo(0.6923076923076923, e);
+    assertThat(report.at("/pairs/1/kappa").asDouble()).isCloseTo(0.375, e);
+    assertThat(report.at("/pairs/2/kappa").asDouble()).isCloseTo(0.24242424242424243, e);
+    assertThat(report.get("cohenKappa").asDouble())
+        .isCloseTo((0.6923076923076923 + 0.375 + 0.24242424242424243) / 3, e);
+    assertThat(report.at("/perAnnotator/0/agreement").asDouble()).isCloseTo(0.7, e);
+    assertThat(report.at("/perAnnotator/1/agreement").asDouble()).isCloseTo(0.65, e);
+    assertThat(report.at("/perAnnotator/2/agreement").asDouble()).isCloseTo(0.55, e);
+    // one task (0, 1, 2) is tied three ways
+    assertThat(report.at("/consensus/tied").asInt()).isEqualTo(1);
+    assertThat(report.at("/gate/passed").asBoolean()).isFalse();
+    assertThat(report.at("/gate/reason").asText())
+        .isEqualTo("krippendorff_alpha 0.4519 < minAgreement 0.5000");
+  }
+
+  static JsonNode project(String pipeline) {
+    Response r =
+        given()
+            .header("Authorization", ops())
+            .get("/api/v1/pipelines/" + pipeline + "/labeling/projects");
+    r.then().statusCode(200);
+    JsonNode list = Json.readTree(r.asByteArray());
+    return list.size() == 0 ? null : list.get(0);
+  }
+
+  static void addAnnotator(String project, String who, boolean expert) {
+    given()
+        .header("Authorization", ops())
+        .contentType("application/json")
+        .body("{\"expert\": " + expert + "}")
+        .put("/api/v1/labeling/projects/" + project + "/annotators/" + who)
+        .then()
+        .statusCode(200);
+  }
+
+  static Response next(String project, String who) {
+    return given()
+        .header("Authorization", as(who))
+        .get("/api/v1/labeling/projects/" + project + "/next");
+  }
+
+  static Response answer(String project, long task, String who, String body) {
+    return given()
+        .header("Authorization", as(who))
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/labeling/projects/" + project + "/tasks/" + task + "/annotations");
+  }
+
+  /** The label the data says: spam when x1 > 0. */
+  static String truth(JsonNode task) {
+    return task.at("/data/x1").asDouble() > 0 ? "spam" : "ham";
+  }
+
+  @Test
+  void aVersionWithUnlabeledRowsBecomesAProjectThatAnnotatorsWorkThrough() throws Exception {
+    String pipeline =
+        applySpec(
+            "labelflow",
+            "{\"annotatorsPerItem\": 2, \"goldRate\": 0.2, \"guidelines\": \"Spam sells.\"}");
+    int unlabeled = writeAndAnnounce(pipeline, 100, 30);
+    await().atMost(Duration.ofSeconds(60)).until(() -> project(pipeline) != null);
+    JsonNode project = project(pipeline);
+    String id = project.get("id").asText();
+    assertThat(id).isEqualTo(pipeline + "-v1");
+    assertThat(project.get("tasks").asInt()).isEqualTo(unlabeled).isEqualTo(30);
+    // max(10, ceil(0.2 × 30)) gold tasks from the labeled train rows
+    assertThat(project.get("goldTasks").asInt()).isEqualTo(10);
+    assertThat(project.get("classes").findValuesAsText("")).isEmpty();
+    assertThat(Json.mapper().convertValue(project.get("classes"), List.class))
+        .containsExactly("ham", "spam");
+    assertThat(project.get("guidelines").asText()).isEqualTo("Spam sells.");
+
+    addAnnotator(id, "alice", false);
+    addAnnotator(id, "bob", false);
+
+    // Bad input: nothing changes.
+    next(id, "mallory").then().statusCode(403).contentType("application/problem+json");
+    JsonNode first = Json.readTree(next(id, "alice").asByteArray());
+    assertThat(first.has("goldLabel")).isFalse();
+    assertThat(first.at("/data/y").isMissingNode()).isTrue();
+    assertThat(first.at("/data/x1").isNumber()).isTrue();
+    long task = first.get("taskId").asLong();
+    answer(id, 999_999_999L, "alice", "{\"label\": \"spam\"}").then().statusCode(404);
+    answer(id, task, "alice", "{\"label\": \"eggs\"}")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    answer(id, task, "alice", "{\"label\": \"spam\", \"skip\": true}").then().statusCode(400);
+    answer(id, task, "mallory", "{\"label\": \"spam\"}").then().statusCode(403);
+    given()
+        .header("Authorization", as("alice"))
+        .get("/api/v1/labeling/projects/nope-v1/next")
+        .then()
+        .statusCode(404);
+    assertThat(project(pipeline).get("answers").asInt()).isZero();
+    // The same task comes back until it is answered.
+    assertThat(Json.readTree(next(id, "alice").asByteArray()).get("taskId").asLong())
+        .isEqualTo(task);
+    answer(id, task, "alice", "{\"label\": \"" + truth(first) + "\"}").then().statusCode(201);
+    answer(id, task, "alice", "{\"label\": \"" + truth(first) + "\"}").then().statusCode(409);
+
+    // alice labels what the data says, bob says spam to everything.
+    int aliceAnswers = 1 + workThrough(id, "alice", t -> truth(t));
+    int bobAnswers = workThrough(id, "bob", t -> "spam");
+    next(id, "alice").then().statusCode(204);
+
+    JsonNode done = project(pipeline);
+    assertThat(done.get("labeledTasks").asInt()).isEqualTo(30);
+    assertThat(done.get("answers").asInt()).isEqualTo(aliceAnswers + bobAnswers);
+    JsonNode figures =
+        Json.readTree(
+            given()
+                .header("Authorization", ops())
+                .get("/api/v1/labeling/projects/" + id + "/annotators")
+                .asByteArray());
+    JsonNode alice = figures.get(0);
+    JsonNode bob = figures.get(1);
+    assertThat(alice.get("annotator").asText()).isEqualTo("alice");
+    // Every task once each; about goldRate of each one's answers are gold.
+    assertThat(alice.get("labeled").asInt() - alice.get("goldAnswered").asInt()).isEqualTo(30);
+    assertThat(bob.get("labeled").asInt() - bob.get("goldAnswered").asInt()).isEqualTo(30);
+    assertThat(alice.get("goldAnswered").asInt()).isBetween(7, 10);
+    assertThat(alice.get("goldAccuracy").asDouble()).isEqualTo(1.0);
+    assertThat(bob.get("goldAccuracy").asDouble()).isLessThan(1.0);
+    assertThat(bob.get("goldCorrect").asInt()).isLessThan(bob.get("goldAnswered").asInt());
+    assertThat(alice.get("medianSeconds").asDouble()).isGreaterThanOrEqualTo(0.0);
+    assertThat(alice.get("tasksPerHour").asDouble()).isPositive();
+
+    // A third annotator finds nothing left to label but gold, and may skip.
+    addAnnotator(id, "carol", true);
+    JsonNode carolTask = Json.readTree(next(id, "carol").asByteArray());
+    answer(id, carolTask.get("taskId").asLong(), "carol", "{\"skip\": true}")
+        .then()
+        .statusCode(201);
+    JsonNode carol =
+        Json.readTree(
+                given()
+                    .header("Authorization", ops())
+                    .get("/api/v1/labeling/projects/" + id + "/annotators")
+                    .asByteArray())
+            .get(2);
+    assertThat(carol.get("expert").asBoolean()).isTrue();
+    assertThat(carol.get("skipped").asInt()).isEqualTo(1);
+    assertThat(carol.get("labeled").asInt()).isZero();
+  }
+
+  /** Labels tasks until none is left for {@code who}; returns how many. */
+  static int workThrough(
+      String project, String who, java.util.function.Function<JsonNode, String> label) {
+    int answered = 0;
+    while (true) {
+      Response r = next(project, who);
+      if (r.statusCode() == 204) {
+        return answered;
+      }
+      r.then().statusCode(200);
+      JsonNode task = Json.readTree(r.asByteArray());
+      answer(
+              project,
+              task.get("taskId").asLong(),
+              who,
+              "{\"label\": \"" + label.apply(task) + "\"}")
+          .then()
+          .statusCode(201);
+      answered++;
+      assertThat(answered).isLessThan(200);
+    }
+  }
+
+  @Test
+  void aVersionWithoutUnlabeledRowsMakesNoProjectAndTheApiSaysWhy() throws Exception {
+    String pipeline = applySpec("labelnone", "{}");
+    writeAndAnnounce(pipeline, 60, 0);
+    given()
+        .header("Authorization", ops())
+        .contentType("application/json")
+        .body("{\"datasetVersion\": 1}")
+        .post("/api/v1/pipelines/" + pipeline + "/labeling/projects")
+        .then()
+        .statusCode(422)
+        .contentType("application/problem+json");
+    given()
+        .header("Authorization", ops())
+        .contentType("application/json")
+        .body("{\"datasetVersion\": 7}")
+        .post("/api/v1/pipelines/" + pipeline + "/labeling/projects")
+        .then()
+        .statusCode(422);
+    assertThat(project(pipeline)).isNull();
+  }
+}
