@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trainyard.contracts.events.AliasRequested;
 import io.trainyard.contracts.events.DatasetIngestRequested;
 import io.trainyard.contracts.events.DatasetIngested;
+import io.trainyard.contracts.events.DatasetLabeled;
 import io.trainyard.contracts.events.DriftDetected;
 import io.trainyard.contracts.events.InferenceLabeled;
 import io.trainyard.contracts.events.InferenceObserved;
@@ -108,6 +109,7 @@ public final class Catalogue {
         DatasetIngested.class,
         List.of("ingestion"),
         List.of("labeling", "drift-monitor", "console"));
+    add(Topic.DATASETS_LABELED, DatasetLabeled.class, List.of("labeling"), List.of("console"));
     add(
         Topic.TRAINING_REQUESTED,
         TrainingRequested.class,

@@ -146,6 +146,13 @@ public final class CsvSplitter {
   /** The column added to every split: the row's 0-based position among the file's data rows. */
   public static final String ROW_ID = "row_id";
 
+  /**
+   * A column that says where each row's label came from ({@code original}, {@code human}, {@code
+   * consensus}, {@code rule}, {@code pseudo}; labeling writes it): kept in the splits, never a
+   * feature.
+   */
+  public static final String LABEL_SOURCE = "label_source";
+
   private static final String CSV_OPTIONS =
       "delim = ',', quote = '\"', escape = '\"', skip = 0, strict_mode = true, null_padding ="
           + " false";
@@ -490,6 +497,9 @@ public final class CsvSplitter {
           throw new DatasetValidationException(e, "is the target and cannot also be excluded");
         }
         excluded.add(e);
+      }
+      if (names.contains(LABEL_SOURCE) && !LABEL_SOURCE.equals(config.target())) {
+        excluded.add(LABEL_SOURCE); // where each row's label came from: never a feature
       }
       return excluded;
     }

@@ -456,20 +456,37 @@ public final class ParquetTables {
                     + CsvSplitter.ROW_ID
                     + " LIMIT "
                     + limit)) {
-      var meta = rs.getMetaData();
-      List<Map<String, Object>> rows = new java.util.ArrayList<>();
-      while (rs.next()) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-          Object value = rs.getObject(i);
-          row.put(meta.getColumnName(i), jsonValue(value));
-        }
-        rows.add(row);
-      }
-      return rows;
+      return maps(rs);
     } catch (SQLException e) {
       throw new IOException("cannot read " + parquet + ": " + DuckDb.shortMessage(e), e);
     }
+  }
+
+  /** Every row of a Parquet file as maps, in file order (for files without {@code row_id}). */
+  public static List<Map<String, Object>> readRowsUnordered(Path parquet) throws IOException {
+    Objects.requireNonNull(parquet, "parquet");
+    requireFile(parquet);
+    try (Connection c = DuckDb.open();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT * FROM read_parquet(" + DuckDb.literal(parquet) + ")")) {
+      return maps(rs);
+    } catch (SQLException e) {
+      throw new IOException("cannot read " + parquet + ": " + DuckDb.shortMessage(e), e);
+    }
+  }
+
+  private static List<Map<String, Object>> maps(ResultSet rs) throws SQLException {
+    var meta = rs.getMetaData();
+    List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    while (rs.next()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        row.put(meta.getColumnName(i), jsonValue(rs.getObject(i)));
+      }
+      rows.add(row);
+    }
+    return rows;
   }
 
   private static Object jsonValue(Object value) {
@@ -493,7 +510,7 @@ public final class ParquetTables {
   }
 
   /** Each column's DuckDB type, in file order. */
-  private static Map<String, String> columnTypes(Connection c, String source) throws SQLException {
+  static Map<String, String> columnTypes(Connection c, String source) throws SQLException {
     Map<String, String> types = new LinkedHashMap<>();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + source)) {

@@ -646,6 +646,23 @@ class CsvSplitterTest {
   }
 
   @Test
+  void aLabelSourceColumnIsKeptButIsNeverAFeature() throws Exception {
+    Path file =
+        csv(
+            "sources.csv",
+            "amount,label_source,is_fraud\n1.5,original,0\n2.5,human,1\n3.5,consensus,0\n"
+                + "4.5,pseudo,1\n");
+    IngestResult result =
+        CsvSplitter.split(
+            file,
+            new SplitConfig("is_fraud", List.of(), new SplitRatios(1, 0, 0), false, 1, false),
+            dir.resolve("out"));
+
+    assertThat(result.features()).containsExactly("amount");
+    assertThat(result.schema()).extracting(Column::name).contains("label_source");
+  }
+
+  @Test
   void excludingTheTargetIsRejected() throws Exception {
     Path file = csv("tx.csv", HEADER, transactions());
     SplitConfig config = new SplitConfig("is_fraud", List.of("is_fraud"), RATIOS, false, 1, false);

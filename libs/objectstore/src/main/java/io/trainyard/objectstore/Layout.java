@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  * runs/{run-id}/checkpoints/candidate-{i}/epoch-{k}/   one of candidate i of a model selection
  * models/{pipeline}/v{n}/                  a model version
  * evaluations/{pipeline}/v{n}/             an evaluation of model version n
+ * labeling/{pipeline}/{project}/           a labeling project's table for ingestion
  * _staging/{write-id}/...                  staged writes (this library's; never read directly)
  * </pre>
  *
@@ -29,8 +30,17 @@ public final class Layout {
   public static final Prefix RUNS = Prefix.trusted("runs/");
   public static final Prefix MODELS = Prefix.trusted("models/");
   public static final Prefix EVALUATIONS = Prefix.trusted("evaluations/");
+  public static final Prefix LABELING = Prefix.trusted("labeling/");
 
   private Layout() {}
+
+  /** {@code labeling/{pipeline}/{project}/}: what a labeling project hands to ingestion. */
+  public static Prefix labeling(String pipeline, String project) {
+    if (!ID.matcher(project).matches()) {
+      throw new IllegalArgumentException("project '" + project + "' is not a valid id");
+    }
+    return LABELING.child(pipeline(pipeline)).child(project);
+  }
 
   /** {@code datasets/{pipeline}/}: the parent of a pipeline's dataset versions. */
   public static Prefix datasets(String pipeline) {

@@ -114,6 +114,10 @@ class KeyRulesTest {
     assertThat(Layout.datasets("card-fraud").value()).isEqualTo("datasets/card-fraud/");
     assertThat(Layout.model("card-fraud", 12).value()).isEqualTo("models/card-fraud/v12/");
     assertThat(Layout.evaluation("card-fraud", 2).value()).isEqualTo("evaluations/card-fraud/v2/");
+    assertThat(Layout.labeling("card-fraud", "card-fraud-v3").value())
+        .isEqualTo("labeling/card-fraud/card-fraud-v3/");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Layout.labeling("card-fraud", "../x"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(Layout.checkpoint("run-7f3a.b_c", 4).value())
         .isEqualTo("runs/run-7f3a.b_c/checkpoints/epoch-4/");
     assertThat(Layout.raw("card-fraud", "upload-1").value()).isEqualTo("raw/card-fraud/upload-1/");

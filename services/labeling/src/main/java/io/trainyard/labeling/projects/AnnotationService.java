@@ -22,9 +22,11 @@ public class AnnotationService {
   static final Duration ASSIGNMENT_TTL = Duration.ofHours(1);
 
   private final EntityManager em;
+  private final CompletionService completions;
 
-  public AnnotationService(EntityManager em) {
+  public AnnotationService(EntityManager em, CompletionService completions) {
     this.em = em;
+    this.completions = completions;
   }
 
   /** The task to show the annotator next; empty when none is left for them. */
@@ -151,7 +153,25 @@ public class AnnotationService {
             .map(s -> Duration.between(s.assignedAt, now).toNanos() / 1e9)
             .orElse(null);
     a.persist();
+    if (!task.gold() && everyTaskLabeled(project)) {
+      completions.complete(project); // its target reached: the gate decides
+    }
     return a;
+  }
+
+  /** Whether every task to label has {@code annotatorsPerItem} labels. */
+  private boolean everyTaskLabeled(LabelProject project) {
+    em.flush();
+    Number short_ =
+        (Number)
+            em.createNativeQuery(
+                    "select count(*) from label_task t where t.project_id = ?1"
+                        + " and t.gold_label is null and (select count(*) from annotation a"
+                        + " where a.task_id = t.id and not a.skipped) < ?2")
+                .setParameter(1, project.id)
+                .setParameter(2, project.annotatorsPerItem)
+                .getSingleResult();
+    return short_.longValue() == 0;
   }
 
   private static LabelProject openProject(String projectId) {

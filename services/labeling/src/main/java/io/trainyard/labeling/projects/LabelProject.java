@@ -18,6 +18,12 @@ public class LabelProject extends PanacheEntityBase {
   /** Annotators may work on it. */
   public static final String OPEN = "open";
 
+  /** Its labels passed the gate and went to ingestion. */
+  public static final String COMPLETED = "completed";
+
+  /** Its labels did not pass the gate: no dataset was made; {@link #outcome} says why. */
+  public static final String REJECTED = "rejected";
+
   @Id public String id;
 
   @Column(nullable = false)
@@ -52,6 +58,26 @@ public class LabelProject extends PanacheEntityBase {
 
   public String outcome;
 
+  /** The {@code datasets.ingest-requested} it published when it completed. */
+  @Column(name = "request_event_id", unique = true)
+  public String requestEventId;
+
+  /** The dataset version made of its labels, once ingestion announced it. */
+  @Column(name = "labeled_version")
+  public Integer labeledVersion;
+
+  /** The rows it labeled. */
+  @Column(name = "labeled_rows")
+  public Integer labeledRows;
+
+  /** The rows of the labeled table by label source, as JSON. */
+  @Column(name = "sources_json")
+  public String sourcesJson;
+
+  /** The agreement when it was closed ({@code datasets.labeled}'s {@code agreement}), as JSON. */
+  @Column(name = "agreement_json")
+  public String agreementJson;
+
   /** The {@code datasets.ingested} event that created it, if one did. */
   @Column(name = "event_id", unique = true)
   public String eventId;
@@ -68,6 +94,12 @@ public class LabelProject extends PanacheEntityBase {
 
   static Optional<LabelProject> find(String id) {
     return findByIdOptional(id);
+  }
+
+  static Optional<LabelProject> byRequest(String requestEventId) {
+    return requestEventId == null
+        ? Optional.empty()
+        : find("requestEventId", requestEventId).firstResultOptional();
   }
 
   static List<LabelProject> ofPipeline(String pipeline) {

@@ -55,16 +55,22 @@ public class ProjectService {
 
   private final PipelineCatalog catalog;
   private final ObjectStore store;
+  private final CompletionService completions;
 
-  public ProjectService(PipelineCatalog catalog, ObjectStore store) {
+  public ProjectService(PipelineCatalog catalog, ObjectStore store, CompletionService completions) {
     this.catalog = catalog;
     this.store = store;
+    this.completions = completions;
   }
 
-  /** Handles one {@code datasets.ingested}: a version with unlabeled rows becomes a project. */
+  /**
+   * Handles one {@code datasets.ingested}: the answer to a completed project's request is announced
+   * on {@code datasets.labeled}; a version with unlabeled rows becomes a project.
+   */
   @Transactional(Transactional.TxType.MANDATORY)
   public void onIngested(IncomingEvent<DatasetIngested> event) {
     DatasetIngested ingested = event.payload();
+    completions.onIngested(event); // the version a completed project asked for, if it is one
     DatasetIngested.Split unlabeled = ingested.splits().get(DatasetIngested.UNLABELED);
     if (ingested.inChallengeSet() || unlabeled == null || unlabeled.rows() == 0) {
       return;

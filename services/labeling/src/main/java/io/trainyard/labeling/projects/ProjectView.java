@@ -21,6 +21,10 @@ import java.util.List;
  * @param answers every answer so far (labels and skips, gold included)
  * @param annotators the members
  * @param createdAt when it was created
+ * @param closedAt when it was completed or rejected
+ * @param outcome the gate's reason (and, rejected, that no dataset was made)
+ * @param labeledRows the rows its labels went to (completed)
+ * @param labeledVersion the dataset version made of them, once ingestion announced it
  */
 public record ProjectView(
     String id,
@@ -37,7 +41,11 @@ public record ProjectView(
     long labeledTasks,
     long answers,
     List<Member> annotators,
-    Instant createdAt) {
+    Instant createdAt,
+    Instant closedAt,
+    String outcome,
+    Integer labeledRows,
+    Integer labeledVersion) {
 
   /** A member of a project. */
   public record Member(String annotator, boolean expert) {}
@@ -74,6 +82,10 @@ public record ProjectView(
         ProjectAnnotator.ofProject(p.id).stream()
             .map(m -> new Member(m.annotator, m.expert))
             .toList(),
-        p.createdAt);
+        p.createdAt,
+        p.closedAt,
+        p.outcome,
+        p.labeledRows,
+        p.labeledVersion);
   }
 }

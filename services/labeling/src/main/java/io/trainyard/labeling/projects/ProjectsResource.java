@@ -34,12 +34,17 @@ public class ProjectsResource {
 
   private final ProjectService projects;
   private final AnnotationService annotations;
+  private final CompletionService completions;
   private final PipelineCatalog catalog;
 
   public ProjectsResource(
-      ProjectService projects, AnnotationService annotations, PipelineCatalog catalog) {
+      ProjectService projects,
+      AnnotationService annotations,
+      CompletionService completions,
+      PipelineCatalog catalog) {
     this.projects = projects;
     this.annotations = annotations;
+    this.completions = completions;
     this.catalog = catalog;
   }
 
@@ -93,6 +98,18 @@ public class ProjectsResource {
   @Transactional
   public ProjectView get(@PathParam("id") String id) {
     return ProjectView.of(project(id));
+  }
+
+  /**
+   * Closes an open project before every task has its labels (its budget is spent, or enough is
+   * labeled): the agreement gate decides whether its labels become a dataset version.
+   */
+  @POST
+  @Path("labeling/projects/{id}/complete")
+  @RolesAllowed(Roles.OPS)
+  @Transactional
+  public ProjectView complete(@PathParam("id") String id) {
+    return ProjectView.of(completions.complete(project(id)));
   }
 
   /** Adds an annotator to a project, or changes whether they are an expert. */

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 class ProjectsFlowTest {
 
   @Inject ObjectStore store;
+  @Inject io.trainyard.platform.specs.PipelineCatalog catalog;
 
   /** The row ids of the last version written's unlabeled rows, ascending. */
   List<Long> unlabeledRowIds;
@@ -70,6 +71,8 @@ class ProjectsFlowTest {
       int unlabeled,
       java.util.function.DoubleFunction<String> labelOf)
       throws Exception {
+    // labeling must know the spec before the version arrives (as it would in production)
+    await().atMost(Duration.ofSeconds(60)).until(() -> catalog.find(pipeline).isPresent());
     java.util.Random random = new java.util.Random(5);
     StringBuilder csv = new StringBuilder("x1,x2,y\n");
     for (int i = 0; i < labeled + unlabeled; i++) {
@@ -192,6 +195,8 @@ class ProjectsFlowTest {
     assertThat(report.at("/gate/passed").asBoolean()).isFalse();
     assertThat(report.at("/gate/reason").asText())
         .isEqualTo("krippendorff_alpha 0.4519 < minAgreement 0.5000");
+    assertThat(project(pipeline).get("outcome").asText())
+        .isEqualTo("no dataset: krippendorff_alpha 0.4519 < minAgreement 0.5000");
   }
 
   static JsonNode project(String pipeline) {
@@ -281,14 +286,35 @@ class ProjectsFlowTest {
     answer(id, task, "alice", "{\"label\": \"" + truth(first) + "\"}").then().statusCode(201);
     answer(id, task, "alice", "{\"label\": \"" + truth(first) + "\"}").then().statusCode(409);
 
-    // alice labels what the data says, bob says spam to everything.
+    // alice labels what the data says; carol (an expert) skips one task; bob says spam to
+    // everything, and his last answer reaches the project's target.
     int aliceAnswers = 1 + workThrough(id, "alice", t -> truth(t));
-    int bobAnswers = workThrough(id, "bob", t -> "spam");
     next(id, "alice").then().statusCode(204);
+    addAnnotator(id, "carol", true);
+    JsonNode carolTask = Json.readTree(next(id, "carol").asByteArray());
+    answer(id, carolTask.get("taskId").asLong(), "carol", "{\"skip\": true}")
+        .then()
+        .statusCode(201);
+    int bobAnswers = workThrough(id, "bob", t -> "spam");
 
     JsonNode done = project(pipeline);
     assertThat(done.get("labeledTasks").asInt()).isEqualTo(30);
-    assertThat(done.get("answers").asInt()).isEqualTo(aliceAnswers + bobAnswers);
+    assertThat(done.get("answers").asInt()).isEqualTo(aliceAnswers + bobAnswers + 1);
+    // Below minAgreement (alpha >= 0.667 by default): rejected, no dataset.
+    assertThat(done.get("status").asText()).isEqualTo("rejected");
+    assertThat(done.get("outcome").asText()).startsWith("no dataset: krippendorff_alpha ");
+    assertThat(done.get("outcome").asText()).contains(" < minAgreement 0.6670");
+    answer(id, carolTask.get("taskId").asLong(), "alice", "{\"label\": \"ham\"}")
+        .then()
+        .statusCode(409);
+    assertThat(
+            io.trainyard.testing.EventLog.awaitAtLeast(
+                TestTopics.of(Topic.DATASETS_INGEST_REQUESTED),
+                r -> pipeline.equals(r.key()),
+                1,
+                Duration.ofSeconds(3),
+                Duration.ZERO))
+        .isEmpty();
     JsonNode figures =
         Json.readTree(
             given()
@@ -307,33 +333,114 @@ class ProjectsFlowTest {
     assertThat(bob.get("goldCorrect").asInt()).isLessThan(bob.get("goldAnswered").asInt());
     assertThat(alice.get("medianSeconds").asDouble()).isGreaterThanOrEqualTo(0.0);
     assertThat(alice.get("tasksPerHour").asDouble()).isPositive();
-
-    // A third annotator finds nothing left to label but gold, and may skip.
-    addAnnotator(id, "carol", true);
-    JsonNode carolTask = Json.readTree(next(id, "carol").asByteArray());
-    answer(id, carolTask.get("taskId").asLong(), "carol", "{\"skip\": true}")
-        .then()
-        .statusCode(201);
-    JsonNode carol =
-        Json.readTree(
-                given()
-                    .header("Authorization", ops())
-                    .get("/api/v1/labeling/projects/" + id + "/annotators")
-                    .asByteArray())
-            .get(2);
+    JsonNode carol = figures.get(2);
     assertThat(carol.get("expert").asBoolean()).isTrue();
     assertThat(carol.get("skipped").asInt()).isEqualTo(1);
     assertThat(carol.get("labeled").asInt()).isZero();
   }
 
-  /** Labels tasks until none is left for {@code who}; returns how many. */
+  /**
+   * Two annotators who agree: the project completes when its last task has its labels, hands the
+   * parent's rows and the new labels to ingestion as one table, and announces the version ingestion
+   * made of it on {@code datasets.labeled}.
+   */
+  @Test
+  void aProjectAboveMinAgreementHandsItsLabelsToIngestionAndAnnouncesTheVersion() throws Exception {
+    String pipeline = applySpec("labelpass", "{\"annotatorsPerItem\": 2, \"goldRate\": 0}");
+    writeAndAnnounce(pipeline, 100, 30);
+    await().atMost(Duration.ofSeconds(60)).until(() -> project(pipeline) != null);
+    String id = project(pipeline).get("id").asText();
+    addAnnotator(id, "alice", false);
+    addAnnotator(id, "bob", false);
+    assertThat(workThrough(id, "alice", t -> truth(t))).isEqualTo(30);
+    assertThat(workThrough(id, "bob", t -> truth(t))).isEqualTo(30);
+
+    JsonNode done = project(pipeline);
+    assertThat(done.get("status").asText()).isEqualTo("completed");
+    assertThat(done.get("outcome").asText())
+        .isEqualTo("krippendorff_alpha 1.0000 >= minAgreement 0.6670");
+    assertThat(done.get("labeledRows").asInt()).isEqualTo(30);
+    var requests =
+        io.trainyard.testing.EventLog.awaitAtLeast(
+            TestTopics.of(Topic.DATASETS_INGEST_REQUESTED), r -> pipeline.equals(r.key()), 1);
+    JsonNode request = Json.readTree(requests.get(0).value());
+    assertThat(request.get("parentVersion").asInt()).isEqualTo(1);
+    assertThat(request.get("trigger").asText()).isEqualTo("labels");
+    assertThat(request.get("format").asText()).isEqualTo("parquet");
+    String uri = request.get("objectUri").asText();
+    assertThat(uri).endsWith("/labeling/" + pipeline + "/" + id + "/labeled.parquet");
+
+    // The table: the parent's labeled rows, and the 30 new ones with their consensus labels.
+    Path table = Files.createTempFile("labeled-", ".parquet");
+    try (var in = store.openUnverified(store.keyOf(uri))) {
+      Files.copy(in, table, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    List<Map<String, Object>> rows = io.trainyard.datasets.ParquetTables.readRowsUnordered(table);
+    assertThat(rows).hasSize(130);
+    assertThat(rows).allSatisfy(r -> assertThat(r).doesNotContainKey("row_id"));
+    assertThat(rows.stream().filter(r -> "consensus".equals(r.get("label_source"))))
+        .hasSize(30)
+        .allSatisfy(
+            r ->
+                assertThat(r.get("y"))
+                    .isEqualTo(((Number) r.get("x1")).doubleValue() > 0 ? "spam" : "ham"));
+    assertThat(rows.stream().filter(r -> "original".equals(r.get("label_source")))).hasSize(100);
+
+    // Ingestion answers with version 2 (a child of the request): labeling announces it.
+    String requestId = io.trainyard.testing.EventLog.header(requests.get(0), "ce_id");
+    Map<String, DatasetIngested.Split> splits =
+        Map.of(
+            "train",
+            new DatasetIngested.Split(91),
+            "validation",
+            new DatasetIngested.Split(19),
+            "test",
+            new DatasetIngested.Split(20));
+    DatasetIngested v2 =
+        new DatasetIngested(
+            pipeline,
+            2,
+            "b".repeat(64),
+            "s3://trainyard/datasets/" + pipeline + "/v2/manifest.json",
+            splits,
+            List.of(new DatasetIngested.Column("x1", "number")),
+            null);
+    var envelope =
+        io.trainyard.contracts.Envelope.root(
+                Topic.DATASETS_INGEST_REQUESTED, requestId, Sources.LABELING, pipeline)
+            .child(
+                Topic.DATASETS_INGESTED, UUID.randomUUID().toString(), Sources.INGESTION, pipeline);
+    TestEvents.send(
+        TestTopics.of(Topic.DATASETS_INGESTED),
+        pipeline,
+        Json.writeBytes(v2),
+        envelope.toHeaders());
+    var labeled =
+        io.trainyard.testing.EventLog.awaitAtLeast(
+            TestTopics.of(Topic.DATASETS_LABELED), r -> pipeline.equals(r.key()), 1);
+    JsonNode announced = Json.readTree(labeled.get(0).value());
+    assertThat(announced.get("project").asText()).isEqualTo(id);
+    assertThat(announced.get("parentVersion").asInt()).isEqualTo(1);
+    assertThat(announced.get("version").asInt()).isEqualTo(2);
+    assertThat(announced.get("labeled").asInt()).isEqualTo(30);
+    assertThat(announced.at("/sources/consensus").asInt()).isEqualTo(30);
+    assertThat(announced.at("/sources/original").asInt()).isEqualTo(100);
+    assertThat(announced.at("/agreement/metric").asText()).isEqualTo("krippendorff_alpha");
+    assertThat(announced.at("/agreement/value").asDouble()).isEqualTo(1.0);
+    assertThat(announced.at("/agreement/figures/percent_agreement").asDouble()).isEqualTo(1.0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> project(pipeline).path("labeledVersion").asInt() == 2);
+  }
+
+  /** Labels tasks until none is left for {@code who} or the project closes; returns how many. */
   static int workThrough(
       String project, String who, java.util.function.Function<JsonNode, String> label) {
     int answered = 0;
     while (true) {
       Response r = next(project, who);
-      if (r.statusCode() == 204) {
-        return answered;
+      if (r.statusCode() == 204 || r.statusCode() == 409) {
+        return answered; // nothing left for them, or the project has closed
       }
       r.then().statusCode(200);
       JsonNode task = Json.readTree(r.asByteArray());
