@@ -297,17 +297,33 @@ public record PipelineSpec(
    * @param guidelines the labeling guidelines (Markdown), shown to annotators; default empty
    * @param goldRate the share of an annotator's tasks that are gold tasks (labeled rows whose label
    *     the annotator does not see), which score the annotator; default 0.1
+   * @param rules labeling functions: each gives its label to the rows its conditions hold for and
+   *     abstains on the others; their majority vote pre-labels tasks; default none
    */
   public record Labeling(
-      Integer annotatorsPerItem, MinAgreement minAgreement, String guidelines, Double goldRate) {
-    static final Labeling EMPTY = new Labeling(null, null, null, null);
+      Integer annotatorsPerItem,
+      MinAgreement minAgreement,
+      String guidelines,
+      Double goldRate,
+      List<Rule> rules) {
+    static final Labeling EMPTY = new Labeling(null, null, null, null, null);
+
+    public Labeling {
+      rules = copy(rules);
+    }
+
+    /** A labeling section without rules. */
+    public Labeling(
+        Integer annotatorsPerItem, MinAgreement minAgreement, String guidelines, Double goldRate) {
+      this(annotatorsPerItem, minAgreement, guidelines, goldRate, null);
+    }
 
     /** The share of gold tasks when the spec does not set one. */
     public static final double DEFAULT_GOLD_RATE = 0.1;
 
     /** A labeling section without guidelines and with the default gold rate. */
     public Labeling(Integer annotatorsPerItem, MinAgreement minAgreement) {
-      this(annotatorsPerItem, minAgreement, null, null);
+      this(annotatorsPerItem, minAgreement, null, null, null);
     }
 
     Labeling withDefaults() {
@@ -315,9 +331,36 @@ public record PipelineSpec(
           annotatorsPerItem == null ? Defaults.ANNOTATORS_PER_ITEM : annotatorsPerItem,
           (minAgreement == null ? MinAgreement.EMPTY : minAgreement).withDefaults(),
           guidelines == null ? "" : guidelines,
-          goldRate == null ? DEFAULT_GOLD_RATE : goldRate);
+          goldRate == null ? DEFAULT_GOLD_RATE : goldRate,
+          rules == null ? List.of() : rules);
     }
   }
+
+  /**
+   * A labeling function: {@code label} for the rows where every condition of {@code when} holds; it
+   * abstains on the others.
+   *
+   * @param name a unique name, for the per-rule figures
+   * @param label the label it gives (string, number or boolean: compared as canonical text)
+   * @param when the conditions, all of which must hold (at least one)
+   */
+  public record Rule(String name, Object label, List<Condition> when) {
+    public Rule {
+      when = copy(when);
+    }
+  }
+
+  /**
+   * One condition on a column of a row.
+   *
+   * @param column the column
+   * @param op {@code eq}, {@code ne}, {@code lt}, {@code le}, {@code gt}, {@code ge} (numbers),
+   *     {@code in}, {@code not_in} (a list), {@code contains} (text, ignoring case), {@code
+   *     matches} (a Java regular expression, found anywhere in the text), {@code is_null}, {@code
+   *     not_null}
+   * @param value what the column is compared with; none for {@code is_null} and {@code not_null}
+   */
+  public record Condition(String column, String op, Object value) {}
 
   /**
    * The label-quality gate.

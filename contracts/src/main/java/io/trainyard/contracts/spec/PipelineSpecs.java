@@ -114,6 +114,7 @@ public final class PipelineSpecs {
    *   <li>{@code features.exclude} and {@code evaluation.slices} do not contain the target;
    *   <li>{@code evaluation.ranking} is for binary-classification or regression, and its query
    *       column is not the target;
+   *   <li>labeling rules have unique names, and each condition's value fits its operator;
    *   <li>a gate's {@code min} is not greater than its {@code max}.
    * </ul>
    *
@@ -172,6 +173,9 @@ public final class PipelineSpecs {
         && spec.features().exclude().contains(spec.target())) {
       reasons.add("$.features.exclude: must not contain the target '" + spec.target() + "'");
     }
+    if (spec.labeling() != null && spec.labeling().rules() != null) {
+      reasons.addAll(ruleReasons(spec.labeling().rules()));
+    }
     PipelineSpec.Evaluation evaluation = spec.evaluation();
     if (evaluation != null) {
       if (evaluation.slices() != null && evaluation.slices().contains(spec.target())) {
@@ -225,6 +229,49 @@ public final class PipelineSpecs {
       }
     }
     return List.copyOf(reasons);
+  }
+
+  /** Rule names are unique, and each condition's value fits its operator. */
+  private static List<String> ruleReasons(List<PipelineSpec.Rule> rules) {
+    List<String> reasons = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < rules.size(); i++) {
+      PipelineSpec.Rule rule = rules.get(i);
+      String at = "$.labeling.rules[" + i + "]";
+      if (!names.add(rule.name())) {
+        reasons.add(at + ".name: '" + rule.name() + "' is used by an earlier rule");
+      }
+      for (int j = 0; j < rule.when().size(); j++) {
+        PipelineSpec.Condition c = rule.when().get(j);
+        String where = at + ".when[" + j + "]";
+        Object v = c.value();
+        String problem =
+            switch (c.op()) {
+              case "is_null", "not_null" -> v == null ? null : "takes no value";
+              case "lt", "le", "gt", "ge" -> v instanceof Number ? null : "needs a number";
+              case "in", "not_in" -> v instanceof List<?> ? null : "needs a list";
+              case "contains" -> v instanceof String ? null : "needs a text";
+              case "matches" -> regexProblem(v);
+              default -> v == null ? "needs a value" : null;
+            };
+        if (problem != null) {
+          reasons.add(where + ": " + c.op() + " " + problem);
+        }
+      }
+    }
+    return reasons;
+  }
+
+  private static String regexProblem(Object value) {
+    if (!(value instanceof String regex)) {
+      return "needs a regular expression";
+    }
+    try {
+      java.util.regex.Pattern.compile(regex);
+      return null;
+    } catch (java.util.regex.PatternSyntaxException e) {
+      return "needs a valid regular expression: " + e.getDescription();
+    }
   }
 
   /** The spec as a JSON tree ({@code null} fields left out). */

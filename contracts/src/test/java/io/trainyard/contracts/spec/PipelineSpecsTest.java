@@ -302,6 +302,31 @@ class PipelineSpecsTest {
         .containsExactly(
             "$.evaluation.ranking: needs binary-classification (relevance 1 for the positive"
                 + " class) or regression (relevance the target), not multiclass-classification");
+    assertThat(
+            reasons(
+                MINIMAL
+                    + "labeling:\n  rules:\n"
+                    + "  - {name: big, label: 1, when: [{column: amount, op: gt, value: 500}]}\n"
+                    + "  - {name: big, label: 0, when: [{column: amount, op: lt, value: low}]}\n"
+                    + "  - {name: c, label: 0, when: [{column: note, op: matches, value: '(x'},"
+                    + " {column: note, op: is_null, value: 1}, {column: tag, op: in, value: a},"
+                    + " {column: tag, op: eq}]}\n"))
+        .containsExactly(
+            "$.labeling.rules[1].name: 'big' is used by an earlier rule",
+            "$.labeling.rules[1].when[0]: lt needs a number",
+            "$.labeling.rules[2].when[0]: matches needs a valid regular expression: Unclosed group",
+            "$.labeling.rules[2].when[1]: is_null takes no value",
+            "$.labeling.rules[2].when[2]: in needs a list",
+            "$.labeling.rules[2].when[3]: eq needs a value");
+    PipelineSpec.Rule rule =
+        PipelineSpecs.parse(
+                MINIMAL
+                    + "labeling: {rules: [{name: r, label: 1, when: [{column: amount, op: in,"
+                    + " value: [1, 2]}]}]}\n")
+            .labeling()
+            .rules()
+            .get(0);
+    assertThat(rule.when().get(0).value()).isEqualTo(List.of(1, 2));
     assertThat(reasons(MINIMAL + "evaluation: {ranking: {k: 5}}\n"))
         .containsExactly("$.evaluation.ranking.query: is required");
     assertThat(
@@ -377,7 +402,7 @@ class PipelineSpecsTest {
     assertThat(spec.labeling())
         .isEqualTo(
             new PipelineSpec.Labeling(
-                2, new PipelineSpec.MinAgreement("krippendorff_alpha", 0.667), "", 0.1));
+                2, new PipelineSpec.MinAgreement("krippendorff_alpha", 0.667), "", 0.1, List.of()));
     assertThat(spec.training())
         .isEqualTo(
             new PipelineSpec.Training(
