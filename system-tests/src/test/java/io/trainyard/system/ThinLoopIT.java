@@ -191,6 +191,150 @@ class ThinLoopIT {
     assertThat(models).hasSize(1);
   }
 
+  /**
+   * The labeling loop from outside: a table with unlabeled rows becomes a labeling project; two
+   * annotators label its tasks through the console; their agreement passes the gate, so labeling
+   * hands the labeled rows to ingestion, which makes version 2, which is trained and evaluated.
+   */
+  @Test
+  @Order(4)
+  void labeledRowsBecomeADatasetVersionThatIsTrained() throws Exception {
+    String pipeline = "labels-" + Long.toString(System.nanoTime(), 36);
+    String spec =
+        """
+        {"name": "%s", "task": "binary-classification", "target": "fraud",
+         "labeling": {"annotatorsPerItem": 2, "goldRate": 0},
+         "training": {"epochs": 3, "batchSize": 64},
+         "evaluation": {"gates": [{"metric": "roc_auc", "min": 0.5}]}}
+        """
+            .formatted(pipeline);
+    assertThat(send("PUT", "/api/v1/pipelines/" + pipeline, "application/json", spec).statusCode())
+        .isEqualTo(201);
+    // 10 fraud and 10 legitimate rows lose their label; the annotators will give it back.
+    List<String> lines = new java.util.ArrayList<>(List.of(CardFraud.csv(800, 11).split("\n")));
+    Map<String, String> truth = new java.util.HashMap<>();
+    int[] blanked = new int[2];
+    for (int i = 1; i < lines.size(); i++) {
+      String line = lines.get(i);
+      String label = line.substring(line.lastIndexOf(',') + 1);
+      int c = label.equals("1") ? 1 : 0;
+      if (blanked[c] < 10) {
+        blanked[c]++;
+        String[] f = line.split(",");
+        truth.put(
+            key(Double.parseDouble(f[0]), Long.parseLong(f[1]), Double.parseDouble(f[2])), label);
+        lines.set(i, line.substring(0, line.lastIndexOf(',') + 1));
+      }
+    }
+    String csv = String.join("\n", lines) + "\n";
+    HttpResponse<String>[] posted = new HttpResponse[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              posted[0] =
+                  send("POST", "/api/v1/pipelines/" + pipeline + "/datasets", "text/csv", csv);
+              return posted[0].statusCode() != 404;
+            });
+    assertThat(posted[0].statusCode()).as(posted[0].body()).isEqualTo(201);
+    assertThat(JSON.readTree(posted[0].body()).at("/splits/unlabeled/rows").asInt()).isEqualTo(20);
+
+    String projects = "/api/v1/pipelines/" + pipeline + "/labeling/projects";
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> JSON.readTree(get(projects).body()).size() == 1);
+    String id = JSON.readTree(get(projects).body()).get(0).get("id").asText();
+    for (String who : List.of("alice", "bob")) {
+      assertThat(
+              send(
+                      "PUT",
+                      "/api/v1/labeling/projects/" + id + "/annotators/" + who,
+                      "application/json",
+                      "{}")
+                  .statusCode())
+          .isEqualTo(200);
+    }
+    for (String who : List.of("alice", "bob")) {
+      TrainyardCli.Result token =
+          TrainyardCli.run(ENV, "token", "--role", "annotator", "--subject", who);
+      assertThat(token.exitCode()).as(token.describe()).isZero();
+      String as = "Bearer " + token.output().trim();
+      int answered = 0;
+      while (true) {
+        HttpResponse<String> next =
+            HTTP.send(
+                request("GET", "/api/v1/labeling/projects/" + id + "/next", null, null)
+                    .setHeader("Authorization", as)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (next.statusCode() == 204 || next.statusCode() == 409) {
+          break;
+        }
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        JsonNode task = JSON.readTree(next.body());
+        String label =
+            truth.get(
+                key(
+                    task.at("/data/amount").asDouble(),
+                    task.at("/data/hour").asLong(),
+                    task.at("/data/distance_from_home").asDouble()));
+        assertThat(label).as(task.toString()).isNotNull();
+        HttpResponse<String> answer =
+            HTTP.send(
+                request(
+                        "POST",
+                        "/api/v1/labeling/projects/"
+                            + id
+                            + "/tasks/"
+                            + task.get("taskId").asLong()
+                            + "/annotations",
+                        "application/json",
+                        "{\"label\": \"" + label + "\"}")
+                    .setHeader("Authorization", as)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+        answered++;
+      }
+      assertThat(answered).isEqualTo(20);
+    }
+    JsonNode project = JSON.readTree(get("/api/v1/labeling/projects/" + id).body());
+    assertThat(project.get("status").asText()).as(project.toString()).isEqualTo("completed");
+
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> !records("trainyard.datasets.labeled", r -> pipeline.equals(r.key())).isEmpty());
+    JsonNode labeled =
+        payload(records("trainyard.datasets.labeled", r -> pipeline.equals(r.key())).get(0));
+    assertThat(labeled.get("version").asInt()).isEqualTo(2);
+    assertThat(labeled.at("/sources/consensus").asInt()).isEqualTo(20);
+    // The new version is trained (trigger labels) and its model evaluated.
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> {
+              JsonNode models =
+                  JSON.readTree(get("/api/v1/pipelines/" + pipeline + "/models").body());
+              return models.size() == 1 && models.get(0).get("datasetVersion").asInt() == 2;
+            });
+    JsonNode requested =
+        payload(
+            records(
+                    "trainyard.training.requested",
+                    r -> payload(r).path("pipeline").asText().equals(pipeline))
+                .get(0));
+    assertThat(requested.get("trigger").asText()).isEqualTo("labels");
+  }
+
+  private static String key(double amount, long hour, double distance) {
+    return String.format(java.util.Locale.ROOT, "%.2f|%d|%.3f", amount, hour, distance);
+  }
+
   private static String datasets() {
     return "/api/v1/pipelines/" + PIPELINE + "/datasets";
   }
