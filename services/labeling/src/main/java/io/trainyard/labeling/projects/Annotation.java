@@ -31,6 +31,9 @@ public class Annotation extends PanacheEntityBase {
   @Column(nullable = false)
   public boolean skipped;
 
+  /** A review's rating, on the project's scale; null when none was given. */
+  public Double rating;
+
   /** Seconds from the task being handed out to this answer; null when it was not handed out. */
   public Double seconds;
 

@@ -122,7 +122,7 @@ public class AnnotationService {
    */
   @Transactional
   public Annotation annotate(
-      String projectId, long taskId, String annotator, String label, boolean skip) {
+      String projectId, long taskId, String annotator, String label, Double rating, boolean skip) {
     LabelProject project = openProject(projectId);
     member(project, annotator);
     LabelTask task =
@@ -130,8 +130,25 @@ public class AnnotationService {
             .orElseThrow(
                 () ->
                     ProblemException.notFound("Project '" + projectId + "' has no task " + taskId));
-    if (skip == (label != null)) {
-      throw ProblemException.badRequest("Give a label, or skip: true (not both)");
+    if (skip == (label != null || rating != null)) {
+      throw ProblemException.badRequest(
+          project.review()
+              ? "Give a label (right or wrong), a rating, or both; or skip: true"
+              : "Give a label, or skip: true (not both)");
+    }
+    if (rating != null) {
+      if (project.ratingMin == null) {
+        throw ProblemException.badRequest("Project '" + projectId + "' takes no ratings");
+      }
+      if (!(rating >= project.ratingMin && rating <= project.ratingMax)) {
+        throw ProblemException.badRequest(
+            "A rating is between "
+                + project.ratingMin
+                + " and "
+                + project.ratingMax
+                + ", not "
+                + rating);
+      }
     }
     if (label != null && !project.classes().contains(label)) {
       throw ProblemException.badRequest(
@@ -146,6 +163,7 @@ public class AnnotationService {
     a.taskId = taskId;
     a.annotator = annotator;
     a.label = label;
+    a.rating = rating;
     a.skipped = skip;
     a.createdAt = now;
     a.seconds =

@@ -61,18 +61,28 @@ public class CompletionService {
   private final PipelineCatalog catalog;
   private final ObjectStore store;
   private final Outbox outbox;
+  private final ModelReviews reviews;
 
-  public CompletionService(PipelineCatalog catalog, ObjectStore store, Outbox outbox) {
+  public CompletionService(
+      PipelineCatalog catalog, ObjectStore store, Outbox outbox, ModelReviews reviews) {
     this.catalog = catalog;
     this.store = store;
     this.outbox = outbox;
+    this.reviews = reviews;
   }
 
-  /** Closes an open project, in the current transaction (see the class). */
+  /**
+   * Closes an open project, in the current transaction (see the class); a review project publishes
+   * its figures ({@link ModelReviews#complete}).
+   */
   @Transactional(Transactional.TxType.MANDATORY)
   public LabelProject complete(LabelProject project) {
     if (!LabelProject.OPEN.equals(project.status)) {
       throw ProblemException.conflict("Project '" + project.id + "' is already " + project.status);
+    }
+    if (project.review()) {
+      reviews.complete(project);
+      return project;
     }
     PipelineSpec spec =
         catalog

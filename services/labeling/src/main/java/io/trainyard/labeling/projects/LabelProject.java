@@ -24,7 +24,28 @@ public class LabelProject extends PanacheEntityBase {
   /** Its labels did not pass the gate: no dataset was made; {@link #outcome} says why. */
   public static final String REJECTED = "rejected";
 
+  /** A project that labels a dataset version's unlabeled rows. */
+  public static final String DATASET = "dataset";
+
+  /** A project that reviews a model version's predictions. */
+  public static final String REVIEW = "review";
+
   @Id public String id;
+
+  /** {@value #DATASET} or {@value #REVIEW}. */
+  @Column(nullable = false)
+  public String kind = DATASET;
+
+  /** The reviewed model version (a review project). */
+  @Column(name = "model_version")
+  public Integer modelVersion;
+
+  /** The rating scale of a review project, when it rates. */
+  @Column(name = "rating_min")
+  public Double ratingMin;
+
+  @Column(name = "rating_max")
+  public Double ratingMax;
 
   @Column(nullable = false)
   public String pipeline;
@@ -103,6 +124,10 @@ public class LabelProject extends PanacheEntityBase {
   }
 
   static List<LabelProject> ofPipeline(String pipeline) {
-    return list("pipeline = ?1 order by datasetVersion", pipeline);
+    return list("pipeline = ?1 order by createdAt, id", pipeline);
+  }
+
+  public boolean review() {
+    return REVIEW.equals(kind);
   }
 }

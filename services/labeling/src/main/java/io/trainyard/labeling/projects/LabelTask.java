@@ -39,6 +39,10 @@ public class LabelTask extends PanacheEntityBase {
   @Column(nullable = false)
   public int position;
 
+  /** A review task's prediction (its predicted label and scores), as a JSON object. */
+  @Column(name = "prediction_json")
+  public String predictionJson;
+
   public boolean gold() {
     return goldLabel != null;
   }

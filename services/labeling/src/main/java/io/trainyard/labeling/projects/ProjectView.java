@@ -6,7 +6,10 @@ import java.util.List;
 /**
  * A project as the API shows it.
  *
- * @param id {@code {pipeline}-v{datasetVersion}}
+ * @param id {@code {pipeline}-v{datasetVersion}}, or {@code {pipeline}-m{version}-review-{n}}
+ * @param kind {@code dataset} (labels a version's unlabeled rows) or {@code review} (reviews a
+ *     model version's predictions)
+ * @param modelVersion the reviewed model version (a review)
  * @param pipeline the pipeline
  * @param datasetVersion the dataset version whose unlabeled rows it labels
  * @param target the column the labels are for
@@ -28,6 +31,8 @@ import java.util.List;
  */
 public record ProjectView(
     String id,
+    String kind,
+    Integer modelVersion,
     String pipeline,
     int datasetVersion,
     String target,
@@ -67,6 +72,8 @@ public record ProjectView(
         Annotation.count("taskId in (select t.id from LabelTask t where t.projectId = ?1)", p.id);
     return new ProjectView(
         p.id,
+        p.kind,
+        p.modelVersion,
         p.pipeline,
         p.datasetVersion,
         p.target,

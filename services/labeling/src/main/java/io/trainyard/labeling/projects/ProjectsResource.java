@@ -35,16 +35,19 @@ public class ProjectsResource {
   private final ProjectService projects;
   private final AnnotationService annotations;
   private final CompletionService completions;
+  private final ModelReviews reviews;
   private final PipelineCatalog catalog;
 
   public ProjectsResource(
       ProjectService projects,
       AnnotationService annotations,
       CompletionService completions,
+      ModelReviews reviews,
       PipelineCatalog catalog) {
     this.projects = projects;
     this.annotations = annotations;
     this.completions = completions;
+    this.reviews = reviews;
     this.catalog = catalog;
   }
 
@@ -86,6 +89,42 @@ public class ProjectsResource {
     } catch (PoisonEventException e) {
       throw ProblemException.of(422, e.getMessage());
     }
+    return Response.created(URI.create("/api/v1/labeling/projects/" + project.id))
+        .entity(ProjectView.of(project))
+        .build();
+  }
+
+  /**
+   * Starts a human review of a model version: {@code {"modelVersion": 3, "sample": 50,
+   * "reviewersPerPrediction": 1, "rating": {"min": 1, "max": 5}, "guidelines": "..."}} (sample
+   * default 50, reviewers default the spec's annotatorsPerItem, rating optional); 201 with the
+   * review project, whose tasks are the sampled predictions.
+   */
+  @POST
+  @Path("pipelines/{name}/labeling/reviews")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed(Roles.OPS)
+  @Transactional
+  public Response review(@PathParam("name") String name, JsonNode body) {
+    if (body == null || !body.path("modelVersion").canConvertToInt()) {
+      throw ProblemException.badRequest("Give the model version: {\"modelVersion\": 3}");
+    }
+    PipelineSpec spec =
+        catalog
+            .find(name)
+            .orElseThrow(() -> ProblemException.notFound("No pipeline '" + name + "'"))
+            .spec();
+    JsonNode rating = body.path("rating");
+    LabelProject project =
+        reviews.create(
+            name,
+            spec.target(),
+            body.get("modelVersion").asInt(),
+            body.path("sample").asInt(50),
+            body.path("reviewersPerPrediction").asInt(spec.labeling().annotatorsPerItem()),
+            body.path("guidelines").asText(""),
+            rating.isObject() ? rating.path("min").asDouble() : null,
+            rating.isObject() ? rating.path("max").asDouble() : null);
     return Response.created(URI.create("/api/v1/labeling/projects/" + project.id))
         .entity(ProjectView.of(project))
         .build();
@@ -174,9 +213,19 @@ public class ProjectsResource {
     if (label != null && !label.isNull() && !label.isValueNode()) {
       throw ProblemException.badRequest("label must be a string, number or boolean");
     }
+    JsonNode rating = body.get("rating");
+    if (rating != null && !rating.isNull() && !rating.isNumber()) {
+      throw ProblemException.badRequest("rating must be a number");
+    }
     String text = label == null || label.isNull() ? null : label.asText();
     Annotation a =
-        annotations.annotate(id, task, caller(security), text, body.path("skip").asBoolean(false));
+        annotations.annotate(
+            id,
+            task,
+            caller(security),
+            text,
+            rating == null || rating.isNull() ? null : rating.asDouble(),
+            body.path("skip").asBoolean(false));
     return Response.status(201).entity(AnnotationView.of(a)).build();
   }
 
@@ -221,9 +270,16 @@ public class ProjectsResource {
 
   /** An answer, as the API shows it. */
   public record AnnotationView(
-      long id, long taskId, String annotator, String label, boolean skipped, Instant createdAt) {
+      long id,
+      long taskId,
+      String annotator,
+      String label,
+      Double rating,
+      boolean skipped,
+      Instant createdAt) {
     static AnnotationView of(Annotation a) {
-      return new AnnotationView(a.id, a.taskId, a.annotator, a.label, a.skipped, a.createdAt);
+      return new AnnotationView(
+          a.id, a.taskId, a.annotator, a.label, a.rating, a.skipped, a.createdAt);
     }
   }
 
@@ -237,7 +293,9 @@ public class ProjectsResource {
       long rowId,
       JsonNode data,
       List<String> classes,
-      String guidelines) {
+      String guidelines,
+      JsonNode prediction,
+      Rating rating) {
     static TaskView of(LabelTask task, LabelProject project) {
       return new TaskView(
           project.id,
@@ -245,7 +303,12 @@ public class ProjectsResource {
           task.rowId,
           Json.readTree(task.dataJson),
           project.classes(),
-          project.guidelines);
+          project.guidelines,
+          task.predictionJson == null ? null : Json.readTree(task.predictionJson),
+          project.ratingMin == null ? null : new Rating(project.ratingMin, project.ratingMax));
     }
   }
+
+  /** A review's rating scale. */
+  public record Rating(double min, double max) {}
 }

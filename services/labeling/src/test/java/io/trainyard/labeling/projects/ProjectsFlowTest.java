@@ -49,6 +49,9 @@ class ProjectsFlowTest {
   /** The row ids of the last version written's unlabeled rows, ascending. */
   List<Long> unlabeledRowIds;
 
+  /** The splits of the last version written. */
+  IngestResult lastResult;
+
   static final Duration TTL = Duration.ofHours(1);
 
   static String as(String who) {
@@ -89,6 +92,7 @@ class ProjectsFlowTest {
             new SplitConfig("y", List.of(), new SplitRatios(0.7, 0.15, 0.15), true, 42, true),
             dir.resolve("splits"));
     Manifest manifest = DatasetVersions.write(store, pipeline, 1, "a".repeat(64), result);
+    lastResult = result;
     unlabeledRowIds = new java.util.ArrayList<>();
     for (var split : result.splits()) {
       if (split.name().equals(DatasetIngested.UNLABELED)) {
@@ -431,6 +435,111 @@ class ProjectsFlowTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> project(pipeline).path("labeledVersion").asInt() == 2);
+  }
+
+  /**
+   * A human review of a model version: a sample of its test-split predictions (written as
+   * evaluation writes them) becomes a review project; a reviewer marks each right or wrong and
+   * rates it; the figures go out on {@code trainyard.models.reviewed}.
+   */
+  @Test
+  void aReviewOfAModelsPredictionsPublishesItsFigures() throws Exception {
+    String pipeline = applySpec("labelreview", "{\"goldRate\": 0}");
+    writeAndAnnounce(pipeline, 120, 0);
+    // The model is right on even rows, wrong on odd ones.
+    Path test =
+        lastResult.splits().stream()
+            .filter(s -> s.name().equals("test"))
+            .findFirst()
+            .orElseThrow()
+            .file();
+    List<Map<String, Object>> rows = io.trainyard.datasets.ParquetTables.readRows(test, 1000);
+    long[] ids = new long[rows.size()];
+    String[] actual = new String[rows.size()];
+    String[] predicted = new String[rows.size()];
+    double[] score = new double[rows.size()];
+    Map<Long, Boolean> correct = new java.util.HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = (Long) rows.get(i).get("row_id");
+      actual[i] = (String) rows.get(i).get("y");
+      boolean right = i % 2 == 0;
+      predicted[i] = right ? actual[i] : (actual[i].equals("spam") ? "ham" : "spam");
+      score[i] = predicted[i].equals("spam") ? 0.8 : 0.2;
+      correct.put(ids[i], right);
+    }
+    Path file = Files.createTempFile("predictions-", ".parquet");
+    io.trainyard.datasets.ParquetTables.writePredictions(file, ids, actual, predicted, score);
+    try (var staged = store.stage(io.trainyard.objectstore.Layout.evaluation(pipeline, 1))) {
+      staged.put("predictions.parquet", file, "application/vnd.apache.parquet");
+      staged.commit(Map.of("kind", "evaluation", "version", 1, "datasetVersion", 1));
+    }
+    String reviews = "/api/v1/pipelines/" + pipeline + "/labeling/reviews";
+    given()
+        .header("Authorization", ops())
+        .contentType("application/json")
+        .body("{\"modelVersion\": 9}")
+        .post(reviews)
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+    Response created =
+        given()
+            .header("Authorization", ops())
+            .contentType("application/json")
+            .body(
+                "{\"modelVersion\": 1, \"sample\": 6, \"reviewersPerPrediction\": 1,"
+                    + " \"rating\": {\"min\": 1, \"max\": 5}}")
+            .post(reviews);
+    created.then().statusCode(201);
+    JsonNode project = Json.readTree(created.asByteArray());
+    String id = project.get("id").asText();
+    assertThat(id).isEqualTo(pipeline + "-m1-review-1");
+    assertThat(project.get("kind").asText()).isEqualTo("review");
+    assertThat(project.get("tasks").asInt()).isEqualTo(6);
+    addAnnotator(id, "rita", false);
+
+    int right = 0;
+    for (int i = 0; i < 6; i++) {
+      JsonNode task = Json.readTree(next(id, "rita").asByteArray());
+      assertThat(task.at("/prediction/predicted").isTextual()).isTrue();
+      assertThat(task.at("/prediction/score").isNumber()).isTrue();
+      assertThat(task.at("/prediction/actual").isMissingNode()).isTrue();
+      assertThat(task.at("/data/y").isMissingNode()).isTrue();
+      assertThat(task.at("/rating/max").asDouble()).isEqualTo(5.0);
+      long taskId = task.get("taskId").asLong();
+      answer(id, taskId, "rita", "{\"label\": \"right\", \"rating\": 7}").then().statusCode(400);
+      answer(id, taskId, "rita", "{\"label\": \"maybe\"}").then().statusCode(400);
+      boolean isRight = correct.get(task.get("rowId").asLong());
+      right += isRight ? 1 : 0;
+      answer(
+              id,
+              taskId,
+              "rita",
+              "{\"label\": \""
+                  + (isRight ? "right" : "wrong")
+                  + "\", \"rating\": "
+                  + (isRight ? 5 : 2)
+                  + "}")
+          .then()
+          .statusCode(201);
+    }
+    var reviewed =
+        io.trainyard.testing.EventLog.awaitAtLeast(
+            TestTopics.of(Topic.MODELS_REVIEWED), r -> pipeline.equals(r.key()), 1);
+    JsonNode figures = Json.readTree(reviewed.get(0).value());
+    assertThat(figures.get("modelVersion").asInt()).isEqualTo(1);
+    assertThat(figures.get("reviewId").asText()).isEqualTo(id);
+    assertThat(figures.get("sampled").asInt()).isEqualTo(6);
+    assertThat(figures.get("reviewed").asInt()).isEqualTo(6);
+    assertThat(figures.get("right").asInt()).isEqualTo(right);
+    assertThat(figures.get("wrong").asInt()).isEqualTo(6 - right);
+    assertThat(figures.at("/rating/mean").asDouble())
+        .isCloseTo(
+            (5.0 * right + 2.0 * (6 - right)) / 6, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(figures.at("/rating/count").asInt()).isEqualTo(6);
+    assertThat(figures.get("reviewers").asInt()).isEqualTo(1);
+    assertThat(io.trainyard.contracts.Schemas.validate(Topic.MODELS_REVIEWED, figures)).isEmpty();
+    assertThat(project(pipeline).get("status").asText()).isEqualTo("completed");
   }
 
   /** Labels tasks until none is left for {@code who} or the project closes; returns how many. */
