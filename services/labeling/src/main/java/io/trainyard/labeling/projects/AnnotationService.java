@@ -13,7 +13,9 @@ import java.util.Optional;
  * Hands tasks to annotators and takes their answers. A task to label goes to {@code
  * annotatorsPerItem} annotators (an answer or a recent hand-out counts; a skip does not), never
  * twice to the same one; gold tasks go to every annotator, mixed in so that about {@code goldRate}
- * of each annotator's answers are gold.
+ * of each annotator's answers are gold. A task whose labels tie is contested: it goes first to an
+ * adjudicator (an expert of the project, or any member when it has none) who has not answered it,
+ * and the project waits for that extra label while an adjudicator is left.
  */
 @ApplicationScoped
 public class AnnotationService {
@@ -39,7 +41,10 @@ public class AnnotationService {
       return open;
     }
     Optional<LabelTask> task = Optional.empty();
-    if (goldDue(project, annotator)) {
+    if (adjudicates(project, annotator)) {
+      task = firstTask(CONTESTED, project, annotator, null);
+    }
+    if (task.isEmpty() && goldDue(project, annotator)) {
       task = firstTask(GOLD, project, annotator, null);
     }
     if (task.isEmpty()) {
@@ -54,6 +59,16 @@ public class AnnotationService {
           a.persist();
         });
     return task;
+  }
+
+  /**
+   * Whether the annotator adjudicates contested tasks: the project's experts, or every member of a
+   * project without one.
+   */
+  private static boolean adjudicates(LabelProject project, String annotator) {
+    List<ProjectAnnotator> members = ProjectAnnotator.ofProject(project.id);
+    boolean anyExpert = members.stream().anyMatch(m -> m.expert);
+    return !anyExpert || members.stream().anyMatch(m -> m.expert && m.annotator.equals(annotator));
   }
 
   /** Whether the annotator's next task should be gold: fewer than goldRate of their answers are. */
@@ -86,6 +101,21 @@ public class AnnotationService {
           + " and a.annotator = :who)";
 
   private static final String GOLD = "t.gold_label is not null and " + NOT_SEEN;
+
+  /** A task's labels, counted per label. */
+  private static final String VOTES =
+      "(select a.label, count(*) as c from annotation a where a.task_id = t.id and not a.skipped"
+          + " and a.label is not null group by a.label)";
+
+  /** Tasks whose labels tie for the most votes: an extra label (adjudication) decides them. */
+  static final String TIED =
+      "(select count(*) from "
+          + VOTES
+          + " v where v.c = (select max(w.c) from "
+          + VOTES
+          + " w)) > 1";
+
+  private static final String CONTESTED = "t.gold_label is null and " + NOT_SEEN + " and " + TIED;
 
   private static final String TO_LABEL =
       "t.gold_label is null and "
@@ -177,17 +207,26 @@ public class AnnotationService {
     return a;
   }
 
-  /** Whether every task to label has {@code annotatorsPerItem} labels. */
+  /**
+   * Whether every task to label has {@code annotatorsPerItem} labels and, when an adjudicator is
+   * left for it (a member who has not answered it), no tie.
+   */
   private boolean everyTaskLabeled(LabelProject project) {
     em.flush();
     Number short_ =
         (Number)
             em.createNativeQuery(
-                    "select count(*) from label_task t where t.project_id = ?1"
-                        + " and t.gold_label is null and (select count(*) from annotation a"
-                        + " where a.task_id = t.id and not a.skipped) < ?2")
-                .setParameter(1, project.id)
-                .setParameter(2, project.annotatorsPerItem)
+                    "select count(*) from label_task t where t.project_id = :project"
+                        + " and t.gold_label is null and ((select count(*) from annotation a"
+                        + " where a.task_id = t.id and not a.skipped) < :k or ("
+                        + TIED
+                        + " and exists (select 1 from project_annotator m where m.project_id ="
+                        + " :project and (m.expert or not exists (select 1 from project_annotator"
+                        + " e where e.project_id = :project and e.expert)) and not exists (select"
+                        + " 1 from annotation a where a.task_id = t.id and a.annotator ="
+                        + " m.annotator))))")
+                .setParameter("project", project.id)
+                .setParameter("k", project.annotatorsPerItem)
                 .getSingleResult();
     return short_.longValue() == 0;
   }

@@ -291,7 +291,7 @@ class ProjectsFlowTest {
     answer(id, task, "alice", "{\"label\": \"" + truth(first) + "\"}").then().statusCode(409);
 
     // alice labels what the data says; carol (an expert) skips one task; bob says spam to
-    // everything, and his last answer reaches the project's target.
+    // everything; where alice said ham the two tie, and carol, the expert, adjudicates those.
     int aliceAnswers = 1 + workThrough(id, "alice", t -> truth(t));
     next(id, "alice").then().statusCode(204);
     addAnnotator(id, "carol", true);
@@ -300,10 +300,14 @@ class ProjectsFlowTest {
         .then()
         .statusCode(201);
     int bobAnswers = workThrough(id, "bob", t -> "spam");
+    assertThat(project(pipeline).get("status").asText()).isEqualTo("open");
+    int contested = workThrough(id, "carol", t -> truth(t));
+    assertThat(contested).isBetween(5, 25); // the tasks alice said ham to
 
     JsonNode done = project(pipeline);
     assertThat(done.get("labeledTasks").asInt()).isEqualTo(30);
-    assertThat(done.get("answers").asInt()).isEqualTo(aliceAnswers + bobAnswers + 1);
+    assertThat(done.get("answers").asInt())
+        .isEqualTo(aliceAnswers + bobAnswers + 1 + contested);
     // Below minAgreement (alpha >= 0.667 by default): rejected, no dataset.
     assertThat(done.get("status").asText()).isEqualTo("rejected");
     assertThat(done.get("outcome").asText()).startsWith("no dataset: krippendorff_alpha ");
@@ -340,7 +344,7 @@ class ProjectsFlowTest {
     JsonNode carol = figures.get(2);
     assertThat(carol.get("expert").asBoolean()).isTrue();
     assertThat(carol.get("skipped").asInt()).isEqualTo(1);
-    assertThat(carol.get("labeled").asInt()).isZero();
+    assertThat(carol.get("labeled").asInt()).isEqualTo(contested);
   }
 
   /**
