@@ -58,6 +58,9 @@ public class CompletionService {
   /** The source of a label several annotators' majority gave. */
   static final String CONSENSUS = "consensus";
 
+  /** The source of a label the spec's rules gave by majority vote, where no annotator did. */
+  static final String RULE = "rule";
+
   private final PipelineCatalog catalog;
   private final ObjectStore store;
   private final Outbox outbox;
@@ -190,7 +193,8 @@ public class CompletionService {
   /**
    * The label of every task to label with at least one label, by row id: the majority vote (a tie
    * to an expert's label, else to the first in the schema); {@code human} when one annotator gave
-   * it, {@code consensus} when several voted.
+   * it, {@code consensus} when several voted; a task nobody labeled takes the rules' majority vote
+   * when there is one ({@code rule}).
    */
   static Map<Long, LabeledTables.Label> consensus(LabelProject project) {
     List<String> classes = project.classes();
@@ -207,7 +211,13 @@ public class CompletionService {
     Map<Long, LabeledTables.Label> labels = new LinkedHashMap<>();
     for (LabelTask task : LabelTask.ofProject(project.id)) {
       List<Annotation> answers = byTask.get(task.id);
-      if (task.gold() || answers == null) {
+      if (task.gold()) {
+        continue;
+      }
+      if (answers == null) {
+        if (task.ruleLabel != null) {
+          labels.put(task.rowId, new LabeledTables.Label(task.ruleLabel, RULE));
+        }
         continue;
       }
       int[] ratings = new int[answers.size()];

@@ -39,6 +39,14 @@ public class LabelTask extends PanacheEntityBase {
   @Column(nullable = false)
   public int position;
 
+  /** The label the spec's rules give it by majority vote; null when they abstain or tie. */
+  @Column(name = "rule_label")
+  public String ruleLabel;
+
+  /** Each rule's vote on it, {@code {"rule": "label"}} (abstentions left out), as JSON. */
+  @Column(name = "rule_votes_json")
+  public String ruleVotesJson;
+
   /** A review task's prediction (its predicted label and scores), as a JSON object. */
   @Column(name = "prediction_json")
   public String predictionJson;

@@ -12,12 +12,14 @@ import io.trainyard.datasets.ParquetTables;
 import io.trainyard.eventing.IncomingEvent;
 import io.trainyard.eventing.PoisonEventException;
 import io.trainyard.eventing.TransientEventException;
+import io.trainyard.labeling.rules.Rules;
 import io.trainyard.objectstore.Layout;
 import io.trainyard.objectstore.Manifest;
 import io.trainyard.objectstore.ObjectStore;
 import io.trainyard.objectstore.ObjectStoreException;
 import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.specs.PipelineCatalog;
+import io.trainyard.stats.LabelingFunctions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
@@ -148,13 +150,15 @@ public class ProjectService {
         positions.add(i);
       }
       Collections.shuffle(positions, new Random(datasetVersion));
+      checkRuleColumns(settings.rules(), rows, pipeline, datasetVersion);
       int next = 0;
       for (Map<String, Object> row : rows) {
-        persistTask(project, row, null, positions.get(next++));
+        persistTask(project, row, null, positions.get(next++), settings.rules(), classes);
       }
+      // Gold tasks get the rules' votes too: nothing tells them apart.
       for (Map<String, Object> row : gold) {
         String label = DatasetLabels.canonical(row.get(spec.target()));
-        persistTask(project, row, label, positions.get(next++));
+        persistTask(project, row, label, positions.get(next++), settings.rules(), classes);
       }
       LOG.infof(
           "project %s: %d tasks, %d gold, classes %s",
@@ -166,8 +170,42 @@ public class ProjectService {
     }
   }
 
+  /** A rule naming a column the rows lack would abstain everywhere: refuse the spec's rules. */
+  private static void checkRuleColumns(
+      List<PipelineSpec.Rule> rules, List<Map<String, Object>> rows, String pipeline, int version) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    for (PipelineSpec.Rule rule : rules) {
+      for (PipelineSpec.Condition c : rule.when()) {
+        if (!rows.get(0).containsKey(c.column())) {
+          throw new PoisonEventException(
+              "rule '"
+                  + rule.name()
+                  + "' reads column '"
+                  + c.column()
+                  + "', which dataset version "
+                  + version
+                  + " of '"
+                  + pipeline
+                  + "' does not have; its columns are "
+                  + rows.get(0).keySet());
+        }
+      }
+    }
+  }
+
+  /**
+   * A task of a row (its fields without the row id and the target), with the rules' votes on it and
+   * their majority vote when the spec has rules.
+   */
   private void persistTask(
-      LabelProject project, Map<String, Object> row, String goldLabel, int position) {
+      LabelProject project,
+      Map<String, Object> row,
+      String goldLabel,
+      int position,
+      List<PipelineSpec.Rule> rules,
+      List<String> classes) {
     Map<String, Object> data = new LinkedHashMap<>(row);
     Object rowId = data.remove(CsvSplitter.ROW_ID);
     data.remove(project.target);
@@ -177,6 +215,18 @@ public class ProjectService {
     task.dataJson = Json.write(data);
     task.goldLabel = goldLabel;
     task.position = position;
+    if (!rules.isEmpty()) {
+      int[][] votes = Rules.labelMatrix(rules, List.of(data), classes);
+      Map<String, String> byRule = new LinkedHashMap<>();
+      for (int f = 0; f < rules.size(); f++) {
+        if (votes[0][f] != LabelingFunctions.ABSTAIN) {
+          byRule.put(rules.get(f).name(), classes.get(votes[0][f]));
+        }
+      }
+      int majority = LabelingFunctions.majorityVote(votes, classes.size())[0];
+      task.ruleVotesJson = Json.write(byRule);
+      task.ruleLabel = majority == LabelingFunctions.ABSTAIN ? null : classes.get(majority);
+    }
     task.persist();
   }
 

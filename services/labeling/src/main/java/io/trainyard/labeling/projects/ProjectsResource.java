@@ -256,6 +256,24 @@ public class ProjectsResource {
     return AgreementReport.of(project, min);
   }
 
+  /**
+   * The spec's rules over the project's tasks to label: per rule its coverage, overlap, conflict
+   * and its accuracy on the gold tasks; the totals; how many tasks their majority vote labels.
+   */
+  @GET
+  @Path("labeling/projects/{id}/rules")
+  @RolesAllowed(Roles.VIEWER)
+  @Transactional
+  public RuleFigures rules(@PathParam("id") String id) {
+    LabelProject project = project(id);
+    PipelineSpec spec =
+        catalog
+            .find(project.pipeline)
+            .orElseThrow(() -> ProblemException.notFound("No pipeline '" + project.pipeline + "'"))
+            .spec();
+    return RuleFigures.of(project, spec.labeling().rules());
+  }
+
   private static LabelProject project(String id) {
     return LabelProject.find(id)
         .orElseThrow(() -> ProblemException.notFound("No project '" + id + "'"));
@@ -295,7 +313,8 @@ public class ProjectsResource {
       List<String> classes,
       String guidelines,
       JsonNode prediction,
-      Rating rating) {
+      Rating rating,
+      PreAnnotation preAnnotation) {
     static TaskView of(LabelTask task, LabelProject project) {
       return new TaskView(
           project.id,
@@ -305,9 +324,18 @@ public class ProjectsResource {
           project.classes(),
           project.guidelines,
           task.predictionJson == null ? null : Json.readTree(task.predictionJson),
-          project.ratingMin == null ? null : new Rating(project.ratingMin, project.ratingMax));
+          project.ratingMin == null ? null : new Rating(project.ratingMin, project.ratingMax),
+          task.ruleVotesJson == null
+              ? null
+              : new PreAnnotation(task.ruleLabel, "rules", Json.readTree(task.ruleVotesJson)));
     }
   }
+
+  /**
+   * A suggested label: the rules' majority vote (null when they abstain or tie) and each rule's
+   * vote.
+   */
+  public record PreAnnotation(String label, String source, JsonNode votes) {}
 
   /** A review's rating scale. */
   public record Rating(double min, double max) {}

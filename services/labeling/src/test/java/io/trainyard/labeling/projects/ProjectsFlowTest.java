@@ -306,8 +306,7 @@ class ProjectsFlowTest {
 
     JsonNode done = project(pipeline);
     assertThat(done.get("labeledTasks").asInt()).isEqualTo(30);
-    assertThat(done.get("answers").asInt())
-        .isEqualTo(aliceAnswers + bobAnswers + 1 + contested);
+    assertThat(done.get("answers").asInt()).isEqualTo(aliceAnswers + bobAnswers + 1 + contested);
     // Below minAgreement (alpha >= 0.667 by default): rejected, no dataset.
     assertThat(done.get("status").asText()).isEqualTo("rejected");
     assertThat(done.get("outcome").asText()).startsWith("no dataset: krippendorff_alpha ");
@@ -544,6 +543,121 @@ class ProjectsFlowTest {
     assertThat(figures.get("reviewers").asInt()).isEqualTo(1);
     assertThat(io.trainyard.contracts.Schemas.validate(Topic.MODELS_REVIEWED, figures)).isEmpty();
     assertThat(project(pipeline).get("status").asText()).isEqualTo("completed");
+  }
+
+  /**
+   * Weak supervision: the spec's rules pre-label the tasks (their majority vote, and each rule's
+   * vote, shown with the task), are reported per rule with Snorkel's coverage, overlap and conflict
+   * and their accuracy on the gold tasks, and label the rows nobody labeled when the project
+   * completes ({@code label_source} rule).
+   */
+  @Test
+  void rulesPreLabelTasksAreReportedAndLabelWhatNobodyDid() throws Exception {
+    String pipeline =
+        applySpec(
+            "labelrules",
+            "{\"annotatorsPerItem\": 2, \"goldRate\": 0.2,"
+                + " \"minAgreement\": {\"metric\": \"percent_agreement\", \"value\": 0.5},"
+                + " \"rules\": ["
+                + "{\"name\": \"high\", \"label\": \"spam\", \"when\": [{\"column\": \"x1\","
+                + " \"op\": \"gt\", \"value\": 0.5}]},"
+                + "{\"name\": \"low\", \"label\": \"ham\", \"when\": [{\"column\": \"x1\","
+                + " \"op\": \"lt\", \"value\": -0.5}]},"
+                + "{\"name\": \"noisy\", \"label\": \"spam\", \"when\": [{\"column\": \"x2\","
+                + " \"op\": \"gt\", \"value\": 0.8}]}]}");
+    writeAndAnnounce(pipeline, 100, 30);
+    await().atMost(Duration.ofSeconds(60)).until(() -> project(pipeline) != null);
+    String id = project(pipeline).get("id").asText();
+
+    // The expected figures, from the unlabeled rows themselves.
+    Path unlabeled =
+        lastResult.splits().stream()
+            .filter(x -> x.name().equals("unlabeled"))
+            .findFirst()
+            .orElseThrow()
+            .file();
+    List<Map<String, Object>> rows = io.trainyard.datasets.ParquetTables.readRows(unlabeled, 100);
+    int high = 0;
+    int low = 0;
+    int noisy = 0;
+    int noisyAndLow = 0;
+    for (Map<String, Object> r : rows) {
+      double x1 = ((Number) r.get("x1")).doubleValue();
+      double x2 = ((Number) r.get("x2")).doubleValue();
+      high += x1 > 0.5 ? 1 : 0;
+      low += x1 < -0.5 ? 1 : 0;
+      noisy += x2 > 0.8 ? 1 : 0;
+      noisyAndLow += x2 > 0.8 && x1 < -0.5 ? 1 : 0;
+    }
+    JsonNode figures =
+        Json.readTree(
+            given()
+                .header("Authorization", ops())
+                .get("/api/v1/labeling/projects/" + id + "/rules")
+                .asByteArray());
+    var e = org.assertj.core.data.Offset.offset(1e-12);
+    assertThat(figures.get("tasks").asInt()).isEqualTo(30);
+    assertThat(figures.at("/rules/0/name").asText()).isEqualTo("high");
+    assertThat(figures.at("/rules/0/coverage").asDouble()).isCloseTo(high / 30.0, e);
+    assertThat(figures.at("/rules/1/coverage").asDouble()).isCloseTo(low / 30.0, e);
+    assertThat(figures.at("/rules/2/coverage").asDouble()).isCloseTo(noisy / 30.0, e);
+    // low and noisy give different labels wherever both hold; high never meets low
+    assertThat(figures.at("/rules/1/conflict").asDouble()).isCloseTo(noisyAndLow / 30.0, e);
+    assertThat(figures.at("/rules/0/conflict").asDouble()).isCloseTo(0.0, e);
+    assertThat(figures.at("/conflict").asDouble()).isCloseTo(noisyAndLow / 30.0, e);
+    // on gold (labeled, spam when x1 > 0) the x1 rules are always right
+    if (figures.at("/rules/0/goldLabeled").asInt() > 0) {
+      assertThat(figures.at("/rules/0/goldAccuracy").asDouble()).isEqualTo(1.0);
+    }
+    if (figures.at("/rules/1/goldLabeled").asInt() > 0) {
+      assertThat(figures.at("/rules/1/goldAccuracy").asDouble()).isEqualTo(1.0);
+    }
+
+    addAnnotator(id, "alice", false);
+    addAnnotator(id, "bob", false);
+    JsonNode first = Json.readTree(next(id, "alice").asByteArray());
+    assertThat(first.at("/preAnnotation/source").asText()).isEqualTo("rules");
+    // alice and bob label the same few tasks alike, then ops close the project
+    for (String who : List.of("alice", "bob")) {
+      for (int i = 0; i < 6; i++) {
+        JsonNode task =
+            i == 0 && who.equals("alice") ? first : Json.readTree(next(id, who).asByteArray());
+        answer(id, task.get("taskId").asLong(), who, "{\"label\": \"" + truth(task) + "\"}")
+            .then()
+            .statusCode(201);
+      }
+    }
+    given()
+        .header("Authorization", ops())
+        .post("/api/v1/labeling/projects/" + id + "/complete")
+        .then()
+        .statusCode(200)
+        .body("status", org.hamcrest.Matchers.equalTo("completed"));
+    var requests =
+        io.trainyard.testing.EventLog.awaitAtLeast(
+            TestTopics.of(Topic.DATASETS_INGEST_REQUESTED), r -> pipeline.equals(r.key()), 1);
+    String uri = Json.readTree(requests.get(0).value()).get("objectUri").asText();
+    Path table = Files.createTempFile("labeled-", ".parquet");
+    try (var in = store.openUnverified(store.keyOf(uri))) {
+      Files.copy(in, table, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    List<Map<String, Object>> labeled =
+        io.trainyard.datasets.ParquetTables.readRowsUnordered(table);
+    List<Map<String, Object>> byRule =
+        labeled.stream().filter(r -> "rule".equals(r.get("label_source"))).toList();
+    assertThat(byRule).isNotEmpty();
+    assertThat(byRule)
+        .allSatisfy(
+            r -> {
+              double x1 = ((Number) r.get("x1")).doubleValue();
+              if (x1 > 0.5) {
+                assertThat(r.get("y")).isEqualTo("spam");
+              } else if (x1 < -0.5) {
+                assertThat(r.get("y")).isEqualTo("ham"); // where low and noisy tie, no rule label
+              } else {
+                assertThat(r.get("y")).isEqualTo("spam"); // only noisy speaks
+              }
+            });
   }
 
   /** Labels tasks until none is left for {@code who} or the project closes; returns how many. */
