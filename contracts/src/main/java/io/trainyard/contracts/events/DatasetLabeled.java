@@ -41,11 +41,11 @@ public record DatasetLabeled(
    * The agreement over the project's labels.
    *
    * @param metric the gate's metric ({@code labeling.minAgreement.metric})
-   * @param value its value
+   * @param value its value; absent when it is not measured (one annotator per item)
    * @param min the gate's minimum
    * @param figures every agreement figure that is defined, by metric name
    */
-  public record Agreement(String metric, double value, double min, Map<String, Double> figures) {
+  public record Agreement(String metric, Double value, double min, Map<String, Double> figures) {
     public Agreement {
       Copies.required(metric, "metric");
       figures = Copies.map(Copies.required(figures, "figures"));

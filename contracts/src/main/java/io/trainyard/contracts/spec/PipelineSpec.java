@@ -299,14 +299,26 @@ public record PipelineSpec(
    *     the annotator does not see), which score the annotator; default 0.1
    * @param rules labeling functions: each gives its label to the rows its conditions hold for and
    *     abstains on the others; their majority vote pre-labels tasks; default none
+   * @param uncertainty with a champion, tasks are handed out most uncertain first by {@code
+   *     least-confidence}, {@code margin} or {@code entropy}; default least-confidence
+   * @param pseudoLabelThreshold rows nobody labeled whose champion confidence is at least this get
+   *     the champion's label as a pseudo-label; default none
+   * @param budget the answers a project may take (labels, skips, gold answers): it completes when
+   *     they are spent; default none (it completes when every task has its labels)
    */
   public record Labeling(
       Integer annotatorsPerItem,
       MinAgreement minAgreement,
       String guidelines,
       Double goldRate,
-      List<Rule> rules) {
-    static final Labeling EMPTY = new Labeling(null, null, null, null, null);
+      List<Rule> rules,
+      String uncertainty,
+      Double pseudoLabelThreshold,
+      Integer budget) {
+    static final Labeling EMPTY = new Labeling(null, null, null, null, null, null, null, null);
+
+    /** The uncertainty measure when the spec does not name one. */
+    public static final String DEFAULT_UNCERTAINTY = "least-confidence";
 
     public Labeling {
       rules = copy(rules);
@@ -315,7 +327,7 @@ public record PipelineSpec(
     /** A labeling section without rules. */
     public Labeling(
         Integer annotatorsPerItem, MinAgreement minAgreement, String guidelines, Double goldRate) {
-      this(annotatorsPerItem, minAgreement, guidelines, goldRate, null);
+      this(annotatorsPerItem, minAgreement, guidelines, goldRate, null, null, null, null);
     }
 
     /** The share of gold tasks when the spec does not set one. */
@@ -323,7 +335,7 @@ public record PipelineSpec(
 
     /** A labeling section without guidelines and with the default gold rate. */
     public Labeling(Integer annotatorsPerItem, MinAgreement minAgreement) {
-      this(annotatorsPerItem, minAgreement, null, null, null);
+      this(annotatorsPerItem, minAgreement, null, null, null, null, null, null);
     }
 
     Labeling withDefaults() {
@@ -332,7 +344,10 @@ public record PipelineSpec(
           (minAgreement == null ? MinAgreement.EMPTY : minAgreement).withDefaults(),
           guidelines == null ? "" : guidelines,
           goldRate == null ? DEFAULT_GOLD_RATE : goldRate,
-          rules == null ? List.of() : rules);
+          rules == null ? List.of() : rules,
+          uncertainty == null ? DEFAULT_UNCERTAINTY : uncertainty,
+          pseudoLabelThreshold,
+          budget);
     }
   }
 

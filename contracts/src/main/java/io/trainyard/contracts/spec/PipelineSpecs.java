@@ -231,8 +231,11 @@ public final class PipelineSpecs {
     return List.copyOf(reasons);
   }
 
-  /** Rule names are unique, and each condition's value fits its operator. */
-  private static List<String> ruleReasons(List<PipelineSpec.Rule> rules) {
+  /**
+   * Why labeling rules are not valid (names unique, each condition's value fitting its operator),
+   * each reason with its JSON path under {@code $.labeling.rules}; empty when they are.
+   */
+  public static List<String> ruleReasons(List<PipelineSpec.Rule> rules) {
     List<String> reasons = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < rules.size(); i++) {

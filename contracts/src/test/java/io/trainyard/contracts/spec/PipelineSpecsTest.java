@@ -402,7 +402,14 @@ class PipelineSpecsTest {
     assertThat(spec.labeling())
         .isEqualTo(
             new PipelineSpec.Labeling(
-                2, new PipelineSpec.MinAgreement("krippendorff_alpha", 0.667), "", 0.1, List.of()));
+                2,
+                new PipelineSpec.MinAgreement("krippendorff_alpha", 0.667),
+                "",
+                0.1,
+                List.of(),
+                "least-confidence",
+                null,
+                null));
     assertThat(spec.training())
         .isEqualTo(
             new PipelineSpec.Training(
@@ -553,6 +560,8 @@ class PipelineSpecsTest {
             "training.search.space.hidden",
             "training.search.space.maxDepth",
             "training.search.space.eta",
+            "labeling.pseudoLabelThreshold",
+            "labeling.budget",
             // xgboost only
             "training.model.trees",
             "training.model.trees.maxDepth",
