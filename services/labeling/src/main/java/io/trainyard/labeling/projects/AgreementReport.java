@@ -178,17 +178,20 @@ public record AgreementReport(
     undefinedByMetric.put("gwet_ac1", undefined.get("gwetAc1"));
     undefinedByMetric.put("cohen_kappa", undefined.get("cohenKappa"));
     Double value = byMetric.get(min.metric());
-    boolean passed = value != null && value >= min.value();
+    boolean single = project.annotatorsPerItem < 2;
+    boolean passed = single || (value != null && value >= min.value());
     String reason =
-        value == null
-            ? min.metric() + " is undefined: " + undefinedByMetric.get(min.metric())
-            : String.format(
-                java.util.Locale.ROOT,
-                "%s %.4f %s minAgreement %.4f",
-                min.metric(),
-                value,
-                passed ? ">=" : "<",
-                min.value());
+        single
+            ? "annotatorsPerItem is 1: agreement is not measured, so the gate does not apply"
+            : value == null
+                ? min.metric() + " is undefined: " + undefinedByMetric.get(min.metric())
+                : String.format(
+                    java.util.Locale.ROOT,
+                    "%s %.4f %s minAgreement %.4f",
+                    min.metric(),
+                    value,
+                    passed ? ">=" : "<",
+                    min.value());
     return new AgreementReport(
         paired,
         names,

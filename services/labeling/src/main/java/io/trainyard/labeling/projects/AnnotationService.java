@@ -188,23 +188,44 @@ public class AnnotationService {
       throw ProblemException.conflict(
           annotator + " has already answered task " + taskId + " of project '" + projectId + "'");
     }
+    Annotation a = record(task, annotator, label, rating, skip);
+    completeIfDone(project);
+    return a;
+  }
+
+  /** Persists an answer checked by the caller; its seconds run from the task's hand-out. */
+  Annotation record(LabelTask task, String annotator, String label, Double rating, boolean skip) {
     Instant now = Instant.now();
     Annotation a = new Annotation();
-    a.taskId = taskId;
+    a.taskId = task.id;
     a.annotator = annotator;
     a.label = label;
     a.rating = rating;
     a.skipped = skip;
     a.createdAt = now;
     a.seconds =
-        Assignment.find(taskId, annotator)
+        Assignment.find(task.id, annotator)
             .map(s -> Duration.between(s.assignedAt, now).toNanos() / 1e9)
             .orElse(null);
     a.persist();
-    if (!task.gold() && everyTaskLabeled(project)) {
-      completions.complete(project); // its target reached: the gate decides
-    }
     return a;
+  }
+
+  /**
+   * Completes the project when it reached its target (every task labeled, or its budget of answers
+   * spent); the gate decides.
+   */
+  void completeIfDone(LabelProject project) {
+    if (everyTaskLabeled(project) || budgetSpent(project)) {
+      completions.complete(project);
+    }
+  }
+
+  private static boolean budgetSpent(LabelProject project) {
+    return project.budget != null
+        && Annotation.count(
+                "taskId in (select t.id from LabelTask t where t.projectId = ?1)", project.id)
+            >= project.budget;
   }
 
   /**

@@ -61,6 +61,12 @@ public class CompletionService {
   /** The source of a label the spec's rules gave by majority vote, where no annotator did. */
   static final String RULE = "rule";
 
+  /**
+   * The source of a label the champion gave with a confidence of at least {@code
+   * pseudoLabelThreshold}, where no annotator and no rule did.
+   */
+  static final String PSEUDO = "pseudo";
+
   private final PipelineCatalog catalog;
   private final ObjectStore store;
   private final Outbox outbox;
@@ -101,7 +107,8 @@ public class CompletionService {
       LOG.infof("project %s rejected: %s", project.id, project.outcome);
       return project;
     }
-    Map<Long, LabeledTables.Label> labels = consensus(project);
+    Map<Long, LabeledTables.Label> labels =
+        consensus(project, spec.labeling().pseudoLabelThreshold());
     Map<String, Long> sources = new TreeMap<>();
     String objectUri = writeTable(project, labels, sources);
     OutboxEvent request =
@@ -180,8 +187,7 @@ public class CompletionService {
     put(figures, "gwet_ac1", report.gwetAc1());
     put(figures, "percent_agreement", report.percentAgreement());
     AgreementReport.Gate gate = report.gate();
-    return new DatasetLabeled.Agreement(
-        gate.metric(), gate.value() == null ? Double.NaN : gate.value(), gate.min(), figures);
+    return new DatasetLabeled.Agreement(gate.metric(), gate.value(), gate.min(), figures);
   }
 
   private static void put(Map<String, Double> figures, String name, Double value) {
@@ -194,9 +200,11 @@ public class CompletionService {
    * The label of every task to label with at least one label, by row id: the majority vote (a tie
    * to an expert's label, else to the first in the schema); {@code human} when one annotator gave
    * it, {@code consensus} when several voted; a task nobody labeled takes the rules' majority vote
-   * when there is one ({@code rule}).
+   * when there is one ({@code rule}), else the champion's label when its confidence reaches the
+   * pseudo-label threshold ({@code pseudo}).
    */
-  static Map<Long, LabeledTables.Label> consensus(LabelProject project) {
+  static Map<Long, LabeledTables.Label> consensus(
+      LabelProject project, Double pseudoLabelThreshold) {
     List<String> classes = project.classes();
     Map<String, Boolean> expert = new HashMap<>();
     for (ProjectAnnotator m : ProjectAnnotator.ofProject(project.id)) {
@@ -217,6 +225,10 @@ public class CompletionService {
       if (answers == null) {
         if (task.ruleLabel != null) {
           labels.put(task.rowId, new LabeledTables.Label(task.ruleLabel, RULE));
+        } else if (pseudoLabelThreshold != null
+            && task.modelConfidence != null
+            && task.modelConfidence >= pseudoLabelThreshold) {
+          labels.put(task.rowId, new LabeledTables.Label(task.modelLabel, PSEUDO));
         }
         continue;
       }

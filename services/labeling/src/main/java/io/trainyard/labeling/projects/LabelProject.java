@@ -79,6 +79,13 @@ public class LabelProject extends PanacheEntityBase {
 
   public String outcome;
 
+  /** Its labeling functions as JSON (the spec's when it was created, or set through the API). */
+  @Column(name = "rules_json")
+  public String rulesJson;
+
+  /** The answers it may take; null for no budget. */
+  public Integer budget;
+
   /** The {@code datasets.ingest-requested} it published when it completed. */
   @Column(name = "request_event_id", unique = true)
   public String requestEventId;
@@ -125,6 +132,17 @@ public class LabelProject extends PanacheEntityBase {
 
   static List<LabelProject> ofPipeline(String pipeline) {
     return list("pipeline = ?1 order by createdAt, id", pipeline);
+  }
+
+  /** Its labeling functions; none when it has none. */
+  public List<io.trainyard.contracts.spec.PipelineSpec.Rule> rules() {
+    return rulesJson == null
+        ? List.of()
+        : Json.mapper()
+            .convertValue(
+                Json.readTree(rulesJson),
+                new com.fasterxml.jackson.core.type.TypeReference<
+                    List<io.trainyard.contracts.spec.PipelineSpec.Rule>>() {});
   }
 
   public boolean review() {

@@ -47,6 +47,21 @@ public class LabelTask extends PanacheEntityBase {
   @Column(name = "rule_votes_json")
   public String ruleVotesJson;
 
+  /** The champion version that scored it (model-assisted labeling). */
+  @Column(name = "model_version")
+  public Integer modelVersion;
+
+  /** The champion's label for it. */
+  @Column(name = "model_label")
+  public String modelLabel;
+
+  /** The champion's confidence: its largest class probability. */
+  @Column(name = "model_confidence")
+  public Double modelConfidence;
+
+  /** The task's uncertainty under the spec's measure; higher comes first. */
+  public Double uncertainty;
+
   /** A review task's prediction (its predicted label and scores), as a JSON object. */
   @Column(name = "prediction_json")
   public String predictionJson;

@@ -58,11 +58,17 @@ public class ProjectService {
   private final PipelineCatalog catalog;
   private final ObjectStore store;
   private final CompletionService completions;
+  private final ModelAssist assist;
 
-  public ProjectService(PipelineCatalog catalog, ObjectStore store, CompletionService completions) {
+  public ProjectService(
+      PipelineCatalog catalog,
+      ObjectStore store,
+      CompletionService completions,
+      ModelAssist assist) {
     this.catalog = catalog;
     this.store = store;
     this.completions = completions;
+    this.assist = assist;
   }
 
   /**
@@ -139,6 +145,8 @@ public class ProjectService {
       project.guidelines = settings.guidelines();
       project.annotatorsPerItem = settings.annotatorsPerItem();
       project.goldRate = settings.goldRate();
+      project.rulesJson = Json.write(settings.rules());
+      project.budget = settings.budget();
       project.status = LabelProject.OPEN;
       project.createdAt = Instant.now();
       project.eventId = eventId;
@@ -163,6 +171,7 @@ public class ProjectService {
       LOG.infof(
           "project %s: %d tasks, %d gold, classes %s",
           project.id, rows.size(), gold.size(), classes);
+      assist.assist(project, settings);
       return project;
     } catch (IOException | ObjectStoreException e) {
       throw new TransientEventException(
@@ -171,7 +180,7 @@ public class ProjectService {
   }
 
   /** A rule naming a column the rows lack would abstain everywhere: refuse the spec's rules. */
-  private static void checkRuleColumns(
+  static void checkRuleColumns(
       List<PipelineSpec.Rule> rules, List<Map<String, Object>> rows, String pipeline, int version) {
     if (rows.isEmpty()) {
       return;
@@ -215,19 +224,31 @@ public class ProjectService {
     task.dataJson = Json.write(data);
     task.goldLabel = goldLabel;
     task.position = position;
-    if (!rules.isEmpty()) {
-      int[][] votes = Rules.labelMatrix(rules, List.of(data), classes);
-      Map<String, String> byRule = new LinkedHashMap<>();
-      for (int f = 0; f < rules.size(); f++) {
-        if (votes[0][f] != LabelingFunctions.ABSTAIN) {
-          byRule.put(rules.get(f).name(), classes.get(votes[0][f]));
-        }
-      }
-      int majority = LabelingFunctions.majorityVote(votes, classes.size())[0];
-      task.ruleVotesJson = Json.write(byRule);
-      task.ruleLabel = majority == LabelingFunctions.ABSTAIN ? null : classes.get(majority);
-    }
+    vote(task, data, rules, classes);
     task.persist();
+  }
+
+  /** Sets the task's rule votes and their majority vote ({@code ruleLabel}); none without rules. */
+  static void vote(
+      LabelTask task,
+      Map<String, Object> data,
+      List<PipelineSpec.Rule> rules,
+      List<String> classes) {
+    if (rules.isEmpty()) {
+      task.ruleVotesJson = null;
+      task.ruleLabel = null;
+      return;
+    }
+    int[][] votes = Rules.labelMatrix(rules, List.of(data), classes);
+    Map<String, String> byRule = new LinkedHashMap<>();
+    for (int f = 0; f < rules.size(); f++) {
+      if (votes[0][f] != LabelingFunctions.ABSTAIN) {
+        byRule.put(rules.get(f).name(), classes.get(votes[0][f]));
+      }
+    }
+    int majority = LabelingFunctions.majorityVote(votes, classes.size())[0];
+    task.ruleVotesJson = Json.write(byRule);
+    task.ruleLabel = majority == LabelingFunctions.ABSTAIN ? null : classes.get(majority);
   }
 
   /**

@@ -28,6 +28,8 @@ import java.util.List;
  * @param outcome the gate's reason (and, rejected, that no dataset was made)
  * @param labeledRows the rows its labels went to (completed)
  * @param labeledVersion the dataset version made of them, once ingestion announced it
+ * @param assistedBy the champion version whose labels and confidences its tasks show; null when
+ *     none has scored them
  */
 public record ProjectView(
     String id,
@@ -50,7 +52,8 @@ public record ProjectView(
     Instant closedAt,
     String outcome,
     Integer labeledRows,
-    Integer labeledVersion) {
+    Integer labeledVersion,
+    Integer assistedBy) {
 
   /** A member of a project. */
   public record Member(String annotator, boolean expert) {}
@@ -93,6 +96,11 @@ public record ProjectView(
         p.closedAt,
         p.outcome,
         p.labeledRows,
-        p.labeledVersion);
+        p.labeledVersion,
+        LabelTask.getEntityManager()
+            .createQuery(
+                "select max(t.modelVersion) from LabelTask t where t.projectId = ?1", Integer.class)
+            .setParameter(1, p.id)
+            .getSingleResult());
   }
 }

@@ -3,6 +3,7 @@ package io.trainyard.labeling.projects;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trainyard.contracts.Json;
 import io.trainyard.contracts.spec.PipelineSpec;
+import io.trainyard.contracts.spec.PipelineSpecs;
 import io.trainyard.eventing.PoisonEventException;
 import io.trainyard.platform.auth.Roles;
 import io.trainyard.platform.problem.ProblemException;
@@ -74,11 +75,7 @@ public class ProjectsResource {
       throw ProblemException.badRequest("Give the dataset version: {\"datasetVersion\": 3}");
     }
     int version = body.get("datasetVersion").asInt();
-    PipelineSpec spec =
-        catalog
-            .find(name)
-            .orElseThrow(() -> ProblemException.notFound("No pipeline '" + name + "'"))
-            .spec();
+    PipelineSpec spec = spec(name);
     String id = LabelProject.idOf(name, version);
     if (LabelProject.find(id).isPresent()) {
       throw ProblemException.conflict("Project '" + id + "' exists");
@@ -109,11 +106,7 @@ public class ProjectsResource {
     if (body == null || !body.path("modelVersion").canConvertToInt()) {
       throw ProblemException.badRequest("Give the model version: {\"modelVersion\": 3}");
     }
-    PipelineSpec spec =
-        catalog
-            .find(name)
-            .orElseThrow(() -> ProblemException.notFound("No pipeline '" + name + "'"))
-            .spec();
+    PipelineSpec spec = spec(name);
     JsonNode rating = body.path("rating");
     LabelProject project =
         reviews.create(
@@ -248,12 +241,7 @@ public class ProjectsResource {
   @Transactional
   public AgreementReport agreement(@PathParam("id") String id) {
     LabelProject project = project(id);
-    PipelineSpec.MinAgreement min =
-        catalog
-            .find(project.pipeline)
-            .map(e -> e.spec().labeling().minAgreement())
-            .orElseThrow(() -> ProblemException.notFound("No pipeline '" + project.pipeline + "'"));
-    return AgreementReport.of(project, min);
+    return AgreementReport.of(project, spec(project.pipeline).labeling().minAgreement());
   }
 
   /**
@@ -266,12 +254,80 @@ public class ProjectsResource {
   @Transactional
   public RuleFigures rules(@PathParam("id") String id) {
     LabelProject project = project(id);
-    PipelineSpec spec =
-        catalog
-            .find(project.pipeline)
-            .orElseThrow(() -> ProblemException.notFound("No pipeline '" + project.pipeline + "'"))
-            .spec();
-    return RuleFigures.of(project, spec.labeling().rules());
+    return RuleFigures.of(project, project.rules());
+  }
+
+  /**
+   * Replaces the project's labeling functions ({@code [{name, label, when: [...]}]}, as the spec's
+   * {@code labeling.rules}) and re-votes every task; their figures follow. A rule that is not
+   * valid, reads a column the rows lack, or gives a label outside the schema is a 400 problem, and
+   * nothing changes.
+   */
+  @PUT
+  @Path("labeling/projects/{id}/rules")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed(Roles.OPS)
+  @Transactional
+  public RuleFigures setRules(@PathParam("id") String id, JsonNode body) {
+    LabelProject project = project(id);
+    List<PipelineSpec.Rule> rules;
+    try {
+      rules =
+          Json.mapper()
+              .convertValue(
+                  body,
+                  new com.fasterxml.jackson.core.type.TypeReference<List<PipelineSpec.Rule>>() {});
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.badRequest(
+          "Give the rules as [{\"name\", \"label\", \"when\": [{\"column\", \"op\", \"value\"}]}]");
+    }
+    if (rules == null
+        || rules.stream()
+            .anyMatch(
+                r -> r == null || r.name() == null || r.label() == null || r.when().isEmpty())) {
+      throw ProblemException.badRequest("Every rule needs a name, a label and conditions (when)");
+    }
+    List<String> reasons = new java.util.ArrayList<>(PipelineSpecs.ruleReasons(rules));
+    List<LabelTask> tasks = LabelTask.ofProject(id);
+    List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+    for (LabelTask t : tasks) {
+      rows.add(
+          Json.mapper()
+              .convertValue(
+                  Json.readTree(t.dataJson),
+                  new com.fasterxml.jackson.core.type.TypeReference<
+                      java.util.Map<String, Object>>() {}));
+    }
+    try {
+      ProjectService.checkRuleColumns(rules, rows, project.pipeline, project.datasetVersion);
+    } catch (io.trainyard.eventing.PoisonEventException e) {
+      reasons.add(e.getMessage());
+    }
+    try {
+      io.trainyard.labeling.rules.Rules.labelMatrix(rules, List.of(), project.classes());
+    } catch (IllegalArgumentException e) {
+      reasons.add(e.getMessage());
+    }
+    if (!reasons.isEmpty()) {
+      throw ProblemException.validation(
+          reasons.size() + " problem(s) in the rules; nothing changed",
+          reasons.stream()
+              .map(r -> new io.trainyard.platform.problem.Problem.FieldError(null, null, r))
+              .toList());
+    }
+    project.rulesJson = Json.write(rules);
+    for (int i = 0; i < tasks.size(); i++) {
+      ProjectService.vote(tasks.get(i), rows.get(i), rules, project.classes());
+    }
+    return RuleFigures.of(project, rules);
+  }
+
+  /** The pipeline's spec; a 404 problem when labeling does not know it. */
+  private PipelineSpec spec(String pipeline) {
+    return catalog
+        .find(pipeline)
+        .orElseThrow(() -> ProblemException.notFound("No pipeline '" + pipeline + "'"))
+        .spec();
   }
 
   private static LabelProject project(String id) {
@@ -314,7 +370,8 @@ public class ProjectsResource {
       String guidelines,
       JsonNode prediction,
       Rating rating,
-      PreAnnotation preAnnotation) {
+      PreAnnotation preAnnotation,
+      ModelSuggestion model) {
     static TaskView of(LabelTask task, LabelProject project) {
       return new TaskView(
           project.id,
@@ -327,9 +384,15 @@ public class ProjectsResource {
           project.ratingMin == null ? null : new Rating(project.ratingMin, project.ratingMax),
           task.ruleVotesJson == null
               ? null
-              : new PreAnnotation(task.ruleLabel, "rules", Json.readTree(task.ruleVotesJson)));
+              : new PreAnnotation(task.ruleLabel, "rules", Json.readTree(task.ruleVotesJson)),
+          task.modelLabel == null
+              ? null
+              : new ModelSuggestion(task.modelLabel, task.modelConfidence, task.modelVersion));
     }
   }
+
+  /** The champion's pre-annotation: its label, its confidence, and which version gave it. */
+  public record ModelSuggestion(String label, double confidence, int version) {}
 
   /**
    * A suggested label: the rules' majority vote (null when they abstain or tie) and each rule's

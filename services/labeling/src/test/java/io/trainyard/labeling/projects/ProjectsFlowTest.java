@@ -378,11 +378,7 @@ class ProjectsFlowTest {
     assertThat(uri).endsWith("/labeling/" + pipeline + "/" + id + "/labeled.parquet");
 
     // The table: the parent's labeled rows, and the 30 new ones with their consensus labels.
-    Path table = Files.createTempFile("labeled-", ".parquet");
-    try (var in = store.openUnverified(store.keyOf(uri))) {
-      Files.copy(in, table, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-    List<Map<String, Object>> rows = io.trainyard.datasets.ParquetTables.readRowsUnordered(table);
+    List<Map<String, Object>> rows = handedToIngestion(pipeline);
     assertThat(rows).hasSize(130);
     assertThat(rows).allSatisfy(r -> assertThat(r).doesNotContainKey("row_id"));
     assertThat(rows.stream().filter(r -> "consensus".equals(r.get("label_source"))))
@@ -613,6 +609,42 @@ class ProjectsFlowTest {
       assertThat(figures.at("/rules/1/goldAccuracy").asDouble()).isEqualTo(1.0);
     }
 
+    // Rules set through the API replace the spec's for this project, all or nothing.
+    String rules = "/api/v1/labeling/projects/" + id + "/rules";
+    Response refused =
+        given()
+            .header("Authorization", ops())
+            .contentType("application/json")
+            .body(
+                "[{\"name\": \"a\", \"label\": \"eggs\", \"when\": [{\"column\": \"x1\","
+                    + " \"op\": \"gt\", \"value\": 0}]}, {\"name\": \"b\", \"label\": \"ham\","
+                    + " \"when\": [{\"column\": \"nope\", \"op\": \"is_null\"}]}]")
+            .put(rules);
+    refused.then().statusCode(400).contentType("application/problem+json");
+    assertThat(refused.asString()).contains("'eggs'").contains("'nope'");
+    JsonNode replaced =
+        Json.readTree(
+            given()
+                .header("Authorization", ops())
+                .contentType("application/json")
+                .body(
+                    "[{\"name\": \"positive\", \"label\": \"spam\", \"when\": [{\"column\":"
+                        + " \"x1\", \"op\": \"gt\", \"value\": 0}]}]")
+                .put(rules)
+                .asByteArray());
+    long positive = rows.stream().filter(r -> ((Number) r.get("x1")).doubleValue() > 0).count();
+    assertThat(replaced.at("/rules/0/name").asText()).isEqualTo("positive");
+    assertThat(replaced.at("/rules/0/coverage").asDouble()).isCloseTo(positive / 30.0, e);
+    assertThat(replaced.get("preLabeled").asInt()).isEqualTo((int) positive);
+    // back to the spec's rules for the rest of the test
+    given()
+        .header("Authorization", ops())
+        .contentType("application/json")
+        .body(Json.write(figuresRules(pipeline)))
+        .put(rules)
+        .then()
+        .statusCode(200);
+
     addAnnotator(id, "alice", false);
     addAnnotator(id, "bob", false);
     JsonNode first = Json.readTree(next(id, "alice").asByteArray());
@@ -633,16 +665,7 @@ class ProjectsFlowTest {
         .then()
         .statusCode(200)
         .body("status", org.hamcrest.Matchers.equalTo("completed"));
-    var requests =
-        io.trainyard.testing.EventLog.awaitAtLeast(
-            TestTopics.of(Topic.DATASETS_INGEST_REQUESTED), r -> pipeline.equals(r.key()), 1);
-    String uri = Json.readTree(requests.get(0).value()).get("objectUri").asText();
-    Path table = Files.createTempFile("labeled-", ".parquet");
-    try (var in = store.openUnverified(store.keyOf(uri))) {
-      Files.copy(in, table, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-    List<Map<String, Object>> labeled =
-        io.trainyard.datasets.ParquetTables.readRowsUnordered(table);
+    List<Map<String, Object>> labeled = handedToIngestion(pipeline);
     List<Map<String, Object>> byRule =
         labeled.stream().filter(r -> "rule".equals(r.get("label_source"))).toList();
     assertThat(byRule).isNotEmpty();
@@ -658,6 +681,334 @@ class ProjectsFlowTest {
                 assertThat(r.get("y")).isEqualTo("spam"); // only noisy speaks
               }
             });
+  }
+
+  /**
+   * Model-assisted labeling: once the pipeline has a champion, its tasks show the champion's label
+   * and confidence and come most uncertain first; at completion, rows nobody labeled whose champion
+   * confidence reaches pseudoLabelThreshold get the champion's label ({@code pseudo}).
+   */
+  @Test
+  void aChampionPreAnnotatesOrdersByUncertaintyAndPseudoLabels() throws Exception {
+    String pipeline =
+        applySpec(
+            "labelassist",
+            "{\"annotatorsPerItem\": 2, \"goldRate\": 0, \"uncertainty\": \"margin\","
+                + " \"pseudoLabelThreshold\": 0.9,"
+                + " \"minAgreement\": {\"metric\": \"percent_agreement\", \"value\": 0.5}}");
+    writeAndAnnounce(pipeline, 300, 30);
+    await().atMost(Duration.ofSeconds(60)).until(() -> project(pipeline) != null);
+    String id = project(pipeline).get("id").asText();
+
+    // A champion trained on the labeled rows (spam when x1 > 0), as training writes it.
+    List<String> features = List.of("x1", "x2");
+    Path train =
+        lastResult.splits().stream()
+            .filter(x -> x.name().equals("train"))
+            .findFirst()
+            .orElseThrow()
+            .file();
+    Path validation =
+        lastResult.splits().stream()
+            .filter(x -> x.name().equals("validation"))
+            .findFirst()
+            .orElseThrow()
+            .file();
+    var t = io.trainyard.datasets.ParquetTables.read(train, features, "y");
+    var v = io.trainyard.datasets.ParquetTables.read(validation, features, "y");
+    Path out = Files.createTempDirectory("champion-");
+    new io.trainyard.models.training.MlpTrainer(
+            io.trainyard.contracts.spec.PipelineSpecs.parse(
+                    "{\"name\":\"x\",\"task\":\"binary-classification\",\"target\":\"y\","
+                        + "\"training\":{\"epochs\":40,\"batchSize\":32,\"learningRate\":0.02}}")
+                .withDefaults()
+                .training())
+        .train(
+            new io.trainyard.models.training.TrainingData(
+                features, t.x(), spam(t.labels()), v.x(), spam(v.labels())),
+            "ham",
+            "spam",
+            out,
+            epoch -> {},
+            () -> false);
+    try (var staged = store.stage(io.trainyard.objectstore.Layout.model(pipeline, 1))) {
+      for (String f : io.trainyard.models.ModelBundle.files(out)) {
+        staged.put(f, out.resolve(f), "application/octet-stream");
+      }
+      staged.commit(Map.of("kind", "model", "version", 1));
+    }
+    TestEvents.publish(
+        TestTopics.of(Topic.MODELS_PROMOTED),
+        Topic.MODELS_PROMOTED,
+        UUID.randomUUID().toString(),
+        Sources.EVALUATION,
+        pipeline,
+        new io.trainyard.contracts.events.ModelPromoted(
+            pipeline, io.trainyard.contracts.events.Alias.CHAMPION, 1, null, "first", 1, null));
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> project(pipeline).path("assistedBy").asInt() == 1);
+    addAnnotator(id, "alice", false);
+    addAnnotator(id, "bob", false);
+    // Most uncertain first: under margin, the least confident prediction first.
+    double previous = -1;
+    for (String who : List.of("alice", "bob")) {
+      previous = -1;
+      for (int i = 0; i < 5; i++) {
+        JsonNode task = Json.readTree(next(id, who).asByteArray());
+        double confidence = task.at("/model/confidence").asDouble();
+        assertThat(task.at("/model/version").asInt()).isEqualTo(1);
+        assertThat(task.at("/model/label").asText()).isIn("ham", "spam");
+        assertThat(confidence).isGreaterThanOrEqualTo(previous).isBetween(0.5, 1.0);
+        previous = confidence;
+        answer(id, task.get("taskId").asLong(), who, "{\"label\": \"" + truth(task) + "\"}")
+            .then()
+            .statusCode(201);
+      }
+    }
+    given()
+        .header("Authorization", ops())
+        .post("/api/v1/labeling/projects/" + id + "/complete")
+        .then()
+        .statusCode(200)
+        .body("status", org.hamcrest.Matchers.equalTo("completed"));
+    List<Map<String, Object>> labeled = handedToIngestion(pipeline);
+    List<Map<String, Object>> pseudo =
+        labeled.stream().filter(r -> "pseudo".equals(r.get("label_source"))).toList();
+    assertThat(pseudo).isNotEmpty();
+    assertThat(pseudo)
+        .allSatisfy(
+            r ->
+                assertThat(r.get("y"))
+                    .isEqualTo(((Number) r.get("x1")).doubleValue() > 0 ? "spam" : "ham"));
+    assertThat(labeled.stream().filter(r -> "consensus".equals(r.get("label_source")))).hasSize(5);
+  }
+
+  private static int[] spam(String[] labels) {
+    int[] y = new int[labels.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = labels[i].equals("spam") ? 1 : 0;
+    }
+    return y;
+  }
+
+  /**
+   * Export and import: a project's tasks and answers go out as Label Studio tasks, CSV and JSON;
+   * answers made in Label Studio come back in, all or nothing.
+   */
+  @Test
+  void answersGoOutAndComeBackInLabelStudiosFormat() throws Exception {
+    String pipeline = applySpec("labelexchange", "{\"annotatorsPerItem\": 2, \"goldRate\": 0}");
+    writeAndAnnounce(pipeline, 100, 10);
+    await().atMost(Duration.ofSeconds(60)).until(() -> project(pipeline) != null);
+    String id = project(pipeline).get("id").asText();
+    addAnnotator(id, "alice", false);
+    addAnnotator(id, "bob", false);
+    for (int i = 0; i < 3; i++) {
+      JsonNode task = Json.readTree(next(id, "alice").asByteArray());
+      answer(id, task.get("taskId").asLong(), "alice", "{\"label\": \"" + truth(task) + "\"}")
+          .then()
+          .statusCode(201);
+    }
+    String base = "/api/v1/labeling/projects/" + id;
+    JsonNode ls =
+        Json.readTree(
+            given()
+                .header("Authorization", ops())
+                .get(base + "/export?format=label-studio")
+                .asByteArray());
+    assertThat(ls).hasSize(10);
+    int withAnswers = 0;
+    for (JsonNode task : ls) {
+      assertThat(task.at("/data/row_id").isNumber()).isTrue();
+      withAnswers += task.get("annotations").size();
+    }
+    assertThat(withAnswers).isEqualTo(3);
+
+    // Bob labels every task in Label Studio; his export comes back in.
+    var export = Json.mapper().createArrayNode();
+    for (JsonNode task : ls) {
+      var t = Json.mapper().createObjectNode();
+      t.put("id", task.get("id").asLong());
+      t.set("data", task.get("data"));
+      String label = task.at("/data/x1").asDouble() > 0 ? "spam" : "ham";
+      t.set(
+          "annotations",
+          Json.readTree(
+              "[{\"completed_by\": {\"email\": \"bob\"}, \"was_cancelled\": false,"
+                  + " \"result\": [{\"from_name\": \"label\", \"to_name\": \"row\","
+                  + " \"type\": \"choices\", \"value\": {\"choices\": [\""
+                  + label
+                  + "\"]}}]}]"));
+      export.add(t);
+    }
+    // A bad file: an unknown annotator and an unknown row; nothing is imported.
+    var bad = export.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) bad.get(0).at("/annotations/0/completed_by"))
+        .put("email", "zed");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) bad.get(1).get("data")).put("row_id", 999999);
+    Response refused =
+        given()
+            .header("Authorization", ops())
+            .contentType("application/json")
+            .body(Json.write(bad))
+            .post(base + "/import?format=label-studio");
+    refused.then().statusCode(400).contentType("application/problem+json");
+    assertThat(refused.asString()).contains("'zed' is not an annotator").contains("row_id 999999");
+    assertThat(project(pipeline).get("answers").asInt()).isEqualTo(3);
+
+    given()
+        .header("Authorization", ops())
+        .contentType("application/json")
+        .body(Json.write(export))
+        .post(base + "/import?format=label-studio")
+        .then()
+        .statusCode(200)
+        .body("imported", org.hamcrest.Matchers.equalTo(10));
+    assertThat(project(pipeline).get("answers").asInt()).isEqualTo(13);
+
+    String csv = given().header("Authorization", ops()).get(base + "/export?format=csv").asString();
+    List<String> lines = csv.lines().toList();
+    assertThat(lines.get(0)).isEqualTo("row_id,x1,x2,consensus,label_source,annotations");
+    assertThat(lines).hasSize(11);
+    // each line lists its answers, "annotator:label"; alice answered 3 tasks, bob all 10
+    assertThat(lines.stream().filter(l -> l.contains("alice:"))).hasSize(3);
+    assertThat(lines.stream().skip(1).filter(l -> l.contains("bob:"))).hasSize(10);
+    JsonNode json =
+        Json.readTree(given().header("Authorization", ops()).get(base + "/export").asByteArray());
+    assertThat(json).hasSize(10);
+    assertThat(json.findValues("annotator").stream().filter(a -> a.asText().equals("bob")))
+        .hasSize(10);
+    // alice finishes; the two agree, so the project completes
+    workThrough(id, "alice", t -> truth(t));
+    assertThat(project(pipeline).get("status").asText()).isEqualTo("completed");
+  }
+
+  @io.quarkus.test.common.http.TestHTTPResource("/labeling/")
+  java.net.URL page;
+
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  /**
+   * The annotator's page in a real browser: Debian's headless {@code chromium}, driven through its
+   * {@code chromedriver} by Selenium (no driver is downloaded). An annotator signs in with their
+   * token, sees a task's fields and the progress bar, labels it with a keyboard shortcut and skips
+   * the next; the answers are in the project. {@code .ci/run} installs the browser and sets {@code
+   * TRAINYARD_REQUIRE_BROWSER}; without it, a machine without the browser skips this test.
+   */
+  @Test
+  void anAnnotatorLabelsATaskInTheBrowserWithAKeyAndSkipsOne() throws Exception {
+    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    if (System.getenv("TRAINYARD_REQUIRE_BROWSER") != null) {
+      assertThat(present).as("chromium and chromedriver are installed").isTrue();
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        present, "chromium and chromedriver are not installed");
+    String pipeline = applySpec("labelui", "{\"annotatorsPerItem\": 1, \"goldRate\": 0}");
+    writeAndAnnounce(pipeline, 60, 3);
+    await().atMost(Duration.ofSeconds(60)).until(() -> project(pipeline) != null);
+    String id = project(pipeline).get("id").asText();
+    addAnnotator(id, "uma", false);
+
+    var options =
+        new org.openqa.selenium.chrome.ChromeOptions()
+            .setBinary(CHROMIUM.toFile())
+            .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage");
+    var service =
+        new org.openqa.selenium.chrome.ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .build();
+    org.openqa.selenium.WebDriver browser =
+        new org.openqa.selenium.chrome.ChromeDriver(service, options);
+    try {
+      var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20));
+      browser.get(page + "?project=" + id);
+      wait.until(
+              org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(
+                  org.openqa.selenium.By.id("token")))
+          .sendKeys(TestTokens.token("uma", TTL, "annotator"));
+      browser.findElement(org.openqa.selenium.By.id("sign-in-button")).click();
+      wait.until(
+          org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(
+              org.openqa.selenium.By.id("task")));
+      assertThat(browser.findElement(org.openqa.selenium.By.id("fields")).getText())
+          .contains("x1")
+          .contains("x2");
+      assertThat(browser.findElement(org.openqa.selenium.By.id("progress-text")).getText())
+          .isEqualTo("0 of 3 tasks labeled (0 %)");
+      assertThat(
+              browser
+                  .findElements(org.openqa.selenium.By.cssSelector("#classes button"))
+                  .get(0)
+                  .getText())
+          .endsWith("ham");
+
+      new org.openqa.selenium.interactions.Actions(browser).sendKeys("1").perform(); // ham
+      wait.until(
+          org.openqa.selenium.support.ui.ExpectedConditions.textToBe(
+              org.openqa.selenium.By.id("message"), "Saved: ham"));
+      wait.until(
+          org.openqa.selenium.support.ui.ExpectedConditions.textToBe(
+              org.openqa.selenium.By.id("progress-text"), "1 of 3 tasks labeled (33 %)"));
+      assertThat(
+              browser
+                  .findElement(org.openqa.selenium.By.id("progress"))
+                  .getAttribute("aria-valuenow"))
+          .isEqualTo("33");
+      new org.openqa.selenium.interactions.Actions(browser).sendKeys("s").perform();
+      wait.until(
+          org.openqa.selenium.support.ui.ExpectedConditions.textToBe(
+              org.openqa.selenium.By.id("message"), "Skipped."));
+    } finally {
+      browser.quit();
+    }
+    JsonNode uma =
+        Json.readTree(
+                given()
+                    .header("Authorization", ops())
+                    .get("/api/v1/labeling/projects/" + id + "/annotators")
+                    .asByteArray())
+            .get(0);
+    assertThat(uma.get("annotator").asText()).isEqualTo("uma");
+    assertThat(uma.get("labeled").asInt()).isEqualTo(1);
+    assertThat(uma.get("skipped").asInt()).isEqualTo(1);
+  }
+
+  /** The spec's labeling rules of a pipeline. */
+  List<io.trainyard.contracts.spec.PipelineSpec.Rule> figuresRules(String pipeline) {
+    return catalog.find(pipeline).orElseThrow().spec().labeling().rules();
+  }
+
+  /** A budget of answers: the project completes when they are spent. */
+  @Test
+  void aProjectCompletesWhenItsBudgetIsSpent() throws Exception {
+    String pipeline =
+        applySpec("labelbudget", "{\"annotatorsPerItem\": 1, \"goldRate\": 0, \"budget\": 4}");
+    writeAndAnnounce(pipeline, 60, 10);
+    await().atMost(Duration.ofSeconds(60)).until(() -> project(pipeline) != null);
+    String id = project(pipeline).get("id").asText();
+    addAnnotator(id, "alice", false);
+    assertThat(workThrough(id, "alice", t -> truth(t))).isEqualTo(4);
+    JsonNode done = project(pipeline);
+    assertThat(done.get("status").asText()).isEqualTo("completed");
+    assertThat(done.get("outcome").asText())
+        .isEqualTo("annotatorsPerItem is 1: agreement is not measured, so the gate does not apply");
+    assertThat(done.get("labeledRows").asInt()).isEqualTo(4);
+  }
+
+  /** The rows of the table the pipeline's completed project handed to ingestion. */
+  List<Map<String, Object>> handedToIngestion(String pipeline) throws Exception {
+    var requests =
+        io.trainyard.testing.EventLog.awaitAtLeast(
+            TestTopics.of(Topic.DATASETS_INGEST_REQUESTED), r -> pipeline.equals(r.key()), 1);
+    String uri = Json.readTree(requests.get(0).value()).get("objectUri").asText();
+    Path table = Files.createTempFile("labeled-", ".parquet");
+    try (var in = store.openUnverified(store.keyOf(uri))) {
+      Files.copy(in, table, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    return io.trainyard.datasets.ParquetTables.readRowsUnordered(table);
   }
 
   /** Labels tasks until none is left for {@code who} or the project closes; returns how many. */
