@@ -83,7 +83,6 @@
       button.addEventListener("click", () => answer({ label: label }));
       classes.appendChild(button);
     });
-    say("");
   }
 
   async function answer(body) {
@@ -93,8 +92,11 @@
     busy = true;
     try {
       await call("POST", "/tasks/" + task.taskId + "/annotations", body);
-      say(body.skip ? "Skipped." : "Saved: " + body.label);
       await load();
+      if (task) {
+        // Said after the next task is shown, so that it stays until the next answer.
+        say(body.skip ? "Skipped." : "Saved: " + body.label);
+      }
     } catch (e) {
       say(e.message, true);
     } finally {

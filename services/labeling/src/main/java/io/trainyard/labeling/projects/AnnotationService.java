@@ -13,9 +13,10 @@ import java.util.Optional;
  * Hands tasks to annotators and takes their answers. A task to label goes to {@code
  * annotatorsPerItem} annotators (an answer or a recent hand-out counts; a skip does not), never
  * twice to the same one; gold tasks go to every annotator, mixed in so that about {@code goldRate}
- * of each annotator's answers are gold. A task whose labels tie is contested: it goes first to an
- * adjudicator (an expert of the project, or any member when it has none) who has not answered it,
- * and the project waits for that extra label while an adjudicator is left.
+ * of each annotator's answers are gold. A task whose k labels agree less than the project's
+ * threshold ({@link #DISAGREED}) is contested: it goes first to an adjudicator (an expert of the
+ * project, or any member when it has none) who has not answered it, and the project waits for that
+ * extra label while an adjudicator is left.
  */
 @ApplicationScoped
 public class AnnotationService {
@@ -107,15 +108,20 @@ public class AnnotationService {
       "(select a.label, count(*) as c from annotation a where a.task_id = t.id and not a.skipped"
           + " and a.label is not null group by a.label)";
 
-  /** Tasks whose labels tie for the most votes: an extra label (adjudication) decides them. */
-  static final String TIED =
-      "(select count(*) from "
+  /**
+   * Tasks with their {@code k} labels (k at least 2) whose agreement, the share of agreeing label
+   * pairs {@code Σ c (c - 1) / (k (k - 1))}, is below the project's threshold: one extra label
+   * (adjudication) decides them. An adjudicated task has more than k labels and is not contested
+   * again.
+   */
+  static final String DISAGREED =
+      ":k >= 2 and (select count(*) from annotation a where a.task_id = t.id and not a.skipped"
+          + " and a.label is not null) = :k and (select coalesce(sum(v.c * (v.c - 1)), 0) from "
           + VOTES
-          + " v where v.c = (select max(w.c) from "
-          + VOTES
-          + " w)) > 1";
+          + " v) < :below * :k * (:k - 1)";
 
-  private static final String CONTESTED = "t.gold_label is null and " + NOT_SEEN + " and " + TIED;
+  private static final String CONTESTED =
+      "t.gold_label is null and " + NOT_SEEN + " and " + DISAGREED;
 
   private static final String TO_LABEL =
       "t.gold_label is null and "
@@ -136,6 +142,10 @@ public class AnnotationService {
             .setParameter("who", annotator);
     if (condition.equals(TO_LABEL)) {
       query.setParameter("since", since).setParameter("k", project.annotatorsPerItem);
+    } else if (condition.equals(CONTESTED)) {
+      query
+          .setParameter("k", project.annotatorsPerItem)
+          .setParameter("below", project.adjudicateBelow);
     }
     @SuppressWarnings("unchecked")
     List<Number> ids = query.getResultList();
@@ -230,7 +240,7 @@ public class AnnotationService {
 
   /**
    * Whether every task to label has {@code annotatorsPerItem} labels and, when an adjudicator is
-   * left for it (a member who has not answered it), no tie.
+   * left for it (a member who has not answered it), agreement enough or its extra label.
    */
   private boolean everyTaskLabeled(LabelProject project) {
     em.flush();
@@ -240,7 +250,7 @@ public class AnnotationService {
                     "select count(*) from label_task t where t.project_id = :project"
                         + " and t.gold_label is null and ((select count(*) from annotation a"
                         + " where a.task_id = t.id and not a.skipped) < :k or ("
-                        + TIED
+                        + DISAGREED
                         + " and exists (select 1 from project_annotator m where m.project_id ="
                         + " :project and (m.expert or not exists (select 1 from project_annotator"
                         + " e where e.project_id = :project and e.expert)) and not exists (select"
@@ -248,6 +258,7 @@ public class AnnotationService {
                         + " m.annotator))))")
                 .setParameter("project", project.id)
                 .setParameter("k", project.annotatorsPerItem)
+                .setParameter("below", project.adjudicateBelow)
                 .getSingleResult();
     return short_.longValue() == 0;
   }

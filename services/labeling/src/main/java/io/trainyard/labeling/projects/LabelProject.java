@@ -83,6 +83,13 @@ public class LabelProject extends PanacheEntityBase {
   @Column(name = "rules_json")
   public String rulesJson;
 
+  /**
+   * A task whose labels agree less than this (the share of agreeing label pairs) is adjudicated:
+   * the spec's {@code minAgreement.value} when the project was created.
+   */
+  @Column(name = "adjudicate_below", nullable = false)
+  public double adjudicateBelow = 0.667;
+
   /** The answers it may take; null for no budget. */
   public Integer budget;
 

@@ -147,6 +147,7 @@ public class ProjectService {
       project.goldRate = settings.goldRate();
       project.rulesJson = Json.write(settings.rules());
       project.budget = settings.budget();
+      project.adjudicateBelow = settings.minAgreement().value();
       project.status = LabelProject.OPEN;
       project.createdAt = Instant.now();
       project.eventId = eventId;
