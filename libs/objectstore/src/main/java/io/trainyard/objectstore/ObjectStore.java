@@ -255,6 +255,21 @@ public final class ObjectStore {
   }
 
   /**
+   * Downloads every object of {@code manifest} into {@code dir} (created if missing), each verified
+   * as {@link #download} does.
+   *
+   * @return {@code dir}
+   * @throws CorruptObjectException if an object does not match its manifest
+   */
+  public Path downloadAll(Manifest manifest, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (Manifest.Entry entry : manifest.objects()) {
+      download(manifest, entry.name(), dir);
+    }
+    return dir;
+  }
+
+  /**
    * Reads every object of {@code manifest} and checks it.
    *
    * @throws CorruptObjectException naming every object that is missing or does not match

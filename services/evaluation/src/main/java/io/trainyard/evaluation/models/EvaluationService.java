@@ -275,10 +275,7 @@ public class EvaluationService {
     Manifest dataset =
         manifest(Layout.dataset(trained.pipeline(), trained.datasetVersion()), "dataset");
     try (WorkDir work = WorkDir.create("trainyard-eval-")) {
-      Path modelDir = Files.createDirectories(work.resolve("model"));
-      for (Manifest.Entry entry : model.objects()) {
-        store.download(model, entry.name(), modelDir);
-      }
+      Path modelDir = store.downloadAll(model, work.resolve("model"));
       try (ModelBundle bundle = load(modelDir, trained.modelVersion())) {
         NumericTable table;
         try {
@@ -460,10 +457,7 @@ public class EvaluationService {
     }
     Manifest model = manifest(Layout.model(pipeline, championVersion), "champion model");
     try (WorkDir work = WorkDir.create("trainyard-eval-champion-")) {
-      Path modelDir = Files.createDirectories(work.resolve("model"));
-      for (Manifest.Entry entry : model.objects()) {
-        store.download(model, entry.name(), modelDir);
-      }
+      Path modelDir = store.downloadAll(model, work.resolve("model"));
       try (ModelBundle bundle = ModelBundle.load(modelDir)) {
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         onChallengeSets(bundle, needed, work.resolve("challenge-sets"))

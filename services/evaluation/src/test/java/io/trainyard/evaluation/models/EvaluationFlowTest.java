@@ -72,6 +72,8 @@ class EvaluationFlowTest {
 
   /** Writes dataset v1 as ingestion does; returns the split directory (kept for the test). */
   Path writeDataset(String pipeline) throws Exception {
+    // evaluation must know the spec before the models arrive (as it would in production)
+    await().atMost(Duration.ofSeconds(60)).until(() -> catalog.find(pipeline).isPresent());
     Path dir = Files.createTempDirectory("evaluation-test-");
     Path input = dir.resolve("input.csv");
     Files.writeString(input, CardFraud.csv(2000, 5));

@@ -157,33 +157,12 @@ public final class Exchange {
       }
       Long rowId = rowId(task.get("rowId"), at, "rowId", problems);
       String where = rowId == null ? at : at + " (rowId " + rowId + ")";
-      JsonNode annotations = task.get("annotations");
-      if (annotations == null || annotations.isNull()) {
-        continue;
-      }
-      if (!annotations.isArray()) {
-        problems.add(where + ": annotations is " + kind(annotations) + ", not an array");
-        continue;
-      }
-      for (int a = 0; a < annotations.size(); a++) {
-        JsonNode annotation = annotations.get(a);
-        String aw = where + " annotations[" + a + "]";
-        if (!annotation.isObject()) {
-          problems.add(aw + ": is " + kind(annotation) + ", not an object");
-          continue;
-        }
+      for (Located located : annotationObjects(task, where, problems)) {
+        JsonNode annotation = located.node();
+        String aw = located.at();
         int before = problems.size();
         String annotator = nonEmptyText(annotation.get("annotator"), aw, "annotator", problems);
-        Boolean skipped = Boolean.FALSE;
-        JsonNode skippedNode = annotation.get("skipped");
-        if (skippedNode != null && !skippedNode.isNull()) {
-          if (skippedNode.isBoolean()) {
-            skipped = skippedNode.booleanValue();
-          } else {
-            problems.add(aw + ": skipped " + skippedNode + " is not true or false");
-            skipped = null;
-          }
-        }
+        Boolean skipped = optionalBoolean(annotation.get("skipped"), aw, "skipped", problems);
         JsonNode labelNode = annotation.get("label");
         boolean hasLabel = labelNode != null && !labelNode.isNull();
         String label = null;
@@ -631,33 +610,13 @@ public final class Exchange {
       } else {
         rowId = rowId(data.get(ROW_ID), where, "data.row_id", problems);
       }
-      JsonNode annotations = task.get("annotations");
-      if (annotations == null || annotations.isNull()) {
-        continue;
-      }
-      if (!annotations.isArray()) {
-        problems.add(where + ": annotations is " + kind(annotations) + ", not an array");
-        continue;
-      }
-      for (int a = 0; a < annotations.size(); a++) {
-        JsonNode annotation = annotations.get(a);
-        String aw = where + " annotations[" + a + "]";
-        if (!annotation.isObject()) {
-          problems.add(aw + ": is " + kind(annotation) + ", not an object");
-          continue;
-        }
+      for (Located located : annotationObjects(task, where, problems)) {
+        JsonNode annotation = located.node();
+        String aw = located.at();
         int before = problems.size();
         String annotator = completedBy(annotation.get("completed_by"), aw, problems);
-        JsonNode cancelled = annotation.get("was_cancelled");
-        Boolean skip = Boolean.FALSE;
-        if (cancelled != null && !cancelled.isNull()) {
-          if (cancelled.isBoolean()) {
-            skip = cancelled.booleanValue();
-          } else {
-            problems.add(aw + ": was_cancelled " + cancelled + " is not true or false");
-            skip = null;
-          }
-        }
+        Boolean skip =
+            optionalBoolean(annotation.get("was_cancelled"), aw, "was_cancelled", problems);
         String label = null;
         if (Boolean.FALSE.equals(skip)) {
           JsonNode choice = firstChoice(annotation.get("result"));
@@ -674,6 +633,49 @@ public final class Exchange {
       }
     }
     return result(out, problems);
+  }
+
+  /** An annotation object of a task, with where it is in the input. */
+  private record Located(JsonNode node, String at) {}
+
+  /**
+   * The objects of a task's {@code annotations} array (none when it is absent); a problem for an
+   * array that is not one, or an item that is not an object.
+   */
+  private static List<Located> annotationObjects(
+      JsonNode task, String where, List<String> problems) {
+    JsonNode annotations = task.get("annotations");
+    List<Located> found = new ArrayList<>();
+    if (annotations == null || annotations.isNull()) {
+      return found;
+    }
+    if (!annotations.isArray()) {
+      problems.add(where + ": annotations is " + kind(annotations) + ", not an array");
+      return found;
+    }
+    for (int a = 0; a < annotations.size(); a++) {
+      JsonNode annotation = annotations.get(a);
+      String at = where + " annotations[" + a + "]";
+      if (annotation.isObject()) {
+        found.add(new Located(annotation, at));
+      } else {
+        problems.add(at + ": is " + kind(annotation) + ", not an object");
+      }
+    }
+    return found;
+  }
+
+  /** An optional boolean: false when absent; null, with a problem, when not a boolean. */
+  private static Boolean optionalBoolean(
+      JsonNode node, String at, String field, List<String> problems) {
+    if (node == null || node.isNull()) {
+      return Boolean.FALSE;
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    problems.add(at + ": " + field + " " + node + " is not true or false");
+    return null;
   }
 
   private static String completedBy(JsonNode node, String at, List<String> problems) {

@@ -19,7 +19,6 @@ import io.trainyard.platform.specs.PipelineCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,10 +94,7 @@ public class ModelAssist {
       return;
     }
     try (WorkDir work = WorkDir.create("trainyard-assist-")) {
-      Path dir = Files.createDirectories(work.resolve("model"));
-      for (Manifest.Entry entry : model.objects()) {
-        store.download(model, entry.name(), dir);
-      }
+      Path dir = store.downloadAll(model, work.resolve("model"));
       try (ModelBundle bundle = ModelBundle.load(dir)) {
         if (bundle.task() == Task.REGRESSION) {
           return;

@@ -539,6 +539,8 @@ class ExchangeTest {
             "tasks[1] (id 2): has no data object",
             "tasks[2] (id 3): data.row_id \"x\" is not a whole number >= 0",
             "tasks[3] (id 4): annotations is text, not an array",
+            // an item that is not an object is reported before the task's answers are read
+            "tasks[4] annotations[9]: is a number, not an object",
             "tasks[4] annotations[0]: completed_by is missing",
             "tasks[4] annotations[1]: completed_by has neither an email nor an id",
             "tasks[4] annotations[2]: completed_by true is not a user (an object, an id or a"
@@ -548,8 +550,7 @@ class ExchangeTest {
             "tasks[4] annotations[5]: choices 'eggs' is not one of [ham, spam]",
             "tasks[4] annotations[6]: was_cancelled \"yes\" is not true or false",
             "tasks[4] annotations[8]: annotator 'x@example.com' answers row 5 again (first at"
-                + " tasks[4] annotations[7])",
-            "tasks[4] annotations[9]: is a number, not an object");
+                + " tasks[4] annotations[7])");
   }
 
   @Test

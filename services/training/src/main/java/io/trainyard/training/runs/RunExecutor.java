@@ -711,10 +711,7 @@ public class RunExecutor {
                             + " of "
                             + run.pipeline
                             + " does not exist: a warm start needs it"));
-    Path dir = Files.createDirectories(work.resolve("parent"));
-    for (Manifest.Entry entry : manifest.objects()) {
-      store.download(manifest, entry.name(), dir);
-    }
+    Path dir = store.downloadAll(manifest, work.resolve("parent"));
     LOG.infof("run %s starts from model v%d (warm start)", run.runId, run.parentModel);
     return ModelBundle.load(dir);
   }
