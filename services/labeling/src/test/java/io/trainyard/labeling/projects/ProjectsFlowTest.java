@@ -654,18 +654,10 @@ class ProjectsFlowTest {
       for (int i = 0; i < 6; i++) {
         JsonNode task =
             i == 0 && who.equals("alice") ? first : Json.readTree(next(id, who).asByteArray());
-        answer(id, task.get("taskId").asLong(), who, "{\"label\": \"" + truth(task) + "\"}")
-            .then()
-            .statusCode(201);
+        answerTruly(id, task, who);
       }
     }
-    given()
-        .header("Authorization", ops())
-        .post("/api/v1/labeling/projects/" + id + "/complete")
-        .then()
-        .statusCode(200)
-        .body("status", org.hamcrest.Matchers.equalTo("completed"));
-    List<Map<String, Object>> labeled = handedToIngestion(pipeline);
+    List<Map<String, Object>> labeled = closeAndHandOver(pipeline, id);
     List<Map<String, Object>> byRule =
         labeled.stream().filter(r -> "rule".equals(r.get("label_source"))).toList();
     assertThat(byRule).isNotEmpty();
@@ -762,18 +754,10 @@ class ProjectsFlowTest {
         assertThat(task.at("/model/label").asText()).isIn("ham", "spam");
         assertThat(confidence).isGreaterThanOrEqualTo(previous).isBetween(0.5, 1.0);
         previous = confidence;
-        answer(id, task.get("taskId").asLong(), who, "{\"label\": \"" + truth(task) + "\"}")
-            .then()
-            .statusCode(201);
+        answerTruly(id, task, who);
       }
     }
-    given()
-        .header("Authorization", ops())
-        .post("/api/v1/labeling/projects/" + id + "/complete")
-        .then()
-        .statusCode(200)
-        .body("status", org.hamcrest.Matchers.equalTo("completed"));
-    List<Map<String, Object>> labeled = handedToIngestion(pipeline);
+    List<Map<String, Object>> labeled = closeAndHandOver(pipeline, id);
     List<Map<String, Object>> pseudo =
         labeled.stream().filter(r -> "pseudo".equals(r.get("label_source"))).toList();
     assertThat(pseudo).isNotEmpty();
@@ -996,6 +980,24 @@ class ProjectsFlowTest {
     assertThat(done.get("outcome").asText())
         .isEqualTo("annotatorsPerItem is 1: agreement is not measured, so the gate does not apply");
     assertThat(done.get("labeledRows").asInt()).isEqualTo(4);
+  }
+
+  /** Labels a task as the data says. */
+  static void answerTruly(String project, JsonNode task, String who) {
+    answer(project, task.get("taskId").asLong(), who, "{\"label\": \"" + truth(task) + "\"}")
+        .then()
+        .statusCode(201);
+  }
+
+  /** Ops close the project, which passes its gate; the rows it handed to ingestion. */
+  List<Map<String, Object>> closeAndHandOver(String pipeline, String project) throws Exception {
+    given()
+        .header("Authorization", ops())
+        .post("/api/v1/labeling/projects/" + project + "/complete")
+        .then()
+        .statusCode(200)
+        .body("status", org.hamcrest.Matchers.equalTo("completed"));
+    return handedToIngestion(pipeline);
   }
 
   /** The rows of the table the pipeline's completed project handed to ingestion. */
