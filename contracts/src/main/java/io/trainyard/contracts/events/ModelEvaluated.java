@@ -196,17 +196,7 @@ public record ModelEvaluated(
         Double max,
         Double notWorseThanChampionBy,
         Double championValue) {
-      this(
-          metric,
-          passed,
-          reason,
-          value,
-          min,
-          max,
-          notWorseThanChampionBy,
-          championValue,
-          null,
-          null);
+      this(metric, passed, reason, value, min, max, notWorseThanChampionBy, championValue, null);
     }
   }
 }

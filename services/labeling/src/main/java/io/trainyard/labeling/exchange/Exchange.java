@@ -148,13 +148,9 @@ public final class Exchange {
     List<String> problems = new ArrayList<>();
     Answers answers = new Answers(problems);
     List<ImportedAnnotation> out = new ArrayList<>();
-    for (int t = 0; t < root.size(); t++) {
-      JsonNode task = root.get(t);
-      String at = "tasks[" + t + "]";
-      if (!task.isObject()) {
-        problems.add(at + ": is " + kind(task) + ", not an object");
-        continue;
-      }
+    for (Located item : taskObjects(root, problems)) {
+      JsonNode task = item.node();
+      String at = item.at();
       Long rowId = rowId(task.get("rowId"), at, "rowId", problems);
       String where = rowId == null ? at : at + " (rowId " + rowId + ")";
       for (Located located : annotationObjects(task, where, problems)) {
@@ -594,13 +590,9 @@ public final class Exchange {
     List<String> problems = new ArrayList<>();
     Answers answers = new Answers(problems);
     List<ImportedAnnotation> out = new ArrayList<>();
-    for (int t = 0; t < root.size(); t++) {
-      JsonNode task = root.get(t);
-      String at = "tasks[" + t + "]";
-      if (!task.isObject()) {
-        problems.add(at + ": is " + kind(task) + ", not an object");
-        continue;
-      }
+    for (Located item : taskObjects(root, problems)) {
+      JsonNode task = item.node();
+      String at = item.at();
       JsonNode id = task.get("id");
       String where = id == null || id.isNull() ? at : at + " (id " + id.asText() + ")";
       JsonNode data = task.get("data");
@@ -635,8 +627,25 @@ public final class Exchange {
     return result(out, problems);
   }
 
-  /** An annotation object of a task, with where it is in the input. */
+  /** A task or annotation object, with where it is in the input. */
   private record Located(JsonNode node, String at) {}
+
+  /**
+   * The objects of the top-level array, {@code tasks[i]}; a problem for an item that is not one.
+   */
+  private static List<Located> taskObjects(JsonNode root, List<String> problems) {
+    List<Located> found = new ArrayList<>();
+    for (int t = 0; t < root.size(); t++) {
+      JsonNode task = root.get(t);
+      String at = "tasks[" + t + "]";
+      if (task.isObject()) {
+        found.add(new Located(task, at));
+      } else {
+        problems.add(at + ": is " + kind(task) + ", not an object");
+      }
+    }
+    return found;
+  }
 
   /**
    * The objects of a task's {@code annotations} array (none when it is absent); a problem for an
