@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.trainyard.platform.specs.SpecsUnavailableException;
+import io.trainyard.platform.specs.UnknownPipelineException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.ConstraintViolation;
@@ -62,6 +64,18 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response problem(ProblemException e, HttpServerRequest request) {
     return Problems.response(mapper, e.toProblem(request.path()));
+  }
+
+  /** A pipeline with no spec: 404, with what to do. */
+  @ServerExceptionMapper
+  public Response unknownPipeline(UnknownPipelineException e, HttpServerRequest request) {
+    return problem(ProblemException.notFound(e.getMessage()), request);
+  }
+
+  /** Whether the pipeline has a spec is not known yet: 503, try again. */
+  @ServerExceptionMapper
+  public Response specsUnavailable(SpecsUnavailableException e, HttpServerRequest request) {
+    return problem(ProblemException.of(503, e.getMessage()), request);
   }
 
   @ServerExceptionMapper

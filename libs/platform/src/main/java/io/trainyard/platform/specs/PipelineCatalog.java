@@ -5,8 +5,10 @@ import io.trainyard.contracts.spec.PipelineSpecs;
 import io.trainyard.eventing.IncomingEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The pipeline specs this service knows. Services never read the console's schema: they keep their
@@ -16,6 +18,20 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class PipelineCatalog {
+
+  private final SpecsProgress progress;
+  private final String service;
+  private final Duration catchUpWait;
+
+  public PipelineCatalog(
+      SpecsProgress progress,
+      @ConfigProperty(name = "trainyard.service.name") String service,
+      @ConfigProperty(name = "trainyard.specs.catch-up-wait", defaultValue = "PT30S")
+          Duration catchUpWait) {
+    this.progress = progress;
+    this.service = service;
+    this.catchUpWait = catchUpWait;
+  }
 
   /**
    * A known spec.
@@ -61,5 +77,40 @@ public class PipelineCatalog {
                     PipelineSpecs.parse(row.specJson).withDefaults(),
                     row.contentHash,
                     row.updatedAt));
+  }
+
+  /**
+   * The latest spec of {@code name}, with defaults. When this service has not seen one, it waits
+   * (up to {@code trainyard.specs.catch-up-wait}, default 30 s) until its copy of {@code
+   * trainyard.pipelines} reaches the end the topic has now, and looks again: a spec applied before
+   * the caller's event or request is then found, and one still missing was never applied.
+   *
+   * @throws UnknownPipelineException when no spec of {@code name} was applied (poison for an event,
+   *     404 on HTTP)
+   * @throws SpecsUnavailableException when the copy did not catch up in time (transient: retry)
+   */
+  @Transactional
+  public KnownSpec require(String name) {
+    Optional<KnownSpec> known = find(name);
+    if (known.isPresent()) {
+      return known.get();
+    }
+    long deadline = System.nanoTime() + catchUpWait.toNanos();
+    while (!progress.caughtUp(Duration.ofSeconds(10))) {
+      if (System.nanoTime() > deadline) {
+        throw new SpecsUnavailableException(
+            service
+                + " has not yet read trainyard.pipelines to its end, so whether pipeline '"
+                + name
+                + "' has a spec is not known yet");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SpecsUnavailableException("interrupted waiting for the spec of " + name, e);
+      }
+    }
+    return find(name).orElseThrow(() -> new UnknownPipelineException(name, service));
   }
 }

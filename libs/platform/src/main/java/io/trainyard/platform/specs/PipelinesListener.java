@@ -2,6 +2,7 @@ package io.trainyard.platform.specs;
 
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.trainyard.contracts.Topic;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.eventing.quarkus.EventConsumer;
@@ -23,15 +24,23 @@ public class PipelinesListener {
 
   private final EventConsumer events;
   private final PipelineCatalog catalog;
+  private final SpecsProgress progress;
 
-  public PipelinesListener(EventConsumer events, PipelineCatalog catalog) {
+  public PipelinesListener(EventConsumer events, PipelineCatalog catalog, SpecsProgress progress) {
     this.events = events;
     this.catalog = catalog;
+    this.progress = progress;
   }
 
   @Incoming(CHANNEL)
   @Blocking(ordered = true)
   CompletionStage<Void> onPipeline(Message<byte[]> message) {
-    return events.handle(message, Topic.PIPELINES, PipelineSpec.class, catalog::apply);
+    return events
+        .handle(message, Topic.PIPELINES, PipelineSpec.class, catalog::apply)
+        .thenRun(
+            () ->
+                message
+                    .getMetadata(IncomingKafkaRecordMetadata.class)
+                    .ifPresent(m -> progress.processed(m.getPartition(), m.getOffset())));
   }
 }

@@ -97,14 +97,7 @@ public class EvaluationService {
       LOG.infof("%s v%d is already evaluated", trained.pipeline(), trained.modelVersion());
       return;
     }
-    PipelineSpec spec =
-        catalog
-            .find(trained.pipeline())
-            .orElseThrow(
-                () ->
-                    new PoisonEventException(
-                        "no spec of pipeline '" + trained.pipeline() + "' is known to evaluation"))
-            .spec();
+    PipelineSpec spec = catalog.require(trained.pipeline()).spec();
     Evaluated evaluated = score(trained, spec.evaluation());
     Scored scored = evaluated.scored();
     Map<String, Double> metrics = new LinkedHashMap<>();

@@ -37,13 +37,11 @@ import org.junit.jupiter.api.Test;
 class AliasMovesTest {
 
   @Inject ObjectStore store;
-  @Inject io.trainyard.platform.specs.PipelineCatalog catalog;
 
   /** EvaluationFlowTest's writers of datasets and models, on this test's object store. */
   EvaluationFlowTest writers() {
     EvaluationFlowTest flow = new EvaluationFlowTest();
     flow.store = store;
-    flow.catalog = catalog;
     return flow;
   }
 

@@ -60,7 +60,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EvaluationFlowTest {
 
   @Inject ObjectStore store;
-  @Inject io.trainyard.platform.specs.PipelineCatalog catalog;
 
   private static final SplitConfig SPLIT =
       new SplitConfig(
@@ -72,8 +71,6 @@ class EvaluationFlowTest {
 
   /** Writes dataset v1 as ingestion does; returns the split directory (kept for the test). */
   Path writeDataset(String pipeline) throws Exception {
-    // evaluation must know the spec before the models arrive (as it would in production)
-    await().atMost(Duration.ofSeconds(60)).until(() -> catalog.find(pipeline).isPresent());
     Path dir = Files.createTempDirectory("evaluation-test-");
     Path input = dir.resolve("input.csv");
     Files.writeString(input, CardFraud.csv(2000, 5));
@@ -645,7 +642,6 @@ class EvaluationFlowTest {
                     : "{\"metric\": \"accuracy\", \"min\": 0.8}")
                 + ", {\"metric\": \"latency_p95_ms\", \"max\": 5000}"
                 + ", {\"metric\": \"model_size_bytes\", \"max\": 10000000}]}}");
-    await().atMost(Duration.ofSeconds(60)).until(() -> catalog.find(pipeline).isPresent());
 
     // y = 3 x1 - 2 x2 (+ noise), or its class by thirds of x1.
     java.util.Random random = new java.util.Random(9);

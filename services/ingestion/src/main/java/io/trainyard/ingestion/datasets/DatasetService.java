@@ -151,19 +151,7 @@ public class DatasetService {
         throw ProblemException.badRequest(e.getMessage());
       }
     }
-    PipelineSpec spec =
-        catalog
-            .find(pipeline)
-            .orElseThrow(
-                () ->
-                    ProblemException.notFound(
-                        "No pipeline named '"
-                            + pipeline
-                            + "' is known to ingestion: apply its spec first (PUT"
-                            + " /api/v1/pipelines/"
-                            + pipeline
-                            + "); a spec just applied arrives within a second"))
-            .spec();
+    PipelineSpec spec = catalog.require(pipeline).spec();
     SplitConfig config = challengeSet == null ? splitConfig(spec) : challengeSetConfig(spec);
     String contentHash = contentHash(csv, config, challengeSet);
     Optional<DatasetVersion> known =

@@ -130,17 +130,7 @@ public class FeedbackDatasets {
       throw new PoisonEventException(
           "feedback.from (" + window.from() + ") must be before feedback.to (" + window.to() + ")");
     }
-    String target =
-        catalog
-            .find(pipeline)
-            .orElseThrow(
-                () ->
-                    new PoisonEventException(
-                        "No pipeline named '"
-                            + pipeline
-                            + "' is known to ingestion: apply its spec first"))
-            .spec()
-            .target();
+    String target = catalog.require(pipeline).spec().target();
     List<Map<String, Object>> rows = join(pipeline, window, target);
     if (rows.isEmpty()) {
       throw new PoisonEventException(

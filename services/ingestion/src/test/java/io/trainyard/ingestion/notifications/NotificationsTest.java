@@ -188,7 +188,7 @@ class NotificationsTest {
         .isEqualTo("schema-invalid: $.Records[0].s3.bucket.name: is missing");
     assertThat(reasons.get(unknown))
         .startsWith("poison: s3://" + unknown)
-        .contains("No pipeline named '" + nobody + "'");
+        .contains("no spec of pipeline '" + nobody + "'");
     assertThat(reasons.get(escaping)).startsWith("poison:").contains("'..'");
     assertThat(reasons.get(missing))
         .isEqualTo(

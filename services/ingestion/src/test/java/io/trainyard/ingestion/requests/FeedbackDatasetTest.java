@@ -265,7 +265,7 @@ class FeedbackDatasetTest {
                             + empty.to()))
         .anySatisfy(
             reason ->
-                assertThat(reason).startsWith("poison:").contains("No pipeline named '" + nobody))
+                assertThat(reason).startsWith("poison:").contains("no spec of pipeline '" + nobody))
         .anySatisfy(
             reason -> assertThat(reason).startsWith("schema-invalid:").contains("must be before"));
     assertThat(

@@ -180,7 +180,7 @@ public class IngestRequestsTest {
         letters.stream().map(r -> EventLog.header(r, "trainyard_dlq_reason")).toList();
     assertThat(reasons)
         .anySatisfy(reason -> assertThat(reason).startsWith("poison:").contains("NoSuchKey"))
-        .anySatisfy(reason -> assertThat(reason).contains("No pipeline named '" + nobody + "'"))
+        .anySatisfy(reason -> assertThat(reason).contains("no spec of pipeline '" + nobody + "'"))
         .anySatisfy(reason -> assertThat(reason).contains("column 'amount' holds nested values"));
   }
 

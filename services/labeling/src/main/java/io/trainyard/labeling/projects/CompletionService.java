@@ -93,11 +93,7 @@ public class CompletionService {
       reviews.complete(project);
       return project;
     }
-    PipelineSpec spec =
-        catalog
-            .find(project.pipeline)
-            .orElseThrow(() -> ProblemException.notFound("No pipeline '" + project.pipeline + "'"))
-            .spec();
+    PipelineSpec spec = catalog.require(project.pipeline).spec();
     AgreementReport report = AgreementReport.of(project, spec.labeling().minAgreement());
     project.closedAt = Instant.now();
     project.agreementJson = Json.write(agreement(report));

@@ -307,13 +307,7 @@ public class ProjectService {
   }
 
   private PipelineSpec spec(String pipeline) {
-    return catalog
-        .find(pipeline)
-        .orElseThrow(
-            () ->
-                new PoisonEventException(
-                    "no spec of pipeline '" + pipeline + "' is known to labeling"))
-        .spec();
+    return catalog.require(pipeline).spec();
   }
 
   private Optional<Manifest> manifest(String pipeline, int version) {

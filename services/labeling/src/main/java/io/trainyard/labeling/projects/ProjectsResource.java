@@ -324,10 +324,7 @@ public class ProjectsResource {
 
   /** The pipeline's spec; a 404 problem when labeling does not know it. */
   private PipelineSpec spec(String pipeline) {
-    return catalog
-        .find(pipeline)
-        .orElseThrow(() -> ProblemException.notFound("No pipeline '" + pipeline + "'"))
-        .spec();
+    return catalog.require(pipeline).spec();
   }
 
   private static LabelProject project(String id) {

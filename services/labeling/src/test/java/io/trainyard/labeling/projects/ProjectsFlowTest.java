@@ -74,8 +74,6 @@ class ProjectsFlowTest {
       int unlabeled,
       java.util.function.DoubleFunction<String> labelOf)
       throws Exception {
-    // labeling must know the spec before the version arrives (as it would in production)
-    await().atMost(Duration.ofSeconds(60)).until(() -> catalog.find(pipeline).isPresent());
     java.util.Random random = new java.util.Random(5);
     StringBuilder csv = new StringBuilder("x1,x2,y\n");
     for (int i = 0; i < labeled + unlabeled; i++) {
