@@ -58,8 +58,18 @@ public final class Quantiles {
    *     {@code NaN}, or an infinite value
    */
   static double[] sortedFinite(double[] values) {
+    return sortedFinite(values, "values");
+  }
+
+  /**
+   * The values without {@code NaN}s, sorted ascending, with {@code name} in the messages.
+   *
+   * @throws IllegalArgumentException when {@code values} is null, or holds no value other than
+   *     {@code NaN}, or an infinite value
+   */
+  static double[] sortedFinite(double[] values, String name) {
     if (values == null) {
-      throw new IllegalArgumentException("values is null");
+      throw new IllegalArgumentException(name + " is null");
     }
     double[] finite = new double[values.length];
     int n = 0;
@@ -69,13 +79,14 @@ public final class Quantiles {
         continue;
       }
       if (Double.isInfinite(v)) {
-        throw new IllegalArgumentException("values[" + i + "] is " + v + "; values must be finite");
+        throw new IllegalArgumentException(
+            name + "[" + i + "] is " + v + "; " + name + " must be finite");
       }
       finite[n++] = v;
     }
     if (n == 0) {
       throw new IllegalArgumentException(
-          "values holds no number (" + values.length + " values, all NaN or none)");
+          name + " holds no number (" + values.length + " values, all NaN or none)");
     }
     double[] sorted = Arrays.copyOf(finite, n);
     Arrays.sort(sorted);
