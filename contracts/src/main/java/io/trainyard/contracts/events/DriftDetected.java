@@ -1,5 +1,6 @@
 package io.trainyard.contracts.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,6 +15,9 @@ import java.util.List;
  * @param driftShare the share of features that drifted
  * @param threshold optional: the spec's monitoring.driftShare
  * @param decision drift when driftShare reached the threshold, else stable
+ * @param correction optional: how the features' p-values were corrected (none, bonferroni, fdr_bh)
+ * @param predictions optional: prediction drift, the tests of the model's output (the predicted
+ *     class or value, and the score); they do not count in driftShare
  */
 public record DriftDetected(
     String pipeline,
@@ -22,7 +26,9 @@ public record DriftDetected(
     List<FeatureDrift> features,
     double driftShare,
     Double threshold,
-    DriftDecision decision)
+    DriftDecision decision,
+    String correction,
+    List<FeatureDrift> predictions)
     implements PipelineEvent {
 
   public DriftDetected {
@@ -30,6 +36,19 @@ public record DriftDetected(
     Copies.required(window, "window");
     features = Copies.list(Copies.required(features, "features"));
     Copies.required(decision, "decision");
+    predictions = Copies.list(predictions);
+  }
+
+  /** A tested window without correction or prediction drift. */
+  public DriftDetected(
+      String pipeline,
+      int modelVersion,
+      Window window,
+      List<FeatureDrift> features,
+      double driftShare,
+      Double threshold,
+      DriftDecision decision) {
+    this(pipeline, modelVersion, window, features, driftShare, threshold, decision, null, null);
   }
 
   /**
@@ -56,12 +75,33 @@ public record DriftDetected(
    * @param pValue optional: the p-value
    * @param psi optional: population stability index
    * @param drifted whether the feature drifted
+   * @param threshold optional: the threshold the statistic or p-value was compared with
+   * @param adjustedPValue optional: the p-value after the window's correction, which drifted was
+   *     decided on
+   * @param missing optional: events of the window without a value of the feature
+   * @param unseen optional: events of the window whose category the reference does not have
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record FeatureDrift(
-      String feature, String test, double statistic, Double pValue, Double psi, boolean drifted) {
+      String feature,
+      String test,
+      double statistic,
+      Double pValue,
+      Double psi,
+      boolean drifted,
+      Double threshold,
+      Double adjustedPValue,
+      Long missing,
+      Long unseen) {
     public FeatureDrift {
       Copies.required(feature, "feature");
       Copies.required(test, "test");
+    }
+
+    /** A test with its statistic, p-value and PSI only. */
+    public FeatureDrift(
+        String feature, String test, double statistic, Double pValue, Double psi, boolean drifted) {
+      this(feature, test, statistic, pValue, psi, drifted, null, null, null, null);
     }
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -131,6 +132,7 @@ public record PipelineSpec(
     public static final double DRIFT_SHARE = 0.5;
     public static final int RETRAIN_AFTER_DRIFTED_WINDOWS = 2;
     public static final Duration RETRAIN_COOLDOWN = Duration.ofHours(1);
+    public static final int RETRAIN_MAX_CONCURRENT = 1;
 
     private Defaults() {}
 
@@ -1025,17 +1027,57 @@ public record PipelineSpec(
    * @param window the tumbling window
    * @param driftShare a window drifts when at least this share of features drifted; default 0.5
    * @param retrain when a retrain is requested
+   * @param correction how the p-values of a window's features are corrected for testing many
+   *     features: {@code none} (default), {@code bonferroni} or {@code fdr_bh}
+   *     (Benjamini-Hochberg); only p-value tests (ks, chisquare, z) take part
+   * @param features the test and threshold of a feature, by feature name; a feature not named gets
+   *     the default test for its type and the reference's size
    */
-  public record Monitoring(Window window, Double driftShare, Retrain retrain) {
-    static final Monitoring EMPTY = new Monitoring(null, null, null);
+  public record Monitoring(
+      Window window,
+      Double driftShare,
+      Retrain retrain,
+      String correction,
+      Map<String, FeatureTest> features) {
+    static final Monitoring EMPTY = new Monitoring(null, null, null, null, null);
+
+    public static final String NO_CORRECTION = "none";
+    public static final String BONFERRONI = "bonferroni";
+    public static final String FDR_BH = "fdr_bh";
+
+    public Monitoring {
+      features = features == null ? null : Map.copyOf(features);
+    }
+
+    /** Monitoring with only a window, a drift share and a retrain policy. */
+    public Monitoring(Window window, Double driftShare, Retrain retrain) {
+      this(window, driftShare, retrain, null, null);
+    }
 
     Monitoring withDefaults() {
       return new Monitoring(
           (window == null ? Window.EMPTY : window).withDefaults(),
           driftShare == null ? Defaults.DRIFT_SHARE : driftShare,
-          (retrain == null ? Retrain.EMPTY : retrain).withDefaults());
+          (retrain == null ? Retrain.EMPTY : retrain).withDefaults(),
+          correction == null ? NO_CORRECTION : correction,
+          features == null ? Map.of() : features);
+    }
+
+    /** The test set for {@code feature}, if the spec sets one. */
+    public Optional<FeatureTest> featureTest(String feature) {
+      return Optional.ofNullable(features == null ? null : features.get(feature));
     }
   }
+
+  /**
+   * The drift test of one feature.
+   *
+   * @param test {@code ks}, {@code chisquare}, {@code z}, {@code wasserstein}, {@code
+   *     jensenshannon} or {@code psi}; default by the feature's type and the reference's size
+   * @param threshold a p-value below it drifts (ks, chisquare, z), or a distance or PSI at or above
+   *     it drifts (wasserstein, jensenshannon, psi); default the test's own
+   */
+  public record FeatureTest(String test, Double threshold) {}
 
   /**
    * The drift window.
@@ -1056,9 +1098,16 @@ public record PipelineSpec(
    * @param afterDriftedWindows consecutive drifted windows before a retrain; default 2
    * @param cooldown no further retrain for this long after one (ISO-8601); default PT1H
    * @param schedule five-field cron (UTC) for scheduled retrains; default none
+   * @param maxConcurrent retrains of the pipeline requested and not yet ended, at most; default 1
    */
-  public record Retrain(Integer afterDriftedWindows, Duration cooldown, String schedule) {
-    static final Retrain EMPTY = new Retrain(null, null, null);
+  public record Retrain(
+      Integer afterDriftedWindows, Duration cooldown, String schedule, Integer maxConcurrent) {
+    static final Retrain EMPTY = new Retrain(null, null, null, null);
+
+    /** A retrain policy without a limit on concurrent retrains (the default, 1, applies). */
+    public Retrain(Integer afterDriftedWindows, Duration cooldown, String schedule) {
+      this(afterDriftedWindows, cooldown, schedule, null);
+    }
 
     Retrain withDefaults() {
       return new Retrain(
@@ -1066,7 +1115,8 @@ public record PipelineSpec(
               ? Defaults.RETRAIN_AFTER_DRIFTED_WINDOWS
               : afterDriftedWindows,
           cooldown == null ? Defaults.RETRAIN_COOLDOWN : cooldown,
-          schedule);
+          schedule,
+          maxConcurrent == null ? Defaults.RETRAIN_MAX_CONCURRENT : maxConcurrent);
     }
 
     /** The retrain schedule, when the spec has one. */

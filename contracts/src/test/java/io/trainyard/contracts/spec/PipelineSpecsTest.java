@@ -256,6 +256,47 @@ class PipelineSpecsTest {
   }
 
   @Test
+  void monitoringSetsATestAndThresholdPerFeatureAndACorrection() {
+    PipelineSpec spec =
+        PipelineSpecs.parse(
+                """
+                name: drifty
+                task: binary-classification
+                target: y
+                monitoring:
+                  correction: fdr_bh
+                  features: {amount: {test: psi, threshold: 0.2}, hour: {test: ks}}
+                  retrain: {maxConcurrent: 2}
+                """)
+            .withDefaults();
+    assertThat(spec.monitoring().correction()).isEqualTo(PipelineSpec.Monitoring.FDR_BH);
+    assertThat(spec.monitoring().featureTest("amount"))
+        .contains(new PipelineSpec.FeatureTest("psi", 0.2));
+    assertThat(spec.monitoring().featureTest("hour"))
+        .contains(new PipelineSpec.FeatureTest("ks", null));
+    assertThat(spec.monitoring().featureTest("y")).isEmpty();
+    assertThat(spec.monitoring().retrain().maxConcurrent()).isEqualTo(2);
+
+    String bad =
+        """
+        name: drifty
+        task: binary-classification
+        target: y
+        monitoring:
+          correction: holm
+          features: {amount: {test: anderson, threshold: 0}}
+          retrain: {maxConcurrent: 0}
+        """;
+    assertThat(reasons(bad))
+        .containsExactlyInAnyOrder(
+            "$.monitoring.correction: must be one of [\"none\", \"bonferroni\", \"fdr_bh\"]",
+            "$.monitoring.features.amount.test: must be one of [\"ks\", \"chisquare\", \"z\","
+                + " \"wasserstein\", \"jensenshannon\", \"psi\"]",
+            "$.monitoring.features.amount.threshold: must be > 0",
+            "$.monitoring.retrain.maxConcurrent: must be >= 1");
+  }
+
+  @Test
   void everySchemaProblemIsReportedAtOnce() {
     String spec =
         """
@@ -442,8 +483,11 @@ class PipelineSpecsTest {
             new PipelineSpec.Monitoring(
                 new PipelineSpec.Window(1000),
                 0.5,
-                new PipelineSpec.Retrain(2, Duration.ofHours(1), null)));
+                new PipelineSpec.Retrain(2, Duration.ofHours(1), null, 1),
+                "none",
+                java.util.Map.of()));
     assertThat(spec.monitoring().retrain().scheduleIfSet()).isEmpty();
+    assertThat(spec.monitoring().featureTest("amount")).isEmpty();
     assertThat(spec.withDefaults()).isEqualTo(spec);
   }
 
