@@ -2,8 +2,10 @@ package io.trainyard.drift.monitor;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.trainyard.contracts.Topic;
+import io.trainyard.contracts.events.DatasetIngested;
 import io.trainyard.contracts.events.InferenceObserved;
 import io.trainyard.contracts.events.ModelPromoted;
+import io.trainyard.contracts.events.TrainingEnded;
 import io.trainyard.eventing.quarkus.EventConsumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;
@@ -11,24 +13,33 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Consumes {@code trainyard.models.promoted} (a new champion replaces the reference) and {@code
- * trainyard.inference.observed} (counted into the open window), each through the inbox: a
- * redelivered event has one effect.
+ * Consumes {@code trainyard.models.promoted} (a new champion replaces the reference), {@code
+ * trainyard.inference.observed} (added to the open window), {@code trainyard.datasets.ingested}
+ * (the latest version a retrain trains on) and {@code trainyard.training.ended} (a requested
+ * retrain ended), each through the inbox: a redelivered event has one effect.
  */
 @ApplicationScoped
 public class DriftListeners {
 
   public static final String MODELS_PROMOTED = "models-promoted";
   public static final String INFERENCE_OBSERVED = "inference-observed";
+  public static final String DATASETS_INGESTED = "datasets-ingested";
+  public static final String TRAINING_ENDED = "training-ended";
 
   private final EventConsumer events;
   private final ReferenceService references;
   private final DriftMonitor monitor;
+  private final RetrainPolicy retrain;
 
-  public DriftListeners(EventConsumer events, ReferenceService references, DriftMonitor monitor) {
+  public DriftListeners(
+      EventConsumer events,
+      ReferenceService references,
+      DriftMonitor monitor,
+      RetrainPolicy retrain) {
     this.events = events;
     this.references = references;
     this.monitor = monitor;
+    this.retrain = retrain;
   }
 
   @Incoming(MODELS_PROMOTED)
@@ -43,5 +54,18 @@ public class DriftListeners {
   CompletionStage<Void> onObserved(Message<byte[]> message) {
     return events.handle(
         message, Topic.INFERENCE_OBSERVED, InferenceObserved.class, monitor::onObserved);
+  }
+
+  @Incoming(DATASETS_INGESTED)
+  @Blocking(ordered = true)
+  CompletionStage<Void> onIngested(Message<byte[]> message) {
+    return events.handle(
+        message, Topic.DATASETS_INGESTED, DatasetIngested.class, retrain::onIngested);
+  }
+
+  @Incoming(TRAINING_ENDED)
+  @Blocking(ordered = true)
+  CompletionStage<Void> onEnded(Message<byte[]> message) {
+    return events.handle(message, Topic.TRAINING_ENDED, TrainingEnded.class, retrain::onEnded);
   }
 }

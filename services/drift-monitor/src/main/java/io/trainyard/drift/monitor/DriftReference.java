@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * A row of {@code drift_reference}: the reference a pipeline's inference events are compared with,
- * built from its champion's training split. One per pipeline; a new champion replaces it.
+ * built from its champion's training split (and its predictions on the test split). One per
+ * pipeline; a new champion replaces it.
  */
 @Entity
 @Table(name = "drift_reference")
@@ -33,6 +34,9 @@ public class DriftReference extends PanacheEntityBase {
   @Column(name = "features_json", nullable = false)
   public String featuresJson;
 
+  @Column(name = "predictions_json", nullable = false)
+  public String predictionsJson;
+
   @Column(name = "unmonitored_json", nullable = false)
   public String unmonitoredJson;
 
@@ -48,7 +52,12 @@ public class DriftReference extends PanacheEntityBase {
     return Json.mapper().convertValue(Json.readTree(featuresJson), new TypeReference<>() {});
   }
 
-  /** The features the reference knows but does not test. */
+  /** The model's output columns tested for prediction drift: prediction, and score if binary. */
+  List<ReferenceFeature> predictions() {
+    return Json.mapper().convertValue(Json.readTree(predictionsJson), new TypeReference<>() {});
+  }
+
+  /** The features the reference knows but does not test (no value in the train split). */
   List<String> unmonitored() {
     return Json.mapper().convertValue(Json.readTree(unmonitoredJson), new TypeReference<>() {});
   }

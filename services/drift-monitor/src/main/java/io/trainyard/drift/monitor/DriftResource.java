@@ -1,6 +1,9 @@
 package io.trainyard.drift.monitor;
 
+import io.trainyard.contracts.events.DriftDetected.FeatureDrift;
+import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.platform.auth.Roles;
+import io.trainyard.platform.problem.ProblemException;
 import io.trainyard.platform.specs.PipelineCatalog;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
@@ -9,8 +12,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
-/** {@code /api/v1/pipelines/{name}/drift}: the tested windows of a pipeline. */
+/**
+ * {@code /api/v1/pipelines/{name}/drift}: the tested windows of a pipeline, its open windows and
+ * its retrain policy's state; {@code .../drift/features/{feature}}: one feature's history.
+ */
 @Path("/api/v1/pipelines/{name}/drift")
 public class DriftResource {
 
@@ -21,27 +30,82 @@ public class DriftResource {
   }
 
   /**
-   * The monitored champion and every tested window, newest last; an unknown pipeline has no
-   * champion and no windows.
+   * The reference's champion, every tested window (newest last), the open windows and the retrain
+   * state; an unknown pipeline has no champion and no windows.
    */
   @GET
   @RolesAllowed(Roles.VIEWER)
   @Produces(MediaType.APPLICATION_JSON)
   @Transactional
   public DriftView drift(@PathParam("name") String name) {
-    Integer modelVersion = DriftReference.of(name).map(r -> r.modelVersion).orElse(null);
-    Integer size =
-        catalog.find(name).map(s -> s.spec().monitoring().window().events()).orElse(null);
-    DriftView.OpenWindow open =
-        modelVersion == null
-            ? null
-            : DriftWindow.of(name)
-                .map(w -> new DriftView.OpenWindow(w.windowIndex, w.modelVersion, w.events, size))
-                .orElse(null);
+    Optional<DriftReference> reference = DriftReference.of(name);
+    Optional<PipelineSpec.Monitoring> monitoring =
+        catalog.find(name).map(s -> s.spec().monitoring());
+    Integer size = monitoring.map(m -> m.window().events()).orElse(null);
+    Integer champion = reference.map(r -> r.modelVersion).orElse(null);
+    DriftView.OpenWindow open = null;
+    List<DriftView.OpenWindow> others = new ArrayList<>();
+    for (DriftWindow w : DriftWindow.ofPipeline(name)) {
+      DriftView.OpenWindow view =
+          new DriftView.OpenWindow(w.windowIndex, w.modelVersion, w.events, size);
+      if (champion != null && w.modelVersion == champion) {
+        open = view;
+      } else {
+        others.add(view);
+      }
+    }
+    if (champion != null && open == null) {
+      open =
+          new DriftView.OpenWindow(DriftWindowResult.nextIndex(name, champion), champion, 0, size);
+    }
+    DriftView.RetrainView retrain =
+        RetrainState.of(name)
+            .map(
+                s ->
+                    new DriftView.RetrainView(
+                        s.consecutive,
+                        monitoring.map(m -> m.retrain().afterDriftedWindows()).orElse(null),
+                        s.lastRequestedAt,
+                        s.heldBack,
+                        RetrainRequest.ofPipeline(name).stream()
+                            .map(DriftView.Request::of)
+                            .toList()))
+            .orElse(null);
     return new DriftView(
         name,
-        modelVersion,
+        champion,
+        reference.map(r -> r.datasetVersion).orElse(null),
         DriftWindowResult.ofPipeline(name).stream().map(DriftView.WindowView::of).toList(),
-        open);
+        open,
+        others,
+        retrain);
+  }
+
+  /** One feature's test in every tested window, oldest first; 404 when no window tested it. */
+  @GET
+  @Path("/features/{feature}")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Transactional
+  public List<DriftView.FeatureHistory> feature(
+      @PathParam("name") String name, @PathParam("feature") String feature) {
+    List<DriftView.FeatureHistory> history = new ArrayList<>();
+    for (DriftWindowResult row : DriftWindowResult.ofPipeline(name)) {
+      List<FeatureDrift> tests = new ArrayList<>(row.features());
+      tests.addAll(row.predictions());
+      tests.stream()
+          .filter(t -> t.feature().equals(feature))
+          .findFirst()
+          .ifPresent(
+              t ->
+                  history.add(
+                      new DriftView.FeatureHistory(
+                          row.windowIndex, row.modelVersion, row.closedAt, t)));
+    }
+    if (history.isEmpty()) {
+      throw ProblemException.notFound(
+          "No tested window of pipeline '" + name + "' has a feature '" + feature + "'");
+    }
+    return history;
   }
 }

@@ -3,6 +3,7 @@ package io.trainyard.drift.monitor;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.trainyard.contracts.Json;
+import io.trainyard.contracts.events.DriftDetected.FeatureDrift;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -12,7 +13,10 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
 
-/** A row of {@code drift_window_result}: a tested window, its PSI per feature and its decision. */
+/**
+ * A row of {@code drift_window_result}: a tested window, the test of each feature and of the
+ * model's output, and its decision.
+ */
 @Entity
 @Table(name = "drift_window_result")
 @IdClass(DriftWindowResult.Key.class)
@@ -24,9 +28,6 @@ public class DriftWindowResult extends PanacheEntityBase {
       this(null, 0, 0);
     }
   }
-
-  /** The test of one feature in a window. */
-  public record FeatureResult(String feature, double psi, boolean drifted) {}
 
   @Id public String pipeline;
 
@@ -59,11 +60,21 @@ public class DriftWindowResult extends PanacheEntityBase {
   @Column(name = "features_json", nullable = false)
   public String featuresJson;
 
+  @Column(name = "predictions_json", nullable = false)
+  public String predictionsJson;
+
+  @Column(nullable = false)
+  public String correction;
+
   @Column(name = "closed_at", nullable = false)
   public Instant closedAt;
 
-  List<FeatureResult> features() {
+  List<FeatureDrift> features() {
     return Json.mapper().convertValue(Json.readTree(featuresJson), new TypeReference<>() {});
+  }
+
+  List<FeatureDrift> predictions() {
+    return Json.mapper().convertValue(Json.readTree(predictionsJson), new TypeReference<>() {});
   }
 
   /** The windows of a pipeline in the order they were tested, oldest first. */

@@ -295,8 +295,13 @@ public final class Demo {
               drifted.append(
                   String.format(
                       Locale.ROOT,
-                      " %s (psi %.3f)",
+                      " %s (%s %s %.3g, psi %.3f)",
                       f.path("feature").asText(),
+                      f.path("test").asText(),
+                      f.has("pValue") ? "p" : "=",
+                      f.has("pValue")
+                          ? f.path("pValue").asDouble()
+                          : f.path("statistic").asDouble(),
                       f.path("psi").asDouble()));
             }
           }
