@@ -33,7 +33,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The thin loop from outside, through the console's port only: apply a spec, post a generated
  * card-fraud table, and follow it over the real broker, PostgreSQL and object store to a champion
- * with metrics. A redelivered {@code trainyard.training.requested} trains once.
+ * with metrics. A redelivered {@code trainyard.training.requested} trains once. Labeled rows become
+ * a version that is trained; shifted traffic closes the loop to a new champion.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ThinLoopIT {
@@ -329,6 +330,117 @@ class ThinLoopIT {
                     r -> payload(r).path("pipeline").asText().equals(pipeline))
                 .get(0));
     assertThat(requested.get("trigger").asText()).isEqualTo("labels");
+  }
+
+  /**
+   * The closed loop from outside: a champion serves; traffic like its training data raises no
+   * alert; shifted traffic drifts, and the system by itself requests a retrain (trigger drift),
+   * trains, evaluates against the champion, promotes the new model, and the monitor takes its
+   * training data as the reference. Every event from the drift event to the promotion carries the
+   * drift event's correlation id. The champion is trained briefly on purpose and the retrain
+   * warm-starts from it (continual learning, {@code training.warmStart}), so the retrained model
+   * beats it on the same test split and is promoted.
+   */
+  @Test
+  @Order(5)
+  void shiftedTrafficRetrainsAndPromotesANewChampionByItself() throws Exception {
+    String pipeline = "loop-" + Long.toString(System.nanoTime(), 36);
+    String spec =
+        """
+        {"name": "%s", "task": "binary-classification", "target": "fraud",
+         "training": {"epochs": 2, "batchSize": 64, "learningRate": 0.001, "warmStart": true},
+         "evaluation": {"gates": [{"metric": "roc_auc", "min": 0.6},
+                                  {"metric": "roc_auc", "notWorseThanChampionBy": 0.05}]},
+         "monitoring": {"window": {"events": 400}, "driftShare": 0.5,
+                        "retrain": {"afterDriftedWindows": 1, "cooldown": "PT1H"}}}
+        """
+            .formatted(pipeline);
+    assertThat(send("PUT", "/api/v1/pipelines/" + pipeline, "application/json", spec).statusCode())
+        .isEqualTo(201);
+    String path = "/api/v1/pipelines/" + pipeline;
+    HttpResponse<String>[] posted = new HttpResponse[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              posted[0] = send("POST", path + "/datasets", "text/csv", CardFraud.csv(3000, 7));
+              return posted[0].statusCode() != 404;
+            });
+    assertThat(posted[0].statusCode()).as(posted[0].body()).isEqualTo(201);
+    await()
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> JSON.readTree(get(path + "/drift").body()).path("modelVersion").asInt() == 1);
+
+    io.trainyard.local.demo.Demo.publishInference(
+        KAFKA, pipeline, CardFraud.transactions(400, 70, 0.0), 1);
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> JSON.readTree(get(path + "/drift").body()).path("windows").size() == 1);
+    JsonNode stable = JSON.readTree(get(path + "/drift").body()).at("/windows/0");
+    assertThat(stable.get("decision").asText()).as(stable.toString()).isEqualTo("stable");
+    assertThat(stable.get("predictions").size()).as("prediction and score drift").isEqualTo(2);
+
+    io.trainyard.local.demo.Demo.publishInference(
+        KAFKA, pipeline, CardFraud.transactions(400, 71, 1.0), 1);
+    await()
+        .atMost(Duration.ofMinutes(6))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> JSON.readTree(get(path + "/drift").body()).path("modelVersion").asInt() == 2);
+
+    JsonNode drift = JSON.readTree(get(path + "/drift").body());
+    JsonNode drifted = drift.at("/windows/1");
+    assertThat(drifted.get("decision").asText()).isEqualTo("drift");
+    assertThat(drift.at("/retrain/requests")).hasSize(1);
+    assertThat(drift.at("/retrain/requests/0/status").asText()).isEqualTo("succeeded");
+    assertThat(drift.at("/retrain/requests/0/modelTrained").asInt()).isEqualTo(2);
+    JsonNode champion = JSON.readTree(get(path + "/models/champion").body());
+    assertThat(champion.get("version").asInt()).isEqualTo(2);
+
+    // The chain: drift.detected (window 1) -> training.requested -> models.trained -> evaluated ->
+    // models.promoted, all with the drift event's id as their correlation id.
+    ConsumerRecord<String, byte[]> driftEvent =
+        records("trainyard.drift.detected", r -> pipeline.equals(r.key())).stream()
+            .filter(r -> payload(r).at("/window/index").asInt() == 1)
+            .findFirst()
+            .orElseThrow();
+    String correlation = EventLog.header(driftEvent, "ce_id");
+    assertThat(EventLog.header(driftEvent, "ce_correlationid")).isEqualTo(correlation);
+    ConsumerRecord<String, byte[]> retrain =
+        records(
+                "trainyard.training.requested",
+                r -> payload(r).path("pipeline").asText().equals(pipeline))
+            .stream()
+            .filter(r -> payload(r).path("trigger").asText().equals("drift"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(payload(retrain).get("parentModel").asInt()).isEqualTo(1);
+    assertThat(EventLog.header(retrain, "ce_causationid")).isEqualTo(correlation);
+    for (String topic :
+        List.of(
+            "trainyard.training.requested",
+            "trainyard.models.trained",
+            "trainyard.models.evaluated",
+            "trainyard.models.promoted")) {
+      assertThat(
+              records(
+                  topic,
+                  r ->
+                      correlation.equals(EventLog.header(r, "ce_correlationid"))
+                          && payload(r).path("pipeline").asText().equals(pipeline)))
+          .as(topic)
+          .isNotEmpty();
+    }
+    JsonNode promotion =
+        payload(
+            records(
+                    "trainyard.models.promoted",
+                    r -> correlation.equals(EventLog.header(r, "ce_correlationid")))
+                .get(0));
+    assertThat(promotion.get("version").asInt()).isEqualTo(2);
+    assertThat(promotion.get("alias").asText()).isEqualTo("champion");
   }
 
   private static String key(double amount, long hour, double distance) {

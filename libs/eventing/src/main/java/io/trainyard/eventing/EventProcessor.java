@@ -107,7 +107,7 @@ public final class EventProcessor {
     try {
       event = read(record, topic, type);
     } catch (Rejected rejected) {
-      return deadLetter(record, rejected.reason, rejected.getCause());
+      return deadLetterWithRetries(record, rejected.reason, rejected.getCause());
     }
 
     for (int attempt = 1; ; attempt++) {
@@ -140,7 +140,7 @@ public final class EventProcessor {
         throw e;
       } catch (Exception e) {
         if (!Failures.isTransient(e)) {
-          return deadLetter(record, reasonFor(e), e);
+          return deadLetterWithRetries(record, reasonFor(e), e);
         }
         if (attempt >= retry.maxAttempts()) {
           exhausted.increment();
@@ -153,6 +153,52 @@ public final class EventProcessor {
         Thread.sleep(retry.backoff(attempt).toMillis());
       }
     }
+  }
+
+  /**
+   * A record read and checked (envelope, type, schema): the event, or why it cannot be handled.
+   *
+   * @param event the event; null when rejected
+   * @param rejection the dead-letter reason ({@code invalid-envelope: ...}, {@code schema-invalid:
+   *     ...}); null when read
+   * @param cause what made it fail, if anything
+   */
+  public record Decoded<T>(IncomingEvent<T> event, String rejection, Throwable cause) {
+    public boolean rejected() {
+      return event == null;
+    }
+  }
+
+  /**
+   * Reads and checks a record as {@link #process} does, without handling it: for a consumer that
+   * handles a batch of records in one transaction of its own (and keeps its own offsets), which
+   * then dead-letters rejected records with {@link #deadLetter}.
+   */
+  public <T> Decoded<T> decode(ConsumedRecord record, Topic topic, Class<T> type) {
+    Objects.requireNonNull(record, "record");
+    requireReadable(topic, type);
+    try {
+      return new Decoded<>(read(record, topic, type), null, null);
+    } catch (Rejected rejected) {
+      return new Decoded<>(null, rejected.reason, rejected.getCause());
+    }
+  }
+
+  /**
+   * Sends a record to its dead-letter topic with {@code reason}, and waits for the broker's
+   * acknowledgement (retried as {@link #process} retries).
+   *
+   * @throws RetriesExhaustedException when the dead letter could not be written: do not acknowledge
+   *     the record
+   */
+  public Outcome deadLetter(ConsumedRecord record, String reason, Throwable failure)
+      throws RetriesExhaustedException, InterruptedException {
+    return deadLetterWithRetries(record, reason, failure);
+  }
+
+  /** {@code poison: <message>} for a poison failure, else {@code handler-failed: ...}. */
+  public static String reasonOf(Throwable failure) {
+    return reasonFor(failure);
   }
 
   /** Records whose handler transaction committed. */
@@ -180,7 +226,7 @@ public final class EventProcessor {
     return exhausted.sum();
   }
 
-  private Outcome deadLetter(ConsumedRecord record, String reason, Throwable failure)
+  private Outcome deadLetterWithRetries(ConsumedRecord record, String reason, Throwable failure)
       throws RetriesExhaustedException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {

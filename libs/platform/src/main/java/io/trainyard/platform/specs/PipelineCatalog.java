@@ -89,7 +89,7 @@ public class PipelineCatalog {
    *     404 on HTTP)
    * @throws SpecsUnavailableException when the copy did not catch up in time (transient: retry)
    */
-  @Transactional
+  @Transactional(dontRollbackOn = UnknownPipelineException.class)
   public KnownSpec require(String name) {
     Optional<KnownSpec> known = find(name);
     if (known.isPresent()) {

@@ -3,7 +3,6 @@ package io.trainyard.drift.monitor;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.trainyard.contracts.Topic;
 import io.trainyard.contracts.events.DatasetIngested;
-import io.trainyard.contracts.events.InferenceObserved;
 import io.trainyard.contracts.events.ModelPromoted;
 import io.trainyard.contracts.events.TrainingEnded;
 import io.trainyard.eventing.quarkus.EventConsumer;
@@ -14,9 +13,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Consumes {@code trainyard.models.promoted} (a new champion replaces the reference), {@code
- * trainyard.inference.observed} (added to the open window), {@code trainyard.datasets.ingested}
- * (the latest version a retrain trains on) and {@code trainyard.training.ended} (a requested
- * retrain ended), each through the inbox: a redelivered event has one effect.
+ * trainyard.datasets.ingested} (the latest version a retrain trains on) and {@code
+ * trainyard.training.ended} (a requested retrain ended), each through the inbox: a redelivered
+ * event has one effect. {@code trainyard.inference.observed} comes in batches ({@link
+ * InferenceBatches}).
  */
 @ApplicationScoped
 public class DriftListeners {
@@ -28,17 +28,11 @@ public class DriftListeners {
 
   private final EventConsumer events;
   private final ReferenceService references;
-  private final DriftMonitor monitor;
   private final RetrainPolicy retrain;
 
-  public DriftListeners(
-      EventConsumer events,
-      ReferenceService references,
-      DriftMonitor monitor,
-      RetrainPolicy retrain) {
+  public DriftListeners(EventConsumer events, ReferenceService references, RetrainPolicy retrain) {
     this.events = events;
     this.references = references;
-    this.monitor = monitor;
     this.retrain = retrain;
   }
 
@@ -47,13 +41,6 @@ public class DriftListeners {
   CompletionStage<Void> onPromoted(Message<byte[]> message) {
     return events.handle(
         message, Topic.MODELS_PROMOTED, ModelPromoted.class, references::onPromoted);
-  }
-
-  @Incoming(INFERENCE_OBSERVED)
-  @Blocking(ordered = true)
-  CompletionStage<Void> onObserved(Message<byte[]> message) {
-    return events.handle(
-        message, Topic.INFERENCE_OBSERVED, InferenceObserved.class, monitor::onObserved);
   }
 
   @Incoming(DATASETS_INGESTED)

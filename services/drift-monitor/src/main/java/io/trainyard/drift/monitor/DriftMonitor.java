@@ -8,7 +8,6 @@ import io.trainyard.contracts.events.DriftDetected.FeatureDrift;
 import io.trainyard.contracts.events.InferenceObserved;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.datasets.DatasetLabels;
-import io.trainyard.eventing.IncomingEvent;
 import io.trainyard.eventing.OutboxEvent;
 import io.trainyard.eventing.PoisonEventException;
 import io.trainyard.eventing.quarkus.Outbox;
@@ -58,10 +57,17 @@ public class DriftMonitor {
       List<ReferenceFeature> predictions,
       List<String> unmonitored) {}
 
-  /** Handles one {@code inference.observed} event, in its transaction. */
-  @Transactional(Transactional.TxType.MANDATORY)
-  public void onObserved(IncomingEvent<InferenceObserved> event) {
-    InferenceObserved observed = event.payload();
+  /**
+   * Adds one {@code inference.observed} event to its window, in the batch's transaction ({@link
+   * InferenceBatches}).
+   *
+   * @throws PoisonEventException before writing anything, when the event cannot be added (the
+   *     batch's transaction goes on)
+   */
+  @Transactional(
+      value = Transactional.TxType.MANDATORY,
+      dontRollbackOn = PoisonEventException.class)
+  public void onObserved(InferenceObserved observed) {
     String pipeline = observed.pipeline();
     Cached reference =
         reference(pipeline)

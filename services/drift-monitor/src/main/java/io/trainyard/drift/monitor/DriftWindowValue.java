@@ -6,6 +6,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.util.List;
 
@@ -19,7 +20,11 @@ import java.util.List;
 public class DriftWindowValue extends PanacheEntityBase {
 
   @Id
-  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "drift_window_value_seq")
+  @SequenceGenerator(
+      name = "drift_window_value_seq",
+      sequenceName = "drift_window_value_seq",
+      allocationSize = 500)
   public long seq;
 
   @Column(nullable = false)

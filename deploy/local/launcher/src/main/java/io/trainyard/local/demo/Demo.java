@@ -343,10 +343,24 @@ public final class Demo {
 
   private void publish(List<CardFraud.Transaction> transactions, int modelVersion)
       throws Exception {
+    publishInference(config.kafkaBootstrapServers(), PIPELINE, transactions, modelVersion);
+  }
+
+  /**
+   * Publishes one {@code trainyard.inference.observed} per transaction as a serving system would:
+   * model {@code modelVersion} predicted the transaction's fraud probability as its score (class 1
+   * at 0.5 or more), now, with a random prediction id (the event id derived from it).
+   */
+  public static void publishInference(
+      String bootstrapServers,
+      String pipeline,
+      List<CardFraud.Transaction> transactions,
+      int modelVersion)
+      throws Exception {
     Map<String, Object> settings =
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            config.kafkaBootstrapServers(),
+            bootstrapServers,
             ProducerConfig.ACKS_CONFIG,
             "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
@@ -357,7 +371,7 @@ public final class Demo {
         String predictionId = UUID.randomUUID().toString();
         InferenceObserved event =
             new InferenceObserved(
-                PIPELINE,
+                pipeline,
                 modelVersion,
                 predictionId,
                 t.byName(),
@@ -368,12 +382,12 @@ public final class Demo {
         Envelope envelope =
             Envelope.root(
                 Topic.INFERENCE_OBSERVED,
-                EventIds.of(Topic.INFERENCE_OBSERVED, PIPELINE, predictionId),
+                EventIds.of(Topic.INFERENCE_OBSERVED, pipeline, predictionId),
                 SOURCE,
-                PIPELINE);
+                pipeline);
         ProducerRecord<String, byte[]> record =
             new ProducerRecord<>(
-                Topic.INFERENCE_OBSERVED.topicName(), PIPELINE, Json.writeBytes(event));
+                Topic.INFERENCE_OBSERVED.topicName(), pipeline, Json.writeBytes(event));
         envelope.toHeaders().forEach((name, value) -> record.headers().add(name, value));
         producer.send(record);
       }
