@@ -98,7 +98,18 @@ public class EvaluationService {
       return;
     }
     PipelineSpec spec = catalog.require(trained.pipeline()).spec();
-    Evaluated evaluated = score(trained, spec.evaluation());
+    Optional<ModelAlias> championAlias = ModelAlias.of(trained.pipeline(), Alias.CHAMPION.wire());
+    Optional<ModelEvaluation> championEvaluation =
+        championAlias.flatMap(a -> ModelEvaluation.of(trained.pipeline(), a.version));
+    // A champion evaluated on another dataset version is scored again on this test split: the
+    // candidate and the champion are compared on the same rows.
+    Evaluated evaluated =
+        score(
+            trained,
+            spec.evaluation(),
+            championEvaluation
+                .filter(e -> e.datasetVersion != trained.datasetVersion())
+                .map(e -> e.version));
     Scored scored = evaluated.scored();
     Map<String, Double> metrics = new LinkedHashMap<>();
     Map<String, String> undefined = new LinkedHashMap<>();
@@ -125,18 +136,15 @@ public class EvaluationService {
 
     String primary = spec.evaluation().primaryMetric();
     Map<String, ModelEvaluated.Interval> intervals = interval(scored, primary, metrics);
-    Optional<ModelAlias> championAlias = ModelAlias.of(trained.pipeline(), Alias.CHAMPION.wire());
     Optional<Gates.Champion> champion =
-        championAlias
-            .flatMap(a -> ModelEvaluation.of(trained.pipeline(), a.version))
-            .map(
-                e ->
-                    new Gates.Champion(
-                        e.version,
-                        readMetrics(e.metricsJson),
-                        readSliced(e.slicesJson),
-                        championOnChallengeSets(
-                            trained.pipeline(), e.version, spec.evaluation().gates(), evaluated)));
+        championEvaluation.map(
+            e ->
+                new Gates.Champion(
+                    e.version,
+                    championMetrics(e, evaluated),
+                    readSliced(e.slicesJson),
+                    championOnChallengeSets(
+                        trained.pipeline(), e.version, spec.evaluation().gates(), evaluated)));
     List<GateResult> gates =
         Gates.apply(
             spec.evaluation().gates(),
@@ -245,6 +253,29 @@ public class EvaluationService {
    * ranking query column's values (null when there is no ranking, or the split lacks it, and then
    * why); the dataset version and its profile (null when it has none).
    */
+  /**
+   * The champion's metrics to compare the candidate with: those of its own evaluation, with the
+   * figures it was scored again on the candidate's test split in their place when its dataset
+   * version differs.
+   */
+  private static Map<String, Double> championMetrics(
+      ModelEvaluation champion, Evaluated evaluated) {
+    Map<String, Double> metrics = new LinkedHashMap<>(readMetrics(champion.metricsJson));
+    if (evaluated.championOnTest() != null) {
+      metrics.keySet().retainAll(OPERATIONAL);
+      metrics.putAll(evaluated.championOnTest());
+    }
+    return metrics;
+  }
+
+  /** Metrics of the model rather than of its test split: kept from the champion's evaluation. */
+  static final java.util.Set<String> OPERATIONAL =
+      java.util.Set.of("model_size_bytes", "latency_p50_ms", "latency_p95_ms");
+
+  /**
+   * @param championOnTest the champion's metrics on this test split, when it was scored again on it
+   *     (its dataset version differs); null otherwise
+   */
   record Evaluated(
       Scored scored,
       Map<String, Double> operational,
@@ -255,7 +286,8 @@ public class EvaluationService {
       ParquetTables.Column query,
       String queryMissing,
       Manifest dataset,
-      DatasetProfile profile) {}
+      DatasetProfile profile,
+      Map<String, Double> championOnTest) {}
 
   /** How many test rows are scored one at a time to measure the latency per row. */
   static final int LATENCY_ROWS = 200;
@@ -263,7 +295,8 @@ public class EvaluationService {
   /** Single-row calls made before the measured ones, so that JIT and libtorch are warm. */
   static final int LATENCY_WARMUP = 20;
 
-  private Evaluated score(ModelTrained trained, PipelineSpec.Evaluation spec) {
+  private Evaluated score(
+      ModelTrained trained, PipelineSpec.Evaluation spec, Optional<Integer> rescoreChampion) {
     Manifest model = manifest(Layout.model(trained.pipeline(), trained.modelVersion()), "model");
     Manifest dataset =
         manifest(Layout.dataset(trained.pipeline(), trained.datasetVersion()), "dataset");
@@ -322,6 +355,10 @@ public class EvaluationService {
           }
         }
         Map<String, Manifest> sets = challengeSetVersions(trained.pipeline());
+        Map<String, Double> championOnTest =
+            rescoreChampion
+                .map(v -> championOn(trained.pipeline(), v, table, work.resolve("champion")))
+                .orElse(null);
         return new Evaluated(
             scored,
             operational,
@@ -332,7 +369,8 @@ public class EvaluationService {
             query,
             queryMissing,
             dataset,
-            profile(dataset));
+            profile(dataset),
+            championOnTest);
       }
     } catch (CorruptObjectException e) {
       throw new PoisonEventException(
@@ -459,6 +497,34 @@ public class EvaluationService {
       }
     } catch (IOException | ObjectStoreException e) {
       throw new TransientEventException("cannot score champion v" + championVersion + ": " + e, e);
+    }
+  }
+
+  /**
+   * The metrics of champion {@code version} on {@code table} (the candidate's test split); null
+   * when the champion takes other inputs than the split has (its own evaluation's figures are used
+   * then).
+   */
+  private Map<String, Double> championOn(
+      String pipeline, int version, NumericTable table, Path work) {
+    Manifest model = manifest(Layout.model(pipeline, version), "champion model");
+    try {
+      Path dir = store.downloadAll(model, work);
+      try (ModelBundle bundle = load(dir, version)) {
+        if (!table.features().equals(bundle.preprocessing().features())
+            || !table.categorical().equals(bundle.preprocessing().categoricalFeatures())) {
+          LOG.warnf(
+              "%s: champion v%d takes %s, not this test split's %s: compared by its own"
+                  + " evaluation's figures",
+              pipeline, version, bundle.preprocessing().inputs(), inputs(table));
+          return null;
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        scored(bundle, table).metrics(metrics, new LinkedHashMap<>());
+        return metrics;
+      }
+    } catch (IOException | ObjectStoreException e) {
+      throw new TransientEventException("cannot score champion v" + version + ": " + e, e);
     }
   }
 

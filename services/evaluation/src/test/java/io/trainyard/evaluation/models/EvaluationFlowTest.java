@@ -85,6 +85,13 @@ class EvaluationFlowTest {
    */
   String writeModel(String pipeline, int version, Path splits, boolean shuffledLabels)
       throws Exception {
+    return writeModel(pipeline, version, splits, shuffledLabels, 1);
+  }
+
+  /** {@link #writeModel(String, int, Path, boolean)} trained on dataset {@code datasetVersion}. */
+  String writeModel(
+      String pipeline, int version, Path splits, boolean shuffledLabels, int datasetVersion)
+      throws Exception {
     List<String> features = List.of(CardFraud.HEADER.split(",")).subList(0, 9);
     NumericTable train = ParquetTables.read(splits.resolve("train.parquet"), features, "fraud");
     NumericTable val = ParquetTables.read(splits.resolve("validation.parquet"), features, "fraud");
@@ -128,7 +135,7 @@ class EvaluationFlowTest {
             runId,
             pipeline,
             version,
-            1,
+            datasetVersion,
             store.manifestUri(manifest.location()),
             Map.of(),
             Map.of("val_loss", 0.3),
@@ -432,6 +439,54 @@ class EvaluationFlowTest {
         .contains("is worse than 0.0000 of champion v1's");
     JsonNode view = Json.readTree(get("/api/v1/pipelines/" + pipeline + "/models/2").asByteArray());
     assertThat(view.at("/challengeSets/0/name").asText()).isEqualTo("hard-cases");
+  }
+
+  /**
+   * A candidate trained on a newer dataset version is compared with the champion on its own test
+   * split: evaluation scores the champion again on those rows instead of using the figures of the
+   * champion's own (older) test split.
+   */
+  @Test
+  void aChampionOfAnotherDatasetVersionIsComparedOnTheCandidatesTestSplit() throws Exception {
+    String pipeline =
+        applySpec(
+            "evalrescore",
+            "{\"gates\": [{\"metric\": \"roc_auc\", \"notWorseThanChampionBy\": 0.5}]}");
+    Path v1 = writeDataset(pipeline);
+    writeModel(pipeline, 1, v1, false);
+    var first =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.MODELS_EVALUATED), r -> pipeline.equals(r.key()), 1);
+    double ownRocAuc = Json.readTree(first.get(0).value()).at("/metrics/roc_auc").asDouble();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/api/v1/pipelines/" + pipeline + "/models/champion").statusCode() == 200);
+
+    // Dataset v2: shifted transactions, another test split; model v2 is trained on it.
+    Path dir = Files.createTempDirectory("evaluation-rescore-");
+    Files.writeString(dir.resolve("input.csv"), CardFraud.csv(2000, 9, 1.0));
+    IngestResult result = CsvSplitter.split(dir.resolve("input.csv"), SPLIT, dir.resolve("splits"));
+    DatasetVersions.write(store, pipeline, 2, hash("shifted"), result);
+    writeModel(pipeline, 2, dir.resolve("splits"), false, 2);
+    var both =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.MODELS_EVALUATED), r -> pipeline.equals(r.key()), 2);
+    JsonNode second = Json.readTree(both.get(1).value());
+    assertThat(second.get("championVersion").asInt()).isEqualTo(1);
+
+    // The champion's roc_auc on v2's test split, computed here from its stored bundle.
+    List<String> features = List.of(CardFraud.HEADER.split(",")).subList(0, 9);
+    NumericTable test =
+        ParquetTables.read(dir.resolve("splits").resolve("test.parquet"), features, "fraud");
+    Path championDir = Files.createTempDirectory("champion-");
+    store.downloadAll(store.manifest(Layout.model(pipeline, 1)).orElseThrow(), championDir);
+    double expected;
+    try (ModelBundle champion = ModelBundle.load(championDir)) {
+      expected = BinaryMetrics.rocAuc(ys(test.labels()), champion.scores(test.x()));
+    }
+    assertThat(expected).as("the shift changes the champion's figure").isNotEqualTo(ownRocAuc);
+    assertThat(second.at("/gates/0/championValue").asDouble())
+        .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-12));
   }
 
   @Test
