@@ -1099,14 +1099,21 @@ public record PipelineSpec(
    * @param cooldown no further retrain for this long after one (ISO-8601); default PT1H
    * @param schedule five-field cron (UTC) for scheduled retrains; default none
    * @param maxConcurrent retrains of the pipeline requested and not yet ended, at most; default 1
+   * @param freshData retrain on fresh data: ask ingestion for a feedback dataset of the drifted
+   *     period (the labeled inference events joined onto the latest version), which ingestion then
+   *     trains on; default false (retrain on the latest version as it is)
    */
   public record Retrain(
-      Integer afterDriftedWindows, Duration cooldown, String schedule, Integer maxConcurrent) {
-    static final Retrain EMPTY = new Retrain(null, null, null, null);
+      Integer afterDriftedWindows,
+      Duration cooldown,
+      String schedule,
+      Integer maxConcurrent,
+      Boolean freshData) {
+    static final Retrain EMPTY = new Retrain(null, null, null, null, null);
 
-    /** A retrain policy without a limit on concurrent retrains (the default, 1, applies). */
+    /** A retrain policy with the default concurrency (1), on the latest version. */
     public Retrain(Integer afterDriftedWindows, Duration cooldown, String schedule) {
-      this(afterDriftedWindows, cooldown, schedule, null);
+      this(afterDriftedWindows, cooldown, schedule, null, null);
     }
 
     Retrain withDefaults() {
@@ -1116,7 +1123,8 @@ public record PipelineSpec(
               : afterDriftedWindows,
           cooldown == null ? Defaults.RETRAIN_COOLDOWN : cooldown,
           schedule,
-          maxConcurrent == null ? Defaults.RETRAIN_MAX_CONCURRENT : maxConcurrent);
+          maxConcurrent == null ? Defaults.RETRAIN_MAX_CONCURRENT : maxConcurrent,
+          freshData != null && freshData);
     }
 
     /** The retrain schedule, when the spec has one. */

@@ -266,7 +266,7 @@ class PipelineSpecsTest {
                 monitoring:
                   correction: fdr_bh
                   features: {amount: {test: psi, threshold: 0.2}, hour: {test: ks}}
-                  retrain: {maxConcurrent: 2}
+                  retrain: {maxConcurrent: 2, freshData: true}
                 """)
             .withDefaults();
     assertThat(spec.monitoring().correction()).isEqualTo(PipelineSpec.Monitoring.FDR_BH);
@@ -276,6 +276,7 @@ class PipelineSpecsTest {
         .contains(new PipelineSpec.FeatureTest("ks", null));
     assertThat(spec.monitoring().featureTest("y")).isEmpty();
     assertThat(spec.monitoring().retrain().maxConcurrent()).isEqualTo(2);
+    assertThat(spec.monitoring().retrain().freshData()).isTrue();
 
     String bad =
         """
@@ -483,7 +484,7 @@ class PipelineSpecsTest {
             new PipelineSpec.Monitoring(
                 new PipelineSpec.Window(1000),
                 0.5,
-                new PipelineSpec.Retrain(2, Duration.ofHours(1), null, 1),
+                new PipelineSpec.Retrain(2, Duration.ofHours(1), null, 1, false),
                 "none",
                 java.util.Map.of()));
     assertThat(spec.monitoring().retrain().scheduleIfSet()).isEmpty();

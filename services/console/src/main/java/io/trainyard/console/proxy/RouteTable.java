@@ -28,7 +28,8 @@ public final class RouteTable {
           route("/api/v1/runs(/.*)?", READ_METHODS, "training"),
           route("/api/v1/pipelines/" + NAME + "/models(/.*)?", ALL_METHODS, "evaluation"),
           route("/api/v1/pipelines/" + NAME + "/aliases/.+", READ_METHODS, "evaluation"),
-          route("/api/v1/pipelines/" + NAME + "/drift(/.*)?", ALL_METHODS, "drift-monitor"));
+          route("/api/v1/pipelines/" + NAME + "/drift(/.*)?", ALL_METHODS, "drift-monitor"),
+          route("/api/v1/pipelines/" + NAME + "/retrain", Set.of("POST"), "drift-monitor"));
 
   private static final Pattern SERVICE_INFO = Pattern.compile("/api/v1/services/(" + NAME + ")");
 

@@ -25,6 +25,7 @@ class RouteTableTest {
     "GET, /api/v1/pipelines/card-fraud/aliases/champion, evaluation",
     "GET, /api/v1/pipelines/card-fraud/aliases/champion/history, evaluation",
     "GET, /api/v1/pipelines/card-fraud/drift, drift-monitor",
+    "POST, /api/v1/pipelines/card-fraud/retrain, drift-monitor",
     "GET, /api/v1/services/ingestion, ingestion",
     "GET, /api/v1/services/drift-monitor, drift-monitor",
   })
@@ -40,6 +41,8 @@ class RouteTableTest {
     "POST, /api/v1/pipelines/card-fraud/runs",
     "POST, /api/v1/runs/run-1/cancel",
     "POST, /api/v1/pipelines/card-fraud/aliases/champion",
+    // only POST retrains
+    "GET, /api/v1/pipelines/card-fraud/retrain",
     // unknown
     "GET, /api/v1/services/nope",
     "DELETE, /api/v1/services/ingestion",

@@ -101,7 +101,9 @@ public record DriftView(
   /**
    * A retrain the monitor requested.
    *
-   * @param runId the training run
+   * @param runId the training run; on fresh data, the id of the ingest request (ingestion names the
+   *     run)
+   * @param freshData whether it asked ingestion for a feedback dataset of the drifted period
    * @param modelVersion the champion it retrains
    * @param datasetVersion the dataset version it trains on
    * @param reason why
@@ -111,6 +113,7 @@ public record DriftView(
    */
   public record Request(
       String runId,
+      boolean freshData,
       int modelVersion,
       int datasetVersion,
       String reason,
@@ -121,6 +124,7 @@ public record DriftView(
     static Request of(RetrainRequest row) {
       return new Request(
           row.runId,
+          row.freshData,
           row.modelVersion,
           row.datasetVersion,
           row.reason,

@@ -17,9 +17,14 @@ import java.util.Optional;
 @Table(name = "drift_retrain_request")
 public class RetrainRequest extends PanacheEntityBase {
 
+  /** The run id; on fresh data, the id of the ingest request (ingestion names the run). */
   @Id
   @Column(name = "run_id")
   public String runId;
+
+  /** Whether it asked ingestion for fresh data rather than a run on the latest version. */
+  @Column(name = "fresh_data", nullable = false)
+  public boolean freshData;
 
   @Column(nullable = false)
   public String pipeline;
@@ -57,8 +62,15 @@ public class RetrainRequest extends PanacheEntityBase {
     return findByIdOptional(runId);
   }
 
-  static long running(String pipeline) {
-    return count("pipeline = ?1 and endedAt is null", pipeline);
+  /** Requests of the pipeline not ended, made after {@code since}. */
+  static long running(String pipeline, Instant since) {
+    return count("pipeline = ?1 and endedAt is null and requestedAt > ?2", pipeline, since);
+  }
+
+  static Optional<RetrainRequest> ofDriftEvent(String driftEventId) {
+    return driftEventId == null
+        ? Optional.empty()
+        : find("driftEventId", driftEventId).firstResultOptional();
   }
 
   static List<RetrainRequest> ofPipeline(String pipeline) {

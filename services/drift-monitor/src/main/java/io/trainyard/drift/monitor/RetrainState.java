@@ -27,6 +27,10 @@ public class RetrainState extends PanacheEntityBase {
   @Column(nullable = false)
   public int consecutive;
 
+  /** The start ({@code from}) of the first drifted window of the run; null without a run. */
+  @Column(name = "run_from")
+  public Instant runFrom;
+
   @Column(name = "last_requested_at")
   public Instant lastRequestedAt;
 

@@ -461,6 +461,167 @@ class DriftFlowTest {
     assertThat(after.get("windows")).hasSize(5);
   }
 
+  /**
+   * With {@code retrain.freshData}, a due retrain asks ingestion for a feedback dataset of the
+   * drifted period (a child of the drift event); the run ingestion then requests is not known to
+   * the monitor, so its end is matched by the chain's correlation id.
+   */
+  @Test
+  void aRetrainOnFreshDataAsksIngestionForTheDriftedPeriod() throws Exception {
+    String pipeline =
+        TestEvents.applyCardFraudSpec(
+            "fresh",
+            "\"monitoring\": {\"window\": {\"events\": "
+                + WINDOW
+                + "}, \"retrain\": {\"afterDriftedWindows\": 2, \"freshData\": true}}");
+    writeDataset(pipeline);
+    promote(pipeline, 1, null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> drift(pipeline).path("modelVersion").asInt() == 1);
+    Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    publish(events(pipeline, 1, "f1", WINDOW, 41, 1.0, start));
+    publish(events(pipeline, 1, "f2", WINDOW, 42, 1.0, start.plusSeconds(10)));
+
+    List<ConsumerRecord<String, byte[]>> requested =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.DATASETS_INGEST_REQUESTED),
+            r -> pipeline.equals(Json.readTree(r.value()).path("pipeline").asText()),
+            1,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1));
+    assertThat(requested).hasSize(1);
+    JsonNode request = Json.readTree(requested.get(0).value());
+    assertThat(request.get("trigger").asText()).isEqualTo("drift");
+    // the period: from the first drifted window's first event to just after the second's last
+    assertThat(Instant.parse(request.at("/feedback/from").asText())).isEqualTo(start.plusMillis(1));
+    assertThat(Instant.parse(request.at("/feedback/to").asText()))
+        .isEqualTo(start.plusSeconds(10).plusMillis(WINDOW + 1));
+    assertThat(request.get("reason").asText()).contains("fresh data from");
+    String driftId = EventIds.of(Topic.DRIFT_DETECTED, pipeline, 1, 1);
+    assertThat(EventLog.header(requested.get(0), "ce_causationid")).isEqualTo(driftId);
+    assertThat(
+            EventLog.awaitAtLeast(
+                TestTopics.of(Topic.TRAINING_REQUESTED),
+                r -> pipeline.equals(Json.readTree(r.value()).path("pipeline").asText()),
+                1,
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(1)))
+        .as("no run on the latest version")
+        .isEmpty();
+    JsonNode view = drift(pipeline);
+    assertThat(view.at("/retrain/requests/0/runId").asText())
+        .isEqualTo(EventLog.header(requested.get(0), "ce_id"));
+    assertThat(view.at("/retrain/requests/0/freshData").asBoolean()).isTrue();
+    assertThat(view.at("/retrain/requests/0/status").isNull()).isTrue();
+
+    // Training ends the run ingestion requested, in the drift event's chain.
+    List<ConsumerRecord<String, byte[]>> driftEvents =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.DRIFT_DETECTED), r -> pipeline.equals(r.key()), 2);
+    Envelope drift =
+        Envelope.fromHeaderList(
+            io.trainyard.eventing.ConsumedRecord.headerList(driftEvents.get(1).headers()));
+    String runId = UniqueNames.of("run");
+    Envelope ended =
+        drift.child(
+            Topic.TRAINING_ENDED,
+            EventIds.of(Topic.TRAINING_ENDED, runId),
+            "/training/test",
+            pipeline);
+    io.trainyard.contracts.events.TrainingEnded payload =
+        new io.trainyard.contracts.events.TrainingEnded(
+            runId, pipeline, io.trainyard.contracts.events.RunStatus.SUCCEEDED, "trained", 2);
+    TestEvents.send(
+        TestTopics.of(Topic.TRAINING_ENDED),
+        RecordKeys.keyFor(Topic.TRAINING_ENDED, payload),
+        Json.writeBytes(payload),
+        ended.toHeaders());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "succeeded".equals(drift(pipeline).at("/retrain/requests/0/status").asText()));
+    assertThat(drift(pipeline).at("/retrain/requests/0/modelTrained").asInt()).isEqualTo(2);
+  }
+
+  /** Ops retrain by hand: a training request on the latest version, the champion as parent. */
+  @Test
+  void aRetrainByHandIsATrainingRequestOnTheLatestVersion() throws Exception {
+    String pipeline = applySpec("byhand");
+    String path = "/api/v1/pipelines/" + pipeline + "/retrain";
+    given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .contentType("application/json")
+        .body("{}")
+        .post(path)
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json");
+    writeDataset(pipeline);
+    promote(pipeline, 1, null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> drift(pipeline).path("modelVersion").asInt() == 1);
+    given()
+        .header("Authorization", TestTokens.bearer("viewer"))
+        .contentType("application/json")
+        .body("{}")
+        .post(path)
+        .then()
+        .statusCode(403);
+    given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .contentType("application/json")
+        .body("{\"datasetVersion\": 0}")
+        .post(path)
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+
+    JsonNode accepted = null;
+    for (int i = 0; i < 2; i++) {
+      accepted =
+          Json.readTree(
+              given()
+                  .header("Authorization", TestTokens.bearer("ops"))
+                  .header("Idempotency-Key", "after-the-incident")
+                  .contentType("application/json")
+                  .body("{\"reason\": \"new fraud pattern\"}")
+                  .post(path)
+                  .then()
+                  .statusCode(202)
+                  .extract()
+                  .asByteArray());
+    }
+    String runId = accepted.get("runId").asText();
+    assertThat(runId)
+        .isEqualTo(
+            EventIds.of(Topic.TRAINING_REQUESTED, pipeline, "retrain", "after-the-incident"));
+    assertThat(accepted.get("datasetVersion").asInt()).isEqualTo(1);
+    assertThat(accepted.get("parentModel").asInt()).isEqualTo(1);
+    assertThat(accepted.get("status").asText()).isEqualTo("/api/v1/runs/" + runId);
+    List<ConsumerRecord<String, byte[]>> requested =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.TRAINING_REQUESTED),
+            r -> pipeline.equals(Json.readTree(r.value()).path("pipeline").asText()),
+            1);
+    JsonNode request = Json.readTree(requested.get(0).value());
+    assertThat(request.get("runId").asText()).isEqualTo(runId);
+    assertThat(request.get("trigger").asText()).isEqualTo("manual");
+    assertThat(request.get("reason").asText()).startsWith("new fraud pattern (by ");
+    JsonNode view = drift(pipeline);
+    assertThat(view.at("/retrain/requests")).hasSize(1);
+    assertThat(view.at("/retrain/lastRequestedAt").isNull()).isFalse();
+
+    given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .contentType("application/json")
+        .body("{}")
+        .post("/api/v1/pipelines/" + UniqueNames.of("nobody") + "/retrain")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+  }
+
   @Test
   void anUnknownPipelineHasNoWindows() {
     String pipeline = UniqueNames.of("nodrift");
