@@ -1,6 +1,7 @@
 package io.trainyard.drift.monitor;
 
 import io.trainyard.stats.QuantileSketch;
+import io.trainyard.stats.SharedBins;
 import java.util.List;
 import java.util.Objects;
 
@@ -83,28 +84,7 @@ public record ReferenceFeature(
 
   /** The shared bin of a numeric value: below the first edge, a histogram bin, above the last. */
   int bin(double value) {
-    if (value < edges[0]) {
-      return 0;
-    }
-    int last = edges.length - 1;
-    if (value > edges[last]) {
-      return edges.length;
-    }
-    if (value == edges[last]) {
-      return last;
-    }
-    // the histogram bin i holds edges[i] <= v < edges[i + 1]
-    int lo = 0;
-    int hi = last;
-    while (hi - lo > 1) {
-      int mid = (lo + hi) >>> 1;
-      if (value >= edges[mid]) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo + 1;
+    return SharedBins.bin(edges, value);
   }
 
   /** The shared bin of a category: its index, or the last bin when the reference lacks it. */

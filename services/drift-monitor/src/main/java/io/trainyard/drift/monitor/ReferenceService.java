@@ -18,6 +18,7 @@ import io.trainyard.objectstore.Prefix;
 import io.trainyard.platform.WorkDir;
 import io.trainyard.platform.specs.PipelineCatalog;
 import io.trainyard.stats.QuantileSketch;
+import io.trainyard.stats.SharedBins;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
@@ -228,7 +229,7 @@ public class ReferenceService {
     double[] edges =
         histogramEdges != null && histogramEdges.size() >= 2
             ? histogramEdges.stream().mapToDouble(Double::doubleValue).toArray()
-            : histogramEdges(values[0], values[values.length - 1]);
+            : SharedBins.histogramEdges(values[0], values[values.length - 1]);
     long[] counts = new long[edges.length + 1];
     ReferenceFeature shape =
         new ReferenceFeature(
@@ -256,20 +257,6 @@ public class ReferenceService {
             counts,
             exact ? values : null,
             exact ? null : QuantileSketch.of(values, QuantileSketch.DEFAULT_POINTS)));
-  }
-
-  /** {@code numpy.histogram_bin_edges(x, bins=10)} for values from {@code min} to {@code max}. */
-  static double[] histogramEdges(double min, double max) {
-    if (min == max) {
-      return new double[] {min, max};
-    }
-    double[] edges = new double[11];
-    double width = (max - min) / 10;
-    for (int i = 0; i <= 10; i++) {
-      edges[i] = min + i * width;
-    }
-    edges[10] = max;
-    return edges;
   }
 
   /**
