@@ -79,6 +79,19 @@ public class PipelineCatalog {
                     row.updatedAt));
   }
 
+  /** Every spec this service knows, with defaults, by pipeline name. */
+  @Transactional
+  public java.util.Map<String, KnownSpec> all() {
+    java.util.Map<String, KnownSpec> all = new java.util.TreeMap<>();
+    for (KnownPipeline row : KnownPipeline.<KnownPipeline>listAll()) {
+      all.put(
+          row.name,
+          new KnownSpec(
+              PipelineSpecs.parse(row.specJson).withDefaults(), row.contentHash, row.updatedAt));
+    }
+    return all;
+  }
+
   /**
    * The latest spec of {@code name}, with defaults. When this service has not seen one, it waits
    * (up to {@code trainyard.specs.catch-up-wait}, default 30 s) until its copy of {@code

@@ -190,6 +190,82 @@ public class RetrainPolicy {
   }
 
   /**
+   * A scheduled retrain for {@code minute} (trigger {@code schedule}) on the latest dataset
+   * version, the champion as parent, unless it fired for that minute already, the cooldown runs, or
+   * {@code maxConcurrent} retrains are running; false when none was requested.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public boolean scheduled(String pipeline, Instant minute, PipelineSpec.Retrain policy) {
+    RetrainState state =
+        RetrainState.of(pipeline)
+            .orElseGet(
+                () -> {
+                  RetrainState s = new RetrainState();
+                  s.pipeline = pipeline;
+                  return s;
+                });
+    if (state.lastScheduledAt != null && !state.lastScheduledAt.isBefore(minute)) {
+      return false;
+    }
+    state.lastScheduledAt = minute;
+    state.persist();
+    Instant now = clock.instant();
+    if (state.lastRequestedAt != null
+        && now.isBefore(state.lastRequestedAt.plus(policy.cooldown()))) {
+      state.heldBack =
+          "scheduled retrain of "
+              + minute
+              + " skipped: cooling down until "
+              + state.lastRequestedAt.plus(policy.cooldown());
+      LOG.infof("%s: %s", pipeline, state.heldBack);
+      return false;
+    }
+    long running = RetrainRequest.running(pipeline, now.minus(requestTimeout));
+    if (running >= policy.maxConcurrent()) {
+      state.heldBack =
+          "scheduled retrain of "
+              + minute
+              + " skipped: "
+              + running
+              + " retrain(s) not ended yet (maxConcurrent "
+              + policy.maxConcurrent()
+              + ")";
+      LOG.infof("%s: %s", pipeline, state.heldBack);
+      return false;
+    }
+    java.util.Optional<DriftReference> reference = DriftReference.of(pipeline);
+    Integer version =
+        LatestDataset.of(pipeline).or(() -> reference.map(r -> r.datasetVersion)).orElse(null);
+    if (version == null) {
+      state.heldBack = "scheduled retrain of " + minute + " skipped: no dataset version known";
+      LOG.infof("%s: %s", pipeline, state.heldBack);
+      return false;
+    }
+    Integer parent = reference.map(r -> r.modelVersion).orElse(null);
+    String runId =
+        EventIds.of(Topic.TRAINING_REQUESTED, pipeline, Trigger.SCHEDULE.wire(), minute.toString());
+    String reason =
+        "scheduled retrain (monitoring.retrain.schedule '" + policy.schedule() + "') of " + minute;
+    outbox.publish(
+        Topic.TRAINING_REQUESTED,
+        new TrainingRequested(runId, pipeline, version, Trigger.SCHEDULE, reason, parent),
+        runId);
+    RetrainRequest request = new RetrainRequest();
+    request.runId = runId;
+    request.pipeline = pipeline;
+    request.modelVersion = parent == null ? 0 : parent;
+    request.datasetVersion = version;
+    request.trigger = Trigger.SCHEDULE.wire();
+    request.reason = reason;
+    request.requestedAt = now;
+    request.persist();
+    state.lastRequestedAt = now;
+    state.heldBack = null;
+    LOG.infof("%s: retrain %s requested on dataset v%d: %s", pipeline, runId, version, reason);
+    return true;
+  }
+
+  /**
    * A retrain requested by hand.
    *
    * @param commandId the id of the {@code training.requested} event

@@ -31,6 +31,10 @@ public class RetrainState extends PanacheEntityBase {
   @Column(name = "run_from")
   public Instant runFrom;
 
+  /** The last minute a scheduled retrain fired for (requested or skipped). */
+  @Column(name = "last_scheduled_at")
+  public Instant lastScheduledAt;
+
   @Column(name = "last_requested_at")
   public Instant lastRequestedAt;
 

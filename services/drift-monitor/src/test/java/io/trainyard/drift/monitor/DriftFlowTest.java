@@ -73,6 +73,7 @@ class DriftFlowTest {
           CardFraud.TARGET, List.of(), new SplitRatios(0.7, 0.15, 0.15), true, 42, true);
 
   @Inject ObjectStore store;
+  @Inject RetrainSchedule schedule;
 
   String applySpec(String prefix) {
     return TestEvents.applyCardFraudSpec(
@@ -620,6 +621,48 @@ class DriftFlowTest {
         .then()
         .statusCode(404)
         .contentType("application/problem+json");
+  }
+
+  /**
+   * {@code monitoring.retrain.schedule}: a tick in the named minute requests a retrain (trigger
+   * schedule) once; a later due minute inside the cooldown is skipped, with the reason.
+   */
+  @Test
+  void aScheduledRetrainFiresOncePerMinuteOutsideTheCooldown() throws Exception {
+    String pipeline =
+        TestEvents.applyCardFraudSpec(
+            "sched",
+            "\"monitoring\": {\"retrain\": {\"schedule\": \"30 4 * * *\", \"cooldown\":"
+                + " \"PT2H\"}}");
+    writeDataset(pipeline);
+    promote(pipeline, 1, null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> drift(pipeline).path("modelVersion").asInt() == 1);
+    assertThat(schedule.tick(Instant.parse("2030-01-02T04:29:59Z"))).isZero();
+    assertThat(schedule.tick(Instant.parse("2030-01-02T04:30:10Z"))).isEqualTo(1);
+    assertThat(schedule.tick(Instant.parse("2030-01-02T04:30:50Z"))).as("once per minute").isZero();
+    List<ConsumerRecord<String, byte[]>> requested =
+        EventLog.awaitAtLeast(
+            TestTopics.of(Topic.TRAINING_REQUESTED),
+            r -> pipeline.equals(Json.readTree(r.value()).path("pipeline").asText()),
+            1);
+    assertThat(requested).hasSize(1);
+    JsonNode request = Json.readTree(requested.get(0).value());
+    assertThat(request.get("trigger").asText()).isEqualTo("schedule");
+    assertThat(request.get("runId").asText())
+        .isEqualTo(
+            EventIds.of(Topic.TRAINING_REQUESTED, pipeline, "schedule", "2030-01-02T04:30:00Z"));
+    assertThat(request.get("datasetVersion").asInt()).isEqualTo(1);
+    assertThat(request.get("parentModel").asInt()).isEqualTo(1);
+    assertThat(request.get("reason").asText()).contains("'30 4 * * *'");
+
+    // The next day's 04:30 comes (in this test) a moment later: inside the 2 h cooldown.
+    assertThat(schedule.tick(Instant.parse("2030-01-03T04:30:05Z"))).isZero();
+    JsonNode view = drift(pipeline);
+    assertThat(view.at("/retrain/heldBack").asText())
+        .startsWith("scheduled retrain of 2030-01-03T04:30:00Z skipped: cooling down until");
+    assertThat(view.at("/retrain/requests")).hasSize(1);
   }
 
   @Test
