@@ -41,12 +41,15 @@ public class DriftMonitor {
   private final PipelineCatalog catalog;
   private final Outbox outbox;
   private final RetrainPolicy retrain;
+  private final DriftAlerts alerts;
   private final Map<String, Cached> references = new ConcurrentHashMap<>();
 
-  public DriftMonitor(PipelineCatalog catalog, Outbox outbox, RetrainPolicy retrain) {
+  public DriftMonitor(
+      PipelineCatalog catalog, Outbox outbox, RetrainPolicy retrain, DriftAlerts alerts) {
     this.catalog = catalog;
     this.outbox = outbox;
     this.retrain = retrain;
+    this.alerts = alerts;
   }
 
   /** A parsed reference, valid while its row's {@code created_at} is unchanged. */
@@ -308,6 +311,9 @@ public class DriftMonitor {
         share,
         threshold,
         statistics);
+    if (decision == DriftDecision.DRIFT) {
+      alerts.raise(detected, result.closedAt);
+    }
     if (window.modelVersion == reference.modelVersion()) {
       retrain.onChampionWindow(detected, published.envelope(), monitoring.retrain());
     }

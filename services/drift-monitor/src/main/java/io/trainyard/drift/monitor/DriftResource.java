@@ -7,26 +7,87 @@ import io.trainyard.platform.problem.ProblemException;
 import io.trainyard.platform.specs.PipelineCatalog;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code /api/v1/pipelines/{name}/drift}: the tested windows of a pipeline, its open windows and
- * its retrain policy's state; {@code .../drift/features/{feature}}: one feature's history.
+ * its retrain policy's state; {@code .../features/{feature}}: one feature's history; {@code
+ * .../alerts}, {@code .../silences}: drift alerts, acknowledged and silenced by ops.
  */
 @Path("/api/v1/pipelines/{name}/drift")
 public class DriftResource {
 
   private final PipelineCatalog catalog;
+  private final DriftAlerts alerts;
 
-  public DriftResource(PipelineCatalog catalog) {
+  public DriftResource(PipelineCatalog catalog, DriftAlerts alerts) {
     this.catalog = catalog;
+    this.alerts = alerts;
+  }
+
+  /** The pipeline's drift alerts, oldest first; {@code ?state=open|acknowledged|silenced}. */
+  @GET
+  @Path("/alerts")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(MediaType.APPLICATION_JSON)
+  public List<DriftAlerts.AlertView> alerts(
+      @PathParam("name") String name, @QueryParam("state") String state) {
+    return alerts.alerts(name, state);
+  }
+
+  /** Acknowledges an alert; 404 for an alert the pipeline does not have. */
+  @POST
+  @Path("/alerts/{id}/acknowledge")
+  @RolesAllowed(Roles.OPS)
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public DriftAlerts.AlertView acknowledge(
+      @PathParam("name") String name,
+      @PathParam("id") long id,
+      DriftAlerts.AcknowledgeRequest body,
+      @Context SecurityContext security) {
+    return alerts.acknowledge(name, id, body == null ? null : body.note(), caller(security));
+  }
+
+  /** The silences in force. */
+  @GET
+  @Path("/silences")
+  @RolesAllowed(Roles.VIEWER)
+  @Produces(MediaType.APPLICATION_JSON)
+  public List<DriftAlerts.SilenceView> silences(@PathParam("name") String name) {
+    return alerts.silences(name);
+  }
+
+  /** Silences the pipeline's alerts until a time; 201. */
+  @POST
+  @Path("/silences")
+  @RolesAllowed(Roles.OPS)
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response silence(
+      @PathParam("name") String name,
+      DriftAlerts.SilenceRequest body,
+      @Context SecurityContext security) {
+    return Response.status(201).entity(alerts.silence(name, body, caller(security))).build();
+  }
+
+  private static String caller(SecurityContext security) {
+    return security == null || security.getUserPrincipal() == null
+        ? "an operator"
+        : security.getUserPrincipal().getName();
   }
 
   /**

@@ -187,6 +187,17 @@ class DriftFlowTest {
             .asByteArray());
   }
 
+  static JsonNode get(String pipeline, String path) {
+    return Json.readTree(
+        given()
+            .header("Authorization", TestTokens.bearer("viewer"))
+            .get("/api/v1/pipelines/" + pipeline + path)
+            .then()
+            .statusCode(200)
+            .extract()
+            .asByteArray());
+  }
+
   /** The numeric features of CardFraud; the other four are 0/1 flags. */
   static final List<String> NUMERIC =
       List.of("amount", "hour", "distance_from_home", "distance_from_last", "ratio_to_median");
@@ -384,6 +395,55 @@ class DriftFlowTest {
         .statusCode(404)
         .contentType("application/problem+json");
 
+    // The drifted window raised an alert; ops acknowledge it, then silence the next ones.
+    JsonNode alerts = get(pipeline, "/drift/alerts");
+    assertThat(alerts).hasSize(1);
+    JsonNode alert = alerts.get(0);
+    assertThat(alert.get("windowIndex").asInt()).isEqualTo(1);
+    assertThat(alert.get("state").asText()).isEqualTo("open");
+    assertThat(alert.get("features").toString()).contains("amount");
+    String acknowledge =
+        "/api/v1/pipelines/"
+            + pipeline
+            + "/drift/alerts/"
+            + alert.get("id").asLong()
+            + "/acknowledge";
+    given()
+        .header("Authorization", TestTokens.bearer("viewer"))
+        .contentType("application/json")
+        .body("{}")
+        .post(acknowledge)
+        .then()
+        .statusCode(403);
+    given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .contentType("application/json")
+        .body("{\"note\": \"a promotion campaign\"}")
+        .post(acknowledge)
+        .then()
+        .statusCode(200);
+    JsonNode acknowledged = get(pipeline, "/drift/alerts?state=acknowledged");
+    assertThat(acknowledged).hasSize(1);
+    assertThat(acknowledged.get(0).get("note").asText()).isEqualTo("a promotion campaign");
+    assertThat(get(pipeline, "/drift/alerts?state=open")).isEmpty();
+    String silences = "/api/v1/pipelines/" + pipeline + "/drift/silences";
+    given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .contentType("application/json")
+        .body("{\"duration\": \"PT1H\"}")
+        .post(silences)
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    given()
+        .header("Authorization", TestTokens.bearer("ops"))
+        .contentType("application/json")
+        .body("{\"duration\": \"PT1H\", \"reason\": \"the campaign runs all day\"}")
+        .post(silences)
+        .then()
+        .statusCode(201);
+    assertThat(get(pipeline, "/drift/silences")).hasSize(1);
+
     // A second drifted window in a row makes a retrain due: training.requested, trigger drift,
     // on the reference's dataset version (no newer one was ingested), the champion as parent, a
     // child of the drift event. Two more drifted windows make it due again, inside the cooldown.
@@ -423,6 +483,9 @@ class DriftFlowTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> drift(pipeline).get("windows").size() == 5);
     JsonNode held = drift(pipeline);
     assertThat(held.at("/retrain/heldBack").asText()).startsWith("cooling down until");
+    // the silence muted the alerts of windows 2 to 4; the retrain policy acted all the same
+    assertThat(get(pipeline, "/drift/alerts?state=silenced")).hasSize(3);
+    assertThat(get(pipeline, "/drift/alerts?state=open")).isEmpty();
     assertThat(held.at("/retrain/requests")).hasSize(1);
     assertThat(held.at("/retrain/requests/0/runId").asText())
         .isEqualTo(request.get("runId").asText());
