@@ -29,10 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * A drift report against SciPy (issue 10): {@code --features} (default 100) numeric features, a
@@ -819,23 +817,7 @@ public final class DriftReportBenchmark {
       Child c = new Child();
       long t0 = System.nanoTime();
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      AtomicLong peakKb = new AtomicLong();
-      Path status = Path.of("/proc", Long.toString(p.pid()), "status");
-      Thread sampler =
-          new Thread(
-              () -> {
-                while (p.isAlive()) {
-                  peakKb.accumulateAndGet(hwmKb(status), Math::max);
-                  try {
-                    Thread.sleep(100);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              },
-              "rss-sampler");
-      sampler.setDaemon(true);
-      sampler.start();
+      ProcessStats.PeakSampler sampler = ProcessStats.samplePeak(p);
       try (BufferedReader in =
           new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = in.readLine()) != null; ) {
@@ -852,25 +834,12 @@ public final class DriftReportBenchmark {
         }
       }
       c.exitCode = p.waitFor();
-      sampler.interrupt();
       c.wallSeconds = (System.nanoTime() - t0) / 1e9;
-      c.peakRssMb = Math.max(c.peakRssMb, peakKb.get() / 1024.0);
+      c.peakRssMb = Math.max(c.peakRssMb, sampler.stopMb());
       if (c.exitCode != 0) {
         c.result = null;
       }
       return c;
-    }
-
-    private static long hwmKb(Path status) {
-      try (Stream<String> lines = Files.lines(status)) {
-        return lines
-            .filter(l -> l.startsWith("VmHWM:"))
-            .mapToLong(l -> Long.parseLong(l.substring(6).trim().split("\\s+")[0]))
-            .findFirst()
-            .orElse(0);
-      } catch (IOException | RuntimeException e) {
-        return 0; // the process has ended
-      }
     }
   }
 }

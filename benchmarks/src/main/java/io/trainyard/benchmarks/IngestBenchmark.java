@@ -46,7 +46,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -430,23 +429,7 @@ public final class IngestBenchmark {
     ChildResult r = new ChildResult();
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    AtomicLong peakKb = new AtomicLong();
-    Path status = Path.of("/proc", Long.toString(p.pid()), "status");
-    Thread sampler =
-        new Thread(
-            () -> {
-              while (p.isAlive()) {
-                peakKb.accumulateAndGet(statusKb(status, "VmHWM:"), Math::max);
-                try {
-                  Thread.sleep(100);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "rss-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    ProcessStats.PeakSampler sampler = ProcessStats.samplePeak(p);
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = in.readLine()) != null; ) {
@@ -469,23 +452,9 @@ public final class IngestBenchmark {
       }
     }
     r.exitCode = p.waitFor();
-    sampler.interrupt();
     r.wallSeconds = (System.nanoTime() - t0) / 1e9;
-    r.peakRssMb = Math.max(r.peakRssMb, peakKb.get() / 1024.0);
+    r.peakRssMb = Math.max(r.peakRssMb, sampler.stopMb());
     return r;
-  }
-
-  private static long statusKb(Path status, String field) {
-    try {
-      for (String line : Files.readAllLines(status)) {
-        if (line.startsWith(field)) {
-          return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // the process has ended
-    }
-    return 0;
   }
 
   // ------------------------------------------------------------------ the Java side

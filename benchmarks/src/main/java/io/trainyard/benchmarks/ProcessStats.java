@@ -26,18 +26,61 @@ final class ProcessStats {
   }
 
   private static double statusMb(String field) {
+    long kb = statusKb(Path.of("/proc/self/status"), field);
+    return kb == 0 ? -1 : kb / 1024.0; // 0: no /proc (not Linux)
+  }
+
+  /**
+   * Samples a child process's peak resident set size ({@code VmHWM} of {@code /proc/<pid>/status})
+   * every 100 ms, so that it is known even when the child dies.
+   */
+  static final class PeakSampler {
+    private final java.util.concurrent.atomic.AtomicLong peakKb =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final Thread thread;
+
+    private PeakSampler(Process process) {
+      Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+      thread =
+          new Thread(
+              () -> {
+                while (process.isAlive()) {
+                  peakKb.accumulateAndGet(statusKb(status, "VmHWM:"), Math::max);
+                  try {
+                    Thread.sleep(100);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "rss-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** Stops sampling; the peak seen, in MB. */
+    double stopMb() {
+      thread.interrupt();
+      return peakKb.get() / 1024.0;
+    }
+  }
+
+  /** Starts sampling {@code process}'s peak RSS. */
+  static PeakSampler samplePeak(Process process) {
+    return new PeakSampler(process);
+  }
+
+  private static long statusKb(Path status, String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(status)) {
         if (line.startsWith(field)) {
-          // "VmHWM:	  262144 kB"
-          String kb = line.substring(field.length()).trim().split("\\s+")[0];
-          return Long.parseLong(kb) / 1024.0;
+          return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
         }
       }
     } catch (IOException | RuntimeException e) {
-      // no /proc: not Linux
+      // the process has ended
     }
-    return -1;
+    return 0;
   }
 
   /** {@code --name value} pairs; the names in {@code flags} take no value (they become "true"). */

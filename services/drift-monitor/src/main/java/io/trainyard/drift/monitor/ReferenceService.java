@@ -231,19 +231,8 @@ public class ReferenceService {
             ? histogramEdges.stream().mapToDouble(Double::doubleValue).toArray()
             : SharedBins.histogramEdges(values[0], values[values.length - 1]);
     long[] counts = new long[edges.length + 1];
-    ReferenceFeature shape =
-        new ReferenceFeature(
-            feature,
-            ReferenceFeature.NUMERIC,
-            true,
-            values.length,
-            edges,
-            null,
-            counts,
-            values,
-            null);
     for (double v : values) {
-      counts[shape.bin(v)]++;
+      counts[SharedBins.bin(edges, v)]++;
     }
     boolean exact = values.length <= exactRows;
     return Optional.of(

@@ -15,6 +15,7 @@ import io.trainyard.contracts.events.Trigger;
 import io.trainyard.contracts.spec.PipelineSpec;
 import io.trainyard.eventing.IncomingEvent;
 import io.trainyard.eventing.quarkus.Outbox;
+import io.trainyard.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -71,15 +72,7 @@ public class RetrainPolicy {
   public void onChampionWindow(
       DriftDetected window, Envelope driftEvent, PipelineSpec.Retrain policy) {
     String pipeline = window.pipeline();
-    RetrainState state =
-        RetrainState.of(pipeline)
-            .orElseGet(
-                () -> {
-                  RetrainState s = new RetrainState();
-                  s.pipeline = pipeline;
-                  s.modelVersion = window.modelVersion();
-                  return s;
-                });
+    RetrainState state = RetrainState.forPipeline(pipeline);
     if (state.modelVersion != window.modelVersion()) {
       state.modelVersion = window.modelVersion();
       state.consecutive = 0;
@@ -103,48 +96,27 @@ public class RetrainPolicy {
       return;
     }
     Instant now = clock.instant();
-    if (state.lastRequestedAt != null
-        && now.isBefore(state.lastRequestedAt.plus(policy.cooldown()))) {
-      state.heldBack =
-          "cooling down until "
-              + state.lastRequestedAt.plus(policy.cooldown())
-              + " (cooldown "
-              + policy.cooldown()
-              + ")";
+    java.util.Optional<String> heldBack = heldBack(state, policy, now);
+    if (heldBack.isPresent()) {
+      state.heldBack = heldBack.get();
       LOG.infof("%s: a retrain is due but held back: %s", pipeline, state.heldBack);
       return;
     }
-    long running = RetrainRequest.running(pipeline, now.minus(requestTimeout));
-    if (running >= policy.maxConcurrent()) {
-      state.heldBack =
-          running + " retrain(s) not ended yet (maxConcurrent " + policy.maxConcurrent() + ")";
-      LOG.infof("%s: a retrain is due but held back: %s", pipeline, state.heldBack);
-      return;
-    }
-    int datasetVersion =
-        LatestDataset.of(pipeline)
-            .orElseGet(() -> DriftReference.of(pipeline).orElseThrow().datasetVersion);
+    int datasetVersion = latestDatasetVersion(pipeline).orElseThrow();
     String reason = reason(window, state.consecutive);
     String requestId;
     if (policy.freshData()) {
       // ingestion joins the period's labeled inference events onto the latest version and
       // requests the training (trigger drift): a grandchild of the drift event
       FeedbackWindow period = new FeedbackWindow(state.runFrom, window.window().to().plusMillis(1));
+      reason += "; fresh data from " + period.from() + " to " + period.to();
       requestId =
           outbox
               .publishChildOf(
                   driftEvent,
                   Topic.DATASETS_INGEST_REQUESTED,
                   new DatasetIngestRequested(
-                      pipeline,
-                      null,
-                      null,
-                      null,
-                      null,
-                      Trigger.DRIFT,
-                      reason + "; fresh data from " + period.from() + " to " + period.to(),
-                      null,
-                      period),
+                      pipeline, null, null, null, null, Trigger.DRIFT, reason, null, period),
                   pipeline,
                   Trigger.DRIFT.wire(),
                   window.modelVersion(),
@@ -166,21 +138,12 @@ public class RetrainPolicy {
               requestId, pipeline, datasetVersion, Trigger.DRIFT, reason, window.modelVersion()),
           requestId);
     }
-    RetrainRequest request = new RetrainRequest();
-    request.runId = requestId;
-    request.freshData = policy.freshData();
-    request.pipeline = pipeline;
-    request.modelVersion = window.modelVersion();
-    request.datasetVersion = datasetVersion;
-    request.trigger = Trigger.DRIFT.wire();
-    request.reason = reason;
+    RetrainRequest request =
+        RetrainRequest.record(
+            requestId, pipeline, window.modelVersion(), datasetVersion, Trigger.DRIFT, reason, now);
     request.driftEventId = driftEvent.id();
-    request.requestedAt = now;
-    request.persist();
-    state.lastRequestedAt = now;
-    state.consecutive = 0;
-    state.runFrom = null;
-    state.heldBack = null;
+    request.freshData = policy.freshData();
+    requested(state, now);
     LOG.infof(
         "%s: retrain %s requested %s: %s",
         pipeline,
@@ -196,52 +159,27 @@ public class RetrainPolicy {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public boolean scheduled(String pipeline, Instant minute, PipelineSpec.Retrain policy) {
-    RetrainState state =
-        RetrainState.of(pipeline)
-            .orElseGet(
-                () -> {
-                  RetrainState s = new RetrainState();
-                  s.pipeline = pipeline;
-                  return s;
-                });
+    RetrainState state = RetrainState.forPipeline(pipeline);
     if (state.lastScheduledAt != null && !state.lastScheduledAt.isBefore(minute)) {
       return false;
     }
     state.lastScheduledAt = minute;
     state.persist();
     Instant now = clock.instant();
-    if (state.lastRequestedAt != null
-        && now.isBefore(state.lastRequestedAt.plus(policy.cooldown()))) {
-      state.heldBack =
-          "scheduled retrain of "
-              + minute
-              + " skipped: cooling down until "
-              + state.lastRequestedAt.plus(policy.cooldown());
+    java.util.Optional<String> heldBack =
+        heldBack(state, policy, now)
+            .or(
+                () ->
+                    latestDatasetVersion(pipeline).isEmpty()
+                        ? java.util.Optional.of("no dataset version known")
+                        : java.util.Optional.empty());
+    if (heldBack.isPresent()) {
+      state.heldBack = "scheduled retrain of " + minute + " skipped: " + heldBack.get();
       LOG.infof("%s: %s", pipeline, state.heldBack);
       return false;
     }
-    long running = RetrainRequest.running(pipeline, now.minus(requestTimeout));
-    if (running >= policy.maxConcurrent()) {
-      state.heldBack =
-          "scheduled retrain of "
-              + minute
-              + " skipped: "
-              + running
-              + " retrain(s) not ended yet (maxConcurrent "
-              + policy.maxConcurrent()
-              + ")";
-      LOG.infof("%s: %s", pipeline, state.heldBack);
-      return false;
-    }
-    java.util.Optional<DriftReference> reference = DriftReference.of(pipeline);
-    Integer version =
-        LatestDataset.of(pipeline).or(() -> reference.map(r -> r.datasetVersion)).orElse(null);
-    if (version == null) {
-      state.heldBack = "scheduled retrain of " + minute + " skipped: no dataset version known";
-      LOG.infof("%s: %s", pipeline, state.heldBack);
-      return false;
-    }
-    Integer parent = reference.map(r -> r.modelVersion).orElse(null);
+    int version = latestDatasetVersion(pipeline).orElseThrow();
+    Integer parent = DriftReference.of(pipeline).map(r -> r.modelVersion).orElse(null);
     String runId =
         EventIds.of(Topic.TRAINING_REQUESTED, pipeline, Trigger.SCHEDULE.wire(), minute.toString());
     String reason =
@@ -250,17 +188,8 @@ public class RetrainPolicy {
         Topic.TRAINING_REQUESTED,
         new TrainingRequested(runId, pipeline, version, Trigger.SCHEDULE, reason, parent),
         runId);
-    RetrainRequest request = new RetrainRequest();
-    request.runId = runId;
-    request.pipeline = pipeline;
-    request.modelVersion = parent == null ? 0 : parent;
-    request.datasetVersion = version;
-    request.trigger = Trigger.SCHEDULE.wire();
-    request.reason = reason;
-    request.requestedAt = now;
-    request.persist();
-    state.lastRequestedAt = now;
-    state.heldBack = null;
+    RetrainRequest.record(runId, pipeline, parent, version, Trigger.SCHEDULE, reason, now);
+    requested(state, now);
     LOG.infof("%s: retrain %s requested on dataset v%d: %s", pipeline, runId, version, reason);
     return true;
   }
@@ -285,39 +214,34 @@ public class RetrainPolicy {
    *
    * @throws io.trainyard.platform.specs.UnknownPipelineException for a pipeline without a spec
    *     (404)
-   * @throws io.trainyard.platform.problem.ProblemException 400 for an invalid version, reason or
-   *     key; 409 when no dataset version of the pipeline is known
+   * @throws ProblemException 400 for an invalid version, reason or key; 409 when no dataset version
+   *     of the pipeline is known
    */
   @Transactional
   public Manual manual(
       String pipeline, Integer datasetVersion, String reason, String idempotencyKey, String by) {
     catalog.require(pipeline);
     if (datasetVersion != null && datasetVersion < 1) {
-      throw io.trainyard.platform.problem.ProblemException.badRequest(
-          "datasetVersion is a dataset version (1, 2, ...)");
+      throw ProblemException.badRequest("datasetVersion is a dataset version (1, 2, ...)");
     }
     if (reason != null && reason.length() > 1000) {
-      throw io.trainyard.platform.problem.ProblemException.badRequest(
-          "reason is at most 1000 characters");
+      throw ProblemException.badRequest("reason is at most 1000 characters");
     }
     if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,200}")) {
-      throw io.trainyard.platform.problem.ProblemException.badRequest(
+      throw ProblemException.badRequest(
           "Idempotency-Key is 1 to 200 printable ASCII characters without spaces");
     }
-    java.util.Optional<DriftReference> reference = DriftReference.of(pipeline);
-    Integer version =
-        datasetVersion != null
-            ? datasetVersion
-            : LatestDataset.of(pipeline)
-                .or(() -> reference.map(r -> r.datasetVersion))
-                .orElse(null);
-    if (version == null) {
-      throw io.trainyard.platform.problem.ProblemException.conflict(
-          "No dataset version of '"
-              + pipeline
-              + "' is known to drift-monitor yet: ingest one, or name datasetVersion");
-    }
-    Integer parent = reference.map(r -> r.modelVersion).orElse(null);
+    int version =
+        java.util.Optional.ofNullable(datasetVersion)
+            .or(() -> latestDatasetVersion(pipeline))
+            .orElseThrow(
+                () ->
+                    ProblemException.conflict(
+                        "No dataset version of '"
+                            + pipeline
+                            + "' is known to drift-monitor yet: ingest one, or name"
+                            + " datasetVersion"));
+    Integer parent = DriftReference.of(pipeline).map(r -> r.modelVersion).orElse(null);
     String runId =
         idempotencyKey == null
             ? java.util.UUID.randomUUID().toString()
@@ -332,33 +256,50 @@ public class RetrainPolicy {
             Topic.TRAINING_REQUESTED,
             new TrainingRequested(runId, pipeline, version, Trigger.MANUAL, why, parent),
             runId);
-    if (RetrainRequest.of(runId).isEmpty()) {
-      RetrainRequest request = new RetrainRequest();
-      request.runId = runId;
-      request.pipeline = pipeline;
-      request.modelVersion = parent == null ? 0 : parent;
-      request.datasetVersion = version;
-      request.trigger = Trigger.MANUAL.wire();
-      request.reason = why;
-      request.requestedAt = clock.instant();
-      request.persist();
-    }
-    RetrainState state =
-        RetrainState.of(pipeline)
-            .orElseGet(
-                () -> {
-                  RetrainState s = new RetrainState();
-                  s.pipeline = pipeline;
-                  s.modelVersion = parent == null ? 0 : parent;
-                  return s;
-                });
-    state.lastRequestedAt = clock.instant();
-    state.consecutive = 0;
-    state.runFrom = null;
-    state.heldBack = null;
+    Instant now = clock.instant();
+    RetrainRequest.record(runId, pipeline, parent, version, Trigger.MANUAL, why, now);
+    RetrainState state = RetrainState.forPipeline(pipeline);
+    requested(state, now);
     state.persist();
     LOG.infof("%s: retrain %s requested by %s on dataset v%d", pipeline, runId, by, version);
     return new Manual(event.envelope().id(), runId, version, parent, "/api/v1/runs/" + runId);
+  }
+
+  /**
+   * Why a retrain due now is held back: the cooldown since the last request runs, or {@code
+   * maxConcurrent} requests have not ended (a request older than the timeout no longer counts).
+   */
+  private java.util.Optional<String> heldBack(
+      RetrainState state, PipelineSpec.Retrain policy, Instant now) {
+    if (state.lastRequestedAt != null
+        && now.isBefore(state.lastRequestedAt.plus(policy.cooldown()))) {
+      return java.util.Optional.of(
+          "cooling down until "
+              + state.lastRequestedAt.plus(policy.cooldown())
+              + " (cooldown "
+              + policy.cooldown()
+              + ")");
+    }
+    long running = RetrainRequest.running(state.pipeline, now.minus(requestTimeout));
+    if (running >= policy.maxConcurrent()) {
+      return java.util.Optional.of(
+          running + " retrain(s) not ended yet (maxConcurrent " + policy.maxConcurrent() + ")");
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** A retrain was requested now: the cooldown starts, the run of drifted windows ends. */
+  private static void requested(RetrainState state, Instant now) {
+    state.lastRequestedAt = now;
+    state.consecutive = 0;
+    state.runFrom = null;
+    state.heldBack = null;
+  }
+
+  /** The latest dataset version the monitor saw ingested, else the reference's. */
+  private static java.util.Optional<Integer> latestDatasetVersion(String pipeline) {
+    return LatestDataset.of(pipeline)
+        .or(() -> DriftReference.of(pipeline).map(r -> r.datasetVersion));
   }
 
   static String reason(DriftDetected window, int consecutive) {

@@ -58,6 +58,35 @@ public class RetrainRequest extends PanacheEntityBase {
   @Column(name = "model_trained")
   public Integer modelTrained;
 
+  /**
+   * Records a request (once: a request with the same run id is returned as it is).
+   *
+   * @param modelVersion the champion it retrains; null without one (stored as 0)
+   */
+  static RetrainRequest record(
+      String runId,
+      String pipeline,
+      Integer modelVersion,
+      int datasetVersion,
+      io.trainyard.contracts.events.Trigger trigger,
+      String reason,
+      Instant at) {
+    return of(runId)
+        .orElseGet(
+            () -> {
+              RetrainRequest request = new RetrainRequest();
+              request.runId = runId;
+              request.pipeline = pipeline;
+              request.modelVersion = modelVersion == null ? 0 : modelVersion;
+              request.datasetVersion = datasetVersion;
+              request.trigger = trigger.wire();
+              request.reason = reason;
+              request.requestedAt = at;
+              request.persist();
+              return request;
+            });
+  }
+
   static Optional<RetrainRequest> of(String runId) {
     return findByIdOptional(runId);
   }

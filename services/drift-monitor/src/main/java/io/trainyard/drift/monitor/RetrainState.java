@@ -47,4 +47,15 @@ public class RetrainState extends PanacheEntityBase {
   static Optional<RetrainState> of(String pipeline) {
     return findByIdOptional(pipeline);
   }
+
+  /** The pipeline's state, or a new one (not persisted yet). */
+  static RetrainState forPipeline(String pipeline) {
+    return RetrainState.of(pipeline)
+        .orElseGet(
+            () -> {
+              RetrainState state = new RetrainState();
+              state.pipeline = pipeline;
+              return state;
+            });
+  }
 }
