@@ -20,6 +20,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class PipelineCatalog {
 
   private final SpecsProgress progress;
+
+  /**
+   * Specs parsed with their defaults, by content hash: a hot path (every inference event asks for
+   * its pipeline's spec) reads the row but does not parse its JSON again.
+   */
+  private final java.util.Map<String, PipelineSpec> parsed =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final String service;
   private final Duration catchUpWait;
 
@@ -71,12 +79,7 @@ public class PipelineCatalog {
   @Transactional
   public Optional<KnownSpec> find(String name) {
     return KnownPipeline.<KnownPipeline>findByIdOptional(name)
-        .map(
-            row ->
-                new KnownSpec(
-                    PipelineSpecs.parse(row.specJson).withDefaults(),
-                    row.contentHash,
-                    row.updatedAt));
+        .map(row -> new KnownSpec(spec(row), row.contentHash, row.updatedAt));
   }
 
   /** Every spec this service knows, with defaults, by pipeline name. */
@@ -84,10 +87,7 @@ public class PipelineCatalog {
   public java.util.Map<String, KnownSpec> all() {
     java.util.Map<String, KnownSpec> all = new java.util.TreeMap<>();
     for (KnownPipeline row : KnownPipeline.<KnownPipeline>listAll()) {
-      all.put(
-          row.name,
-          new KnownSpec(
-              PipelineSpecs.parse(row.specJson).withDefaults(), row.contentHash, row.updatedAt));
+      all.put(row.name, new KnownSpec(spec(row), row.contentHash, row.updatedAt));
     }
     return all;
   }
@@ -125,5 +125,13 @@ public class PipelineCatalog {
       }
     }
     return find(name).orElseThrow(() -> new UnknownPipelineException(name, service));
+  }
+
+  private PipelineSpec spec(KnownPipeline row) {
+    if (parsed.size() > 10_000) {
+      parsed.clear();
+    }
+    return parsed.computeIfAbsent(
+        row.contentHash, hash -> PipelineSpecs.parse(row.specJson).withDefaults());
   }
 }

@@ -1,6 +1,7 @@
 package io.trainyard.console.commands;
 
 import io.trainyard.console.pipelines.PipelineSpecRow;
+import io.trainyard.contracts.Commands;
 import io.trainyard.contracts.EventIds;
 import io.trainyard.contracts.Topic;
 import io.trainyard.contracts.events.TrainingCancelRequested;
@@ -29,9 +30,9 @@ public class RunCommands {
   static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   /** What an idempotency key looks like: printable ASCII, 1 to 200 characters. */
-  static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
+  static final Pattern IDEMPOTENCY_KEY = Commands.IDEMPOTENCY_KEY;
 
-  static final int MAX_REASON = 1000;
+  static final int MAX_REASON = Commands.MAX_REASON;
 
   /** The body of {@code POST /api/v1/pipelines/{name}/runs}. */
   public record TrainRequest(Integer datasetVersion, String reason, Integer parentModel) {}

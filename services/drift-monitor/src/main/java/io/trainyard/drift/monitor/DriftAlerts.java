@@ -21,7 +21,7 @@ public class DriftAlerts {
 
   private static final Logger LOG = Logger.getLogger(DriftAlerts.class);
 
-  static final int MAX_TEXT = 1000;
+  static final int MAX_TEXT = io.trainyard.contracts.Commands.MAX_REASON;
 
   /**
    * An alert as the API shows it.

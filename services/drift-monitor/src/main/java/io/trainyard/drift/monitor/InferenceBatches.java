@@ -50,9 +50,7 @@ public class InferenceBatches {
   private final DriftMonitor monitor;
   private final RetryPolicy retry;
   private final RecentIds recent;
-  private final AtomicLong applied = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
-  private final AtomicLong deadLettered = new AtomicLong();
 
   public InferenceBatches(
       EventProcessor processor,
@@ -72,7 +70,7 @@ public class InferenceBatches {
   @Blocking(ordered = true)
   CompletionStage<Void> onBatch(Message<List<byte[]>> message) {
     @SuppressWarnings("unchecked")
-    IncomingKafkaRecordBatchMetadata<Object, byte[]> batch =
+    IncomingKafkaRecordBatchMetadata<String, byte[]> batch =
         message.getMetadata(IncomingKafkaRecordBatchMetadata.class).orElse(null);
     if (batch == null) {
       return message.nack(
@@ -91,14 +89,14 @@ public class InferenceBatches {
   }
 
   /** Applies one poll's records: offsets and windows in one transaction. */
-  void apply(Iterable<ConsumerRecord<Object, byte[]>> records)
+  void apply(Iterable<ConsumerRecord<String, byte[]>> records)
       throws RetriesExhaustedException, InterruptedException {
     Map<String, Map<Integer, Long>> stored = new HashMap<>();
     Map<TopicPartition, Long> next = new HashMap<>();
     List<Candidate> candidates = new ArrayList<>();
     java.util.Set<String> ids = new java.util.HashSet<>();
     ConsumedRecord first = null;
-    for (ConsumerRecord<Object, byte[]> r : records) {
+    for (ConsumerRecord<String, byte[]> r : records) {
       Map<Integer, Long> offsets =
           stored.computeIfAbsent(
               r.topic(), t -> QuarkusTransaction.requiringNew().call(() -> DriftOffset.of(t)));
@@ -107,13 +105,12 @@ public class InferenceBatches {
         continue;
       }
       next.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
-      ConsumedRecord record = consumed(r);
+      ConsumedRecord record = ConsumedRecord.of(r);
       first = first == null ? record : first;
       EventProcessor.Decoded<InferenceObserved> decoded =
           processor.decode(record, Topic.INFERENCE_OBSERVED, InferenceObserved.class);
       if (decoded.rejected()) {
         processor.deadLetter(record, decoded.rejection(), decoded.cause());
-        deadLettered.incrementAndGet();
         continue;
       }
       String id = decoded.event().envelope().source() + " " + decoded.event().id();
@@ -139,7 +136,6 @@ public class InferenceBatches {
         } catch (NotTransientException single) {
           processor.deadLetter(
               candidate.record(), EventProcessor.reasonOf(single.getCause()), single.getCause());
-          deadLettered.incrementAndGet();
         }
       }
       try {
@@ -196,49 +192,20 @@ public class InferenceBatches {
         Thread.sleep(retry.backoff(attempt).toMillis());
         continue;
       }
-      applied.addAndGet(candidates.size() - poison.size());
       if (deadLetterPoison) {
         for (Candidate candidate : poison) {
           processor.deadLetter(
               candidate.record(),
               EventProcessor.reasonOf(reasons.get(candidate)),
               reasons.get(candidate));
-          deadLettered.incrementAndGet();
         }
       }
       return;
     }
   }
 
-  private static ConsumedRecord consumed(ConsumerRecord<Object, byte[]> r) {
-    Object key = r.key();
-    String textKey =
-        key == null
-            ? null
-            : key instanceof byte[] bytes
-                ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
-                : key.toString();
-    return new ConsumedRecord(
-        r.topic(),
-        r.partition(),
-        r.offset(),
-        textKey,
-        ConsumedRecord.headerList(r.headers()),
-        r.value());
-  }
-
-  /** Events applied to windows. */
-  long applied() {
-    return applied.get();
-  }
-
   /** Records skipped: already applied (offset) or re-sent (event id). */
   long duplicates() {
     return duplicates.get();
-  }
-
-  /** Records sent to the dead-letter topic. */
-  long deadLettered() {
-    return deadLettered.get();
   }
 }

@@ -30,8 +30,4 @@ final class RecentIds {
   synchronized void add(String id) {
     ids.put(id, Boolean.TRUE);
   }
-
-  synchronized int size() {
-    return ids.size();
-  }
 }

@@ -1,5 +1,6 @@
 package io.trainyard.drift.monitor;
 
+import io.trainyard.contracts.Commands;
 import io.trainyard.contracts.Envelope;
 import io.trainyard.contracts.EventIds;
 import io.trainyard.contracts.Topic;
@@ -224,10 +225,10 @@ public class RetrainPolicy {
     if (datasetVersion != null && datasetVersion < 1) {
       throw ProblemException.badRequest("datasetVersion is a dataset version (1, 2, ...)");
     }
-    if (reason != null && reason.length() > 1000) {
-      throw ProblemException.badRequest("reason is at most 1000 characters");
+    if (reason != null && reason.length() > Commands.MAX_REASON) {
+      throw ProblemException.badRequest("reason is at most " + Commands.MAX_REASON + " characters");
     }
-    if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,200}")) {
+    if (idempotencyKey != null && !Commands.IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
       throw ProblemException.badRequest(
           "Idempotency-Key is 1 to 200 printable ASCII characters without spaces");
     }

@@ -37,9 +37,9 @@ class InferenceBatchesTest {
   @Inject InferenceBatches batches;
   @Inject io.trainyard.objectstore.ObjectStore store;
 
-  static List<ConsumerRecord<Object, byte[]>> records(
+  static List<ConsumerRecord<String, byte[]>> records(
       String topic, long firstOffset, List<InferenceObserved> events) {
-    List<ConsumerRecord<Object, byte[]>> records = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
     long offset = firstOffset;
     for (InferenceObserved event : events) {
       Envelope envelope =
@@ -86,7 +86,7 @@ class InferenceBatchesTest {
     String topic = UniqueNames.of("batches") + ".inference";
     List<InferenceObserved> events =
         DriftFlowTest.events(pipeline, 1, "b", 10, 31, 0.0, Instant.now());
-    List<ConsumerRecord<Object, byte[]>> first = records(topic, 0, events);
+    List<ConsumerRecord<String, byte[]>> first = records(topic, 0, events);
     long duplicates = batches.duplicates();
 
     batches.apply(first);
